@@ -1,0 +1,27 @@
+//===- sleepy/cfg/Decode.h - bytecode to control-flow graph ---------------===//
+//
+// Decodes the bytecode of one 3.11+ code object into a Function: folds
+// EXTENDED_ARG prefixes, skips inline caches, resolves jumps and exception
+// handlers to blocks and gives each instruction its location. Every way the
+// input can be malformed (unknown opcodes, truncated caches, jumps or handlers
+// outside the code or into the middle of an instruction, overlapping or
+// unsorted handler ranges, tables that do not fit the code) is an error that
+// names the file offset.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SLEEPY_CFG_DECODE_H
+#define SLEEPY_CFG_DECODE_H
+
+#include "sleepy/cfg/Function.h"
+
+#include "llvm/Support/Error.h"
+
+namespace sleepy {
+
+/// Decodes the code object \p code of \p graph; \p path names the file.
+llvm::Expected<Function> decodeFunction(const ObjectGraph &graph,
+                                        ObjectId code, llvm::StringRef path);
+
+} // namespace sleepy
+
+#endif

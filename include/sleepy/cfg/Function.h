@@ -1,0 +1,112 @@
+//===- sleepy/cfg/Function.h - the control-flow graph of one code object --===//
+//
+// An instruction is a small value: a symbolic opcode, its argument, a jump
+// target (a block index), the exception handler that covers it, and its
+// source location. EXTENDED_ARG prefixes and inline CACHE units are not
+// instructions: the assembler derives them.
+//
+// Blocks live in a vector and are named by their index; the layout (the order
+// the assembler emits them in) is a separate list, so a pass can add a block
+// anywhere without renumbering. A block falls through to the next block of
+// the layout unless its last instruction is terminal.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SLEEPY_CFG_FUNCTION_H
+#define SLEEPY_CFG_FUNCTION_H
+
+#include "sleepy/pyc/Object.h"
+#include "sleepy/pyc/Opcode.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sleepy {
+
+/// A source location; -1 stands for None.
+struct Location {
+  int32_t line = -1, endLine = -1, col = -1, endCol = -1;
+
+  bool operator==(const Location &o) const {
+    return line == o.line && endLine == o.endLine && col == o.col &&
+           endCol == o.endCol;
+  }
+  bool operator!=(const Location &o) const { return !(*this == o); }
+};
+
+/// The exception-table entry that covers an instruction: where to go, the
+/// stack depth to pop to, and whether to push the offset of the raising
+/// instruction (lasti) before the exception.
+struct Handler {
+  int32_t block = -1;
+  uint16_t depth = 0;
+  bool lasti = false;
+
+  bool valid() const { return block >= 0; }
+  bool operator==(const Handler &o) const {
+    return block == o.block && depth == o.depth && lasti == o.lasti;
+  }
+  bool operator!=(const Handler &o) const { return !(*this == o); }
+};
+
+struct Instr {
+  Op op = Op::NOP;
+  uint32_t arg = 0;
+  int32_t target = -1; ///< jump target block, for jumps
+  Handler handler;
+  Location loc;
+  uint32_t offset = ~0u; ///< code unit in the input, ~0u for new instructions
+};
+
+struct Block {
+  std::vector<Instr> instrs;
+};
+
+/// One code object's bytecode as a control-flow graph.
+class Function {
+public:
+  Function(const OpcodeTable &ops, const ObjectGraph &graph, ObjectId code,
+           std::string path)
+      : ops(ops), graph(graph), code(code), path(std::move(path)) {}
+
+  const OpcodeTable &ops;
+  const ObjectGraph &graph; ///< constants and names, for printers
+  ObjectId code;            ///< the code object this was decoded from
+  std::string path;         ///< the input file, for messages
+
+  std::vector<Block> blocks;
+  std::vector<uint32_t> layout; ///< emission order of the blocks
+
+  PyVersion version() const { return ops.version(); }
+  const CodeObject &codeObject() const { return graph.code(code); }
+  const OpInfo &info(const Instr &i) const { return ops.info(i.op); }
+
+  /// Appends an empty block (not yet in the layout) and returns its index.
+  uint32_t addBlock() {
+    blocks.emplace_back();
+    return uint32_t(blocks.size() - 1);
+  }
+
+  /// The file offset of \p i for messages: its opcode unit in the input, or
+  /// the code object's bytecode for new instructions.
+  uint64_t fileOffset(const Instr &i) const;
+  /// The file offset of the code object's bytecode.
+  uint64_t codeFileOffset() const;
+
+  /// The blocks control can go to from the end of the block at
+  /// layout[layoutIndex], handlers aside: the jump target, then the next
+  /// block if control falls through.
+  std::vector<uint32_t> successors(size_t layoutIndex) const;
+};
+
+/// EXTENDED_ARG prefixes needed to encode \p arg.
+inline unsigned prefixesFor(uint32_t arg) {
+  return arg > 0xFFFFFF ? 3 : arg > 0xFFFF ? 2 : arg > 0xFF ? 1 : 0;
+}
+
+/// The file offset of the payload of a bytes or str object.
+uint64_t payloadOffset(const Object &o);
+
+} // namespace sleepy
+
+#endif

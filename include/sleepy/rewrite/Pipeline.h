@@ -1,0 +1,33 @@
+//===- sleepy/rewrite/Pipeline.h - rewrite every code object of a .pyc ----===//
+#ifndef SLEEPY_REWRITE_PIPELINE_H
+#define SLEEPY_REWRITE_PIPELINE_H
+
+#include "sleepy/pyc/Pyc.h"
+#include "sleepy/rewrite/Pass.h"
+
+#include <string>
+
+namespace sleepy {
+
+enum class EmitKind { None, Dis, Cfg, Dot };
+
+struct PipelineOptions {
+  std::vector<const PassInfo *> passes;
+  EmitKind emit = EmitKind::None; ///< print each function after the passes
+  std::string function;           ///< print only this qualname (empty: all)
+  bool verifyEach = false;        ///< run the verifier after every pass
+  bool printAfterAll = false;     ///< print the CFG after every pass
+};
+
+struct PipelineStats {
+  unsigned codeObjects = 0;
+};
+
+/// Decodes every code object of \p file, runs the passes, and assembles it
+/// back into the file's graph. Printer output is appended to \p text.
+llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
+                       std::string &text, PipelineStats &stats);
+
+} // namespace sleepy
+
+#endif

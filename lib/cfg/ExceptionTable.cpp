@@ -1,0 +1,92 @@
+//===- lib/cfg/ExceptionTable.cpp - the co_exceptiontable codec -----------===//
+#include "sleepy/cfg/Tables.h"
+
+#include "sleepy/pyc/Error.h"
+
+#include "fmt/format.h"
+
+namespace sleepy {
+namespace {
+
+constexpr uint8_t EntryStart = 0x80;
+constexpr uint8_t Continue = 0x40;
+constexpr uint32_t MaxValue = (1u << 30) - 1;
+
+void writeItem(llvm::SmallVectorImpl<char> &out, uint32_t value, uint8_t msb) {
+  assert(value <= MaxValue && "exception table value out of range");
+  for (int shift = 24; shift > 0; shift -= 6) {
+    if (value >= (1u << shift)) {
+      out.push_back(char(((value >> shift) & 0x3f) | Continue | msb));
+      msb = 0;
+    }
+  }
+  out.push_back(char((value & 0x3f) | msb));
+}
+
+} // namespace
+
+llvm::Expected<std::vector<ExceptionEntry>>
+decodeExceptionTable(llvm::StringRef bytes, llvm::StringRef path,
+                     uint64_t fileOffset) {
+  std::vector<ExceptionEntry> entries;
+  size_t pos = 0;
+  auto item = [&](bool first, uint32_t &value) -> llvm::Error {
+    size_t at = pos;
+    if (pos >= bytes.size())
+      return inputError(path, fileOffset + at,
+                        "truncated exception table entry");
+    uint8_t b = uint8_t(bytes[pos++]);
+    if (first != bool(b & EntryStart))
+      return inputError(path, fileOffset + at,
+                        first ? "exception table entry does not start with a "
+                                "marked byte"
+                              : "exception table entry has a marked byte "
+                                "inside it");
+    uint64_t v = b & 0x3f;
+    while (b & Continue) {
+      if (pos >= bytes.size())
+        return inputError(path, fileOffset + at,
+                          "truncated exception table varint");
+      b = uint8_t(bytes[pos++]);
+      if (b & EntryStart)
+        return inputError(path, fileOffset + pos - 1,
+                          "exception table varint interrupted by a marked "
+                          "byte");
+      v = (v << 6) | (b & 0x3f);
+      if (v > MaxValue)
+        return inputError(path, fileOffset + at,
+                          "exception table value out of range");
+    }
+    value = uint32_t(v);
+    return llvm::Error::success();
+  };
+  while (pos < bytes.size()) {
+    ExceptionEntry e;
+    uint32_t length = 0, dl = 0;
+    if (auto err = item(true, e.start))
+      return std::move(err);
+    if (auto err = item(false, length))
+      return std::move(err);
+    if (auto err = item(false, e.target))
+      return std::move(err);
+    if (auto err = item(false, dl))
+      return std::move(err);
+    e.end = e.start + length;
+    e.depth = dl >> 1;
+    e.lasti = dl & 1;
+    entries.push_back(e);
+  }
+  return entries;
+}
+
+void encodeExceptionTable(llvm::ArrayRef<ExceptionEntry> entries,
+                          llvm::SmallVectorImpl<char> &out) {
+  for (const ExceptionEntry &e : entries) {
+    writeItem(out, e.start, EntryStart);
+    writeItem(out, e.end - e.start, 0);
+    writeItem(out, e.target, 0);
+    writeItem(out, (e.depth << 1) | (e.lasti ? 1 : 0), 0);
+  }
+}
+
+} // namespace sleepy

@@ -1,0 +1,198 @@
+//===- lib/cfg/LocationTable.cpp - the co_linetable codec (3.11+) ---------===//
+//
+// The encoder makes the choices of CPython's write_location_info_entry, so a
+// table decoded into runs and encoded again gives the same bytes.
+//
+//===----------------------------------------------------------------------===//
+#include "sleepy/cfg/Tables.h"
+
+#include "sleepy/pyc/Error.h"
+
+namespace sleepy {
+namespace {
+
+enum Form : uint8_t {
+  ShortForm0 = 0, // 0-9: same line, col < 80, width < 16
+  OneLine0 = 10,  // 10-12: line delta 0-2, col and end col < 128
+  NoColumn = 13,
+  Long = 14,
+  None = 15,
+};
+
+class Writer {
+public:
+  Writer(llvm::SmallVectorImpl<char> &out, int32_t line)
+      : out(out), prevLine(line) {}
+
+  void entry(const Location &loc, uint32_t length) {
+    assert(length >= 1 && length <= 8);
+    if (loc.line < 0) {
+      header(None, length);
+      return;
+    }
+    int32_t delta = loc.line - prevLine;
+    int32_t col = loc.col, endCol = loc.endCol;
+    // An end line before the line cannot be encoded; CPython never makes one.
+    int32_t endLine = loc.endLine < loc.line ? loc.line : loc.endLine;
+    if (col < 0 || endCol < 0) {
+      if (loc.endLine == loc.line || loc.endLine == -1) {
+        header(NoColumn, length);
+        signedVarint(delta);
+        prevLine = loc.line;
+        return;
+      }
+    } else if (endLine == loc.line) {
+      if (delta == 0 && col < 80 && endCol - col < 16 && endCol >= col) {
+        header(Form(ShortForm0 + col / 8), length);
+        out.push_back(char(((col & 7) << 4) | (endCol - col)));
+        return;
+      }
+      if (delta >= 0 && delta < 3 && col < 128 && endCol < 128) {
+        header(Form(OneLine0 + delta), length);
+        out.push_back(char(col));
+        out.push_back(char(endCol));
+        prevLine = loc.line;
+        return;
+      }
+    }
+    header(Long, length);
+    signedVarint(delta);
+    varint(uint32_t(endLine - loc.line));
+    varint(uint32_t(col + 1));
+    varint(uint32_t(endCol + 1));
+    prevLine = loc.line;
+  }
+
+private:
+  void header(Form form, uint32_t length) {
+    out.push_back(char(0x80 | (form << 3) | (length - 1)));
+  }
+  void varint(uint32_t v) {
+    while (v >= 64) {
+      out.push_back(char(0x40 | (v & 63)));
+      v >>= 6;
+    }
+    out.push_back(char(v));
+  }
+  void signedVarint(int32_t v) {
+    if (v < 0)
+      varint((uint32_t(-int64_t(v)) << 1) | 1);
+    else
+      varint(uint32_t(v) << 1);
+  }
+
+  llvm::SmallVectorImpl<char> &out;
+  int32_t prevLine;
+};
+
+} // namespace
+
+llvm::Expected<std::vector<LocationRun>>
+decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
+                    llvm::StringRef path, uint64_t fileOffset) {
+  std::vector<LocationRun> runs;
+  size_t pos = 0;
+  int64_t line = firstLineNo;
+  size_t entryAt = 0;
+  auto truncated = [&]() {
+    return inputError(path, fileOffset + entryAt,
+                      "truncated location table entry");
+  };
+  auto varint = [&](uint64_t &v) -> bool {
+    v = 0;
+    unsigned shift = 0;
+    for (;;) {
+      if (pos >= bytes.size() || shift > 30)
+        return false;
+      uint8_t b = uint8_t(bytes[pos++]);
+      if (b & 0x80)
+        return false;
+      v |= uint64_t(b & 63) << shift;
+      shift += 6;
+      if (!(b & 64))
+        return true;
+    }
+  };
+  auto signedVarint = [&](int64_t &v) -> bool {
+    uint64_t u;
+    if (!varint(u))
+      return false;
+    v = (u & 1) ? -int64_t(u >> 1) : int64_t(u >> 1);
+    return true;
+  };
+  auto byte = [&](uint8_t &b) -> bool {
+    if (pos >= bytes.size() || (bytes[pos] & 0x80))
+      return false;
+    b = uint8_t(bytes[pos++]);
+    return true;
+  };
+  while (pos < bytes.size()) {
+    entryAt = pos;
+    uint8_t h = uint8_t(bytes[pos++]);
+    if (!(h & 0x80))
+      return inputError(path, fileOffset + entryAt,
+                        "location table entry without a header byte");
+    unsigned form = (h >> 3) & 15;
+    LocationRun run;
+    run.length = (h & 7) + 1;
+    Location &loc = run.loc;
+    if (form == None) {
+      runs.push_back(run);
+      continue;
+    }
+    if (form == Long) {
+      int64_t delta;
+      uint64_t endDelta, col, endCol;
+      if (!signedVarint(delta) || !varint(endDelta) || !varint(col) ||
+          !varint(endCol))
+        return truncated();
+      line += delta;
+      loc.line = int32_t(line);
+      loc.endLine = int32_t(line + int64_t(endDelta));
+      loc.col = int32_t(col) - 1;
+      loc.endCol = int32_t(endCol) - 1;
+    } else if (form == NoColumn) {
+      int64_t delta;
+      if (!signedVarint(delta))
+        return truncated();
+      line += delta;
+      loc.line = loc.endLine = int32_t(line);
+    } else if (form >= OneLine0) {
+      uint8_t col, endCol;
+      if (!byte(col) || !byte(endCol))
+        return truncated();
+      line += form - OneLine0;
+      loc.line = loc.endLine = int32_t(line);
+      loc.col = col;
+      loc.endCol = endCol;
+    } else {
+      uint8_t b;
+      if (!byte(b))
+        return truncated();
+      loc.line = loc.endLine = int32_t(line);
+      loc.col = int32_t(form * 8 + ((b >> 4) & 7));
+      loc.endCol = loc.col + (b & 15);
+    }
+    if (line < 0 || line > INT32_MAX)
+      return inputError(path, fileOffset + entryAt,
+                        "location table line number out of range");
+    runs.push_back(run);
+  }
+  return runs;
+}
+
+void encodeLocationTable(llvm::ArrayRef<LocationRun> runs, int32_t firstLineNo,
+                         llvm::SmallVectorImpl<char> &out) {
+  Writer w(out, firstLineNo);
+  for (const LocationRun &run : runs) {
+    uint32_t left = run.length;
+    while (left > 8) {
+      w.entry(run.loc, 8);
+      left -= 8;
+    }
+    if (left)
+      w.entry(run.loc, left);
+  }
+}
+
+} // namespace sleepy

@@ -1,0 +1,123 @@
+//===- lib/cfg/StackDepth.cpp - value-stack depth of every block ----------===//
+#include "sleepy/cfg/StackDepth.h"
+
+#include "sleepy/pyc/Error.h"
+
+#include "fmt/format.h"
+
+namespace sleepy {
+
+llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
+  StackDepths result;
+  result.atEntry.assign(fn.blocks.size(), -1);
+  if (fn.layout.empty())
+    return result;
+
+  // Position of each block in the layout, for fallthrough.
+  std::vector<int32_t> position(fn.blocks.size(), -1);
+  for (size_t k = 0; k < fn.layout.size(); ++k)
+    position[fn.layout[k]] = int32_t(k);
+
+  std::vector<uint32_t> work;
+  auto reach = [&](int32_t block, int32_t depth, const Instr &from,
+                   const char *edge) -> llvm::Error {
+    if (block < 0 || size_t(block) >= fn.blocks.size() ||
+        position[block] < 0)
+      return inputError(fn.path, fn.fileOffset(from),
+                        fmt::format("{} of {} leads to a block that is not "
+                                    "in the code",
+                                    edge, opName(from.op)));
+    int32_t &seen = result.atEntry[block];
+    if (seen < 0) {
+      seen = depth;
+      work.push_back(uint32_t(block));
+    } else if (seen != depth) {
+      return inputError(fn.path, fn.fileOffset(from),
+                        fmt::format("{} of {} reaches bb{} with stack depth "
+                                    "{}, where another path has {}",
+                                    edge, opName(from.op), block, depth,
+                                    seen));
+    }
+    result.maxDepth = std::max(result.maxDepth, depth);
+    return llvm::Error::success();
+  };
+
+  const CodeObject &co = fn.codeObject();
+  int32_t start = (co.flags & CO_GENERATOR_LIKE) &&
+                          fn.version() < PyVersion(3, 13)
+                      ? 1
+                      : 0;
+  uint32_t entry = fn.layout[0];
+  result.atEntry[entry] = start;
+  result.maxDepth = start;
+  work.push_back(entry);
+
+  while (!work.empty()) {
+    uint32_t b = work.back();
+    work.pop_back();
+    int32_t depth = result.atEntry[b];
+    const Block &block = fn.blocks[b];
+    bool fallsThrough = true;
+    for (const Instr &in : block.instrs) {
+      const OpInfo &info = fn.info(in);
+      if (in.handler.valid()) {
+        if (depth < in.handler.depth)
+          return inputError(fn.path, fn.fileOffset(in),
+                            fmt::format("{} is covered by a handler that "
+                                        "keeps {} stack items, but the "
+                                        "stack holds {}",
+                                        opName(in.op), in.handler.depth,
+                                        depth));
+        if (auto e = reach(in.handler.block,
+                           in.handler.depth + (in.handler.lasti ? 1 : 0) + 1,
+                           in, "the exception handler"))
+          return std::move(e);
+      }
+      if (info.isJump()) {
+        int32_t taken = depth + info.onJump.eval(in.arg);
+        if (taken < 0)
+          return inputError(fn.path, fn.fileOffset(in),
+                            fmt::format("stack underflow: {} jumps with {} "
+                                        "items on the stack",
+                                        opName(in.op), depth));
+        if (auto e = reach(in.target, taken, in, "the jump"))
+          return std::move(e);
+      }
+      int32_t next = depth + info.noJump.eval(in.arg);
+      if (next < 0)
+        return inputError(fn.path, fn.fileOffset(in),
+                          fmt::format("stack underflow: {} with {} items on "
+                                      "the stack",
+                                      opName(in.op), depth));
+      depth = next;
+      result.maxDepth = std::max(result.maxDepth, depth);
+      if (info.isTerminal()) {
+        fallsThrough = false;
+        break;
+      }
+    }
+    if (!fallsThrough)
+      continue;
+    size_t pos = size_t(position[b]) + 1;
+    if (pos >= fn.layout.size()) {
+      const Instr *last = block.instrs.empty() ? nullptr : &block.instrs.back();
+      return inputError(fn.path,
+                        last ? fn.fileOffset(*last) : fn.codeFileOffset(),
+                        "control runs off the end of the bytecode");
+    }
+    int32_t nextBlock = int32_t(fn.layout[pos]);
+    if (result.atEntry[nextBlock] < 0) {
+      result.atEntry[nextBlock] = depth;
+      work.push_back(uint32_t(nextBlock));
+    } else if (result.atEntry[nextBlock] != depth) {
+      return inputError(fn.path, fn.codeFileOffset(),
+                        fmt::format("bb{} falls into bb{} with stack depth "
+                                    "{}, where another path has {}",
+                                    b, nextBlock, depth,
+                                    result.atEntry[nextBlock]));
+    }
+  }
+  return result;
+}
+
+} // namespace sleepy

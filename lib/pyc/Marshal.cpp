@@ -1,0 +1,599 @@
+//===- lib/pyc/Marshal.cpp - marshal format version 4 reader and writer ---===//
+//
+// Follows Python/marshal.c. The reader reserves a reference slot when an
+// object with FLAG_REF starts and fills it when the object is complete, so
+// TYPE_REF indices count FLAG_REF objects in pre-order and a reference to an
+// object still being read is refused (as marshal.c refuses it) rather than
+// creating a cycle.
+//
+//===----------------------------------------------------------------------===//
+#include "sleepy/pyc/Marshal.h"
+
+#include "sleepy/pyc/Error.h"
+
+#include "fmt/format.h"
+#include "llvm/Support/Endian.h"
+
+namespace sleepy {
+namespace {
+
+constexpr uint8_t FlagRef = 0x80;
+
+class Reader {
+public:
+  Reader(llvm::StringRef data, size_t pos, ObjectGraph &graph,
+         llvm::StringRef path, MarshalLimits limits)
+      : data(data), pos(pos), graph(graph), path(path), limits(limits) {}
+
+  llvm::Expected<ObjectId> readObject(unsigned depth);
+
+private:
+  llvm::Error fail(size_t at, const llvm::Twine &msg) {
+    return inputError(path, at, msg);
+  }
+  size_t remaining() const { return data.size() - pos; }
+
+  llvm::Error need(size_t n, size_t at, const char *what) {
+    if (remaining() < n)
+      return fail(at, llvm::Twine("truncated ") + what + ": needs " +
+                          llvm::Twine(n) + " bytes, " +
+                          llvm::Twine(remaining()) + " left");
+    return llvm::Error::success();
+  }
+  llvm::Expected<int32_t> readI32(size_t at, const char *what) {
+    if (auto e = need(4, at, what))
+      return std::move(e);
+    int32_t v = llvm::support::endian::read32le(data.data() + pos);
+    pos += 4;
+    return v;
+  }
+  /// A length that must fit in what is left of the input, each unit taking
+  /// at least \p unitSize bytes.
+  llvm::Expected<uint32_t> readLength(size_t at, const char *what,
+                                      size_t unitSize, bool shortForm) {
+    int64_t n;
+    if (shortForm) {
+      if (auto e = need(1, at, what))
+        return std::move(e);
+      n = uint8_t(data[pos++]);
+    } else {
+      auto v = readI32(at, what);
+      if (!v)
+        return v.takeError();
+      n = *v;
+    }
+    if (n < 0)
+      return fail(at, llvm::Twine("negative length ") + llvm::Twine(n) +
+                          " for " + what);
+    if (uint64_t(n) * unitSize > remaining())
+      return fail(at, llvm::Twine("length ") + llvm::Twine(n) + " of " +
+                          what + " runs past the end of the file (" +
+                          llvm::Twine(remaining()) + " bytes left)");
+    return uint32_t(n);
+  }
+  llvm::StringRef readBytes(size_t n) {
+    llvm::StringRef s = data.substr(pos, n);
+    pos += n;
+    return s;
+  }
+
+  llvm::Expected<ObjectId> readContainer(Object obj, unsigned depth,
+                                         bool shortForm, const char *what);
+  llvm::Expected<ObjectId> readDict(Object obj, unsigned depth);
+  llvm::Expected<ObjectId> readCode(Object obj, unsigned depth);
+
+  /// Registers \p id in its reserved slot if it was flagged.
+  ObjectId complete(int64_t slot, ObjectId id) {
+    if (slot >= 0)
+      refs[slot] = id;
+    return id;
+  }
+
+  llvm::StringRef data;
+  size_t pos;
+  ObjectGraph &graph;
+  llvm::StringRef path;
+  MarshalLimits limits;
+  std::vector<ObjectId> refs;
+};
+
+llvm::Expected<ObjectId> Reader::readObject(unsigned depth) {
+  size_t at = pos;
+  if (depth > limits.maxDepth)
+    return fail(at, fmt::format("objects nested more than {} deep",
+                                limits.maxDepth));
+  if (remaining() == 0)
+    return fail(at, "truncated: expected an object, found the end of the file");
+  uint8_t code = uint8_t(data[pos++]);
+  bool flag = code & FlagRef;
+  char type = char(code & ~FlagRef);
+
+  Object obj;
+  obj.type = type;
+  obj.ref = flag;
+  obj.offset = uint32_t(at);
+
+  // Reserve the reference slot before any child is read.
+  int64_t slot = -1;
+  if (flag && type != 'r') {
+    slot = int64_t(refs.size());
+    refs.push_back(NoObject);
+  }
+
+  auto simple = [&](ObjKind kind) { obj.kind = kind; };
+  switch (type) {
+  case '0':
+    return fail(at, "NULL object where an object was expected");
+  case 'N': simple(ObjKind::None); break;
+  case 'T': simple(ObjKind::True); break;
+  case 'F': simple(ObjKind::False); break;
+  case '.': simple(ObjKind::Ellipsis); break;
+  case 'S': simple(ObjKind::StopIteration); break;
+  case 'i': {
+    auto v = readI32(at, "int");
+    if (!v)
+      return v.takeError();
+    obj.kind = ObjKind::Int;
+    obj.i = *v;
+    break;
+  }
+  case 'I': {
+    if (auto e = need(8, at, "int64"))
+      return std::move(e);
+    obj.kind = ObjKind::Int;
+    obj.i = int64_t(llvm::support::endian::read64le(data.data() + pos));
+    pos += 8;
+    break;
+  }
+  case 'l': {
+    auto n = readI32(at, "long");
+    if (!n)
+      return n.takeError();
+    int64_t digits = *n < 0 ? -int64_t(*n) : *n;
+    if (uint64_t(digits) * 2 > remaining())
+      return fail(at, fmt::format("long of {} digits runs past the end of "
+                                  "the file ({} bytes left)",
+                                  digits, remaining()));
+    obj.kind = ObjKind::Long;
+    obj.i = *n;
+    obj.data = readBytes(size_t(digits) * 2);
+    for (size_t k = 0; k < obj.data.size(); k += 2)
+      if (llvm::support::endian::read16le(obj.data.data() + k) >= (1u << 15))
+        return fail(at + 5 + k, "long digit out of range");
+    if (digits && llvm::support::endian::read16le(obj.data.data() +
+                                                  obj.data.size() - 2) == 0)
+      return fail(at, "long has a leading zero digit");
+    break;
+  }
+  case 'g': {
+    if (auto e = need(8, at, "float"))
+      return std::move(e);
+    obj.kind = ObjKind::Float;
+    obj.data = readBytes(8);
+    break;
+  }
+  case 'y': {
+    if (auto e = need(16, at, "complex"))
+      return std::move(e);
+    obj.kind = ObjKind::Complex;
+    obj.data = readBytes(16);
+    break;
+  }
+  case 'f': {
+    auto n = readLength(at, "float text", 1, true);
+    if (!n)
+      return n.takeError();
+    obj.kind = ObjKind::Float;
+    obj.data = readBytes(*n);
+    break;
+  }
+  case 'x': {
+    // Two length-prefixed texts; keep both with their length bytes.
+    size_t start = pos;
+    for (int part = 0; part < 2; ++part) {
+      auto n = readLength(at, "complex text", 1, true);
+      if (!n)
+        return n.takeError();
+      pos += *n;
+    }
+    obj.kind = ObjKind::Complex;
+    obj.data = data.slice(start, pos);
+    break;
+  }
+  case 's':
+  case 'u':
+  case 't':
+  case 'a':
+  case 'A':
+  case 'z':
+  case 'Z': {
+    bool isShort = type == 'z' || type == 'Z';
+    const char *what = type == 's' ? "bytes" : "str";
+    auto n = readLength(at, what, 1, isShort);
+    if (!n)
+      return n.takeError();
+    obj.kind = type == 's' ? ObjKind::Bytes : ObjKind::Str;
+    obj.data = readBytes(*n);
+    if (type == 'a' || type == 'A' || type == 'z' || type == 'Z')
+      for (size_t k = 0; k < obj.data.size(); ++k)
+        if (uint8_t(obj.data[k]) >= 0x80)
+          return fail(at, "non-ASCII byte in an ASCII string");
+    break;
+  }
+  case '(':
+  case ')':
+    obj.kind = ObjKind::Tuple;
+    break;
+  case '[':
+    obj.kind = ObjKind::List;
+    break;
+  case '<':
+    obj.kind = ObjKind::Set;
+    break;
+  case '>':
+    obj.kind = ObjKind::FrozenSet;
+    break;
+  case '{':
+    obj.kind = ObjKind::Dict;
+    break;
+  case 'c':
+    obj.kind = ObjKind::Code;
+    break;
+  case 'r': {
+    auto n = readI32(at, "reference");
+    if (!n)
+      return n.takeError();
+    if (*n < 0 || size_t(*n) >= refs.size())
+      return fail(at, fmt::format("reference {} out of range ({} objects "
+                                  "flagged so far)",
+                                  *n, refs.size()));
+    if (refs[*n] == NoObject)
+      return fail(at, fmt::format("reference {} to an object that is still "
+                                  "being read",
+                                  *n));
+    return refs[*n];
+  }
+  default:
+    return fail(at, fmt::format("unknown type code {:#04x}", uint8_t(code)));
+  }
+
+  switch (obj.kind) {
+  case ObjKind::Tuple:
+  case ObjKind::List:
+  case ObjKind::Set:
+  case ObjKind::FrozenSet: {
+    const char *what = obj.kind == ObjKind::Tuple  ? "tuple"
+                       : obj.kind == ObjKind::List ? "list"
+                                                   : "set";
+    auto id = readContainer(obj, depth, type == ')', what);
+    if (!id)
+      return id.takeError();
+    return complete(slot, *id);
+  }
+  case ObjKind::Dict: {
+    auto id = readDict(obj, depth);
+    if (!id)
+      return id.takeError();
+    return complete(slot, *id);
+  }
+  case ObjKind::Code: {
+    auto id = readCode(obj, depth);
+    if (!id)
+      return id.takeError();
+    return complete(slot, *id);
+  }
+  default:
+    return complete(slot, graph.add(obj));
+  }
+}
+
+llvm::Expected<ObjectId> Reader::readContainer(Object obj, unsigned depth,
+                                               bool shortForm,
+                                               const char *what) {
+  auto n = readLength(obj.offset, what, 1, shortForm);
+  if (!n)
+    return n.takeError();
+  llvm::SmallVector<ObjectId, 16> children;
+  children.reserve(*n);
+  for (uint32_t k = 0; k < *n; ++k) {
+    auto child = readObject(depth + 1);
+    if (!child)
+      return child.takeError();
+    children.push_back(*child);
+  }
+  obj.first = graph.addItems(children);
+  obj.count = *n;
+  return graph.add(obj);
+}
+
+llvm::Expected<ObjectId> Reader::readDict(Object obj, unsigned depth) {
+  llvm::SmallVector<ObjectId, 16> children;
+  for (;;) {
+    if (remaining() == 0)
+      return fail(pos, "truncated dict: no terminating NULL");
+    if (data[pos] == '0') {
+      ++pos;
+      break;
+    }
+    for (int part = 0; part < 2; ++part) {
+      auto child = readObject(depth + 1);
+      if (!child)
+        return child.takeError();
+      children.push_back(*child);
+    }
+  }
+  obj.first = graph.addItems(children);
+  obj.count = uint32_t(children.size() / 2);
+  return graph.add(obj);
+}
+
+llvm::Expected<ObjectId> Reader::readCode(Object obj, unsigned depth) {
+  PyVersion v = graph.version();
+  if (!isMarshalSupported(v))
+    return fail(obj.offset, "code objects of CPython " + v.str() +
+                                " are not supported (3.8 to 3.13 are)");
+  CodeObject c;
+  size_t at = obj.offset;
+  bool modern = v >= PyVersion(3, 11);
+  // The fields in the version's order: an int32 read in place or an object.
+  struct Field {
+    int32_t *i;
+    ObjectId *o;
+  };
+  llvm::SmallVector<Field, 17> fields;
+  auto i = [&](int32_t &f) { fields.push_back({&f, nullptr}); };
+  auto o = [&](ObjectId &f) { fields.push_back({nullptr, &f}); };
+  i(c.argCount), i(c.posOnlyArgCount), i(c.kwOnlyArgCount);
+  if (!modern)
+    i(c.nLocals);
+  i(c.stackSize), i(c.flags), o(c.code), o(c.consts), o(c.names);
+  if (modern)
+    o(c.localsPlusNames), o(c.localsPlusKinds);
+  else
+    o(c.varNames), o(c.freeVars), o(c.cellVars);
+  o(c.fileName), o(c.name);
+  if (modern)
+    o(c.qualName);
+  i(c.firstLineNo), o(c.lineTable);
+  if (modern)
+    o(c.exceptionTable);
+  for (const Field &f : fields) {
+    if (f.i) {
+      auto x = readI32(at, "code object");
+      if (!x)
+        return x.takeError();
+      *f.i = *x;
+    } else {
+      auto x = readObject(depth + 1);
+      if (!x)
+        return x.takeError();
+      *f.o = *x;
+    }
+  }
+
+  // Check the types that the code constructor would check.
+  auto expect = [&](ObjectId id, ObjKind kind, const char *field,
+                    const char *kindName) -> llvm::Error {
+    const Object &o = graph.get(id);
+    if (o.kind != kind)
+      return fail(o.offset, fmt::format("{} of a code object is not {}", field,
+                                        kindName));
+    return llvm::Error::success();
+  };
+  auto tupleOfStr = [&](ObjectId id, const char *field) -> llvm::Error {
+    if (auto e = expect(id, ObjKind::Tuple, field, "a tuple"))
+      return e;
+    for (ObjectId item : graph.items(id))
+      if (graph.get(item).kind != ObjKind::Str)
+        return fail(graph.get(item).offset,
+                    fmt::format("{} of a code object holds a non-str", field));
+    return llvm::Error::success();
+  };
+  if (auto e = expect(c.code, ObjKind::Bytes, "co_code", "bytes"))
+    return std::move(e);
+  if (auto e = expect(c.consts, ObjKind::Tuple, "co_consts", "a tuple"))
+    return std::move(e);
+  if (auto e = tupleOfStr(c.names, "co_names"))
+    return std::move(e);
+  if (auto e = expect(c.fileName, ObjKind::Str, "co_filename", "a str"))
+    return std::move(e);
+  if (auto e = expect(c.name, ObjKind::Str, "co_name", "a str"))
+    return std::move(e);
+  if (auto e = expect(c.lineTable, ObjKind::Bytes, "co_linetable", "bytes"))
+    return std::move(e);
+  if (graph.get(c.code).data.size() % 2)
+    return fail(graph.get(c.code).offset, "co_code has an odd length");
+  if (modern) {
+    if (auto e = tupleOfStr(c.localsPlusNames, "co_localsplusnames"))
+      return std::move(e);
+    if (auto e = expect(c.localsPlusKinds, ObjKind::Bytes,
+                        "co_localspluskinds", "bytes"))
+      return std::move(e);
+    if (auto e = expect(c.qualName, ObjKind::Str, "co_qualname", "a str"))
+      return std::move(e);
+    if (auto e = expect(c.exceptionTable, ObjKind::Bytes, "co_exceptiontable",
+                        "bytes"))
+      return std::move(e);
+    if (graph.get(c.localsPlusKinds).data.size() !=
+        graph.get(c.localsPlusNames).count)
+      return fail(graph.get(c.localsPlusKinds).offset,
+                  "co_localspluskinds and co_localsplusnames differ in length");
+  } else {
+    if (auto e = tupleOfStr(c.varNames, "co_varnames"))
+      return std::move(e);
+    if (auto e = tupleOfStr(c.freeVars, "co_freevars"))
+      return std::move(e);
+    if (auto e = tupleOfStr(c.cellVars, "co_cellvars"))
+      return std::move(e);
+  }
+  if (c.argCount < 0 || c.posOnlyArgCount < 0 || c.kwOnlyArgCount < 0 ||
+      c.stackSize < 0 || c.nLocals < 0)
+    return fail(at, "negative count in a code object");
+
+  obj.first = uint32_t(graph.codes().size());
+  ObjectId id = graph.add(obj);
+  c.self = id;
+  graph.codes().push_back(c);
+  return id;
+}
+
+class Writer {
+public:
+  Writer(const ObjectGraph &graph, llvm::SmallVectorImpl<char> &out)
+      : graph(graph), out(out), refIndex(graph.size(), ~0u) {}
+
+  void write(ObjectId id);
+
+private:
+  void byte(char c) { out.push_back(c); }
+  void i32(int32_t v) {
+    char buf[4];
+    llvm::support::endian::write32le(buf, uint32_t(v));
+    out.append(buf, buf + 4);
+  }
+  void raw(llvm::StringRef s) { out.append(s.begin(), s.end()); }
+
+  const ObjectGraph &graph;
+  llvm::SmallVectorImpl<char> &out;
+  std::vector<uint32_t> refIndex;
+  uint32_t nextRef = 0;
+};
+
+void Writer::write(ObjectId id) {
+  const Object &o = graph.get(id);
+  if (o.ref) {
+    if (refIndex[id] != ~0u) {
+      byte('r');
+      i32(int32_t(refIndex[id]));
+      return;
+    }
+    refIndex[id] = nextRef++;
+  }
+  byte(char(uint8_t(o.type) | (o.ref ? FlagRef : 0)));
+  switch (o.kind) {
+  case ObjKind::None:
+  case ObjKind::True:
+  case ObjKind::False:
+  case ObjKind::Ellipsis:
+  case ObjKind::StopIteration:
+    return;
+  case ObjKind::Int:
+    if (o.type == 'I') {
+      char buf[8];
+      llvm::support::endian::write64le(buf, uint64_t(o.i));
+      out.append(buf, buf + 8);
+    } else {
+      i32(int32_t(o.i));
+    }
+    return;
+  case ObjKind::Long:
+    i32(int32_t(o.i));
+    raw(o.data);
+    return;
+  case ObjKind::Float:
+  case ObjKind::Complex:
+    if (o.type == 'f')
+      byte(char(o.data.size()));
+    raw(o.data);
+    return;
+  case ObjKind::Bytes:
+  case ObjKind::Str:
+    if (o.type == 'z' || o.type == 'Z')
+      byte(char(o.data.size()));
+    else
+      i32(int32_t(o.data.size()));
+    raw(o.data);
+    return;
+  case ObjKind::Tuple:
+  case ObjKind::List:
+  case ObjKind::Set:
+  case ObjKind::FrozenSet:
+    if (o.type == ')')
+      byte(char(o.count));
+    else
+      i32(int32_t(o.count));
+    for (ObjectId child : graph.items(id))
+      write(child);
+    return;
+  case ObjKind::Dict:
+    for (ObjectId child : graph.items(id))
+      write(child);
+    byte('0');
+    return;
+  case ObjKind::Code: {
+    const CodeObject &c = graph.code(id);
+    bool modern = graph.version() >= PyVersion(3, 11);
+    i32(c.argCount);
+    i32(c.posOnlyArgCount);
+    i32(c.kwOnlyArgCount);
+    if (!modern)
+      i32(c.nLocals);
+    i32(c.stackSize);
+    i32(c.flags);
+    write(c.code);
+    write(c.consts);
+    write(c.names);
+    if (modern) {
+      write(c.localsPlusNames);
+      write(c.localsPlusKinds);
+      write(c.fileName);
+      write(c.name);
+      write(c.qualName);
+      i32(c.firstLineNo);
+      write(c.lineTable);
+      write(c.exceptionTable);
+    } else {
+      write(c.varNames);
+      write(c.freeVars);
+      write(c.cellVars);
+      write(c.fileName);
+      write(c.name);
+      i32(c.firstLineNo);
+      write(c.lineTable);
+    }
+    return;
+  }
+  }
+}
+
+} // namespace
+
+llvm::Expected<ObjectId> readMarshal(llvm::StringRef data, size_t offset,
+                                     ObjectGraph &graph, llvm::StringRef path,
+                                     MarshalLimits limits) {
+  Reader reader(data, offset, graph, path, limits);
+  return reader.readObject(0);
+}
+
+void writeMarshal(const ObjectGraph &graph, ObjectId id,
+                  llvm::SmallVectorImpl<char> &out) {
+  Writer(graph, out).write(id);
+}
+
+ObjectId ObjectGraph::addBytes(llvm::StringRef bytes) {
+  Object o;
+  o.kind = ObjKind::Bytes;
+  o.type = 's';
+  o.data = saver.save(bytes);
+  return add(o);
+}
+
+ObjectId ObjectGraph::addStr(llvm::StringRef text) {
+  Object o;
+  o.kind = ObjKind::Str;
+  bool ascii = llvm::all_of(text, [](char c) { return uint8_t(c) < 0x80; });
+  o.type = ascii ? (text.size() < 256 ? 'z' : 'a') : 'u';
+  o.data = saver.save(text);
+  return add(o);
+}
+
+ObjectId ObjectGraph::addTuple(llvm::ArrayRef<ObjectId> ids) {
+  Object o;
+  o.kind = ObjKind::Tuple;
+  o.type = ids.size() < 256 ? ')' : '(';
+  o.first = addItems(ids);
+  o.count = uint32_t(ids.size());
+  return add(o);
+}
+
+} // namespace sleepy

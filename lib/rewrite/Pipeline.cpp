@@ -1,0 +1,81 @@
+//===- lib/rewrite/Pipeline.cpp - rewrite every code object of a .pyc -----===//
+#include "sleepy/rewrite/Pipeline.h"
+
+#include "sleepy/cfg/Assemble.h"
+#include "sleepy/cfg/Decode.h"
+#include "sleepy/cfg/Print.h"
+#include "sleepy/cfg/Verify.h"
+
+#include "llvm/ADT/Optional.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace sleepy {
+namespace {
+
+bool selected(const Function &fn, const PipelineOptions &options) {
+  if (options.function.empty())
+    return true;
+  const CodeObject &co = fn.codeObject();
+  ObjectId qual = co.qualName != NoObject ? co.qualName : co.name;
+  return fn.graph.str(qual) == options.function;
+}
+
+void print(llvm::raw_ostream &os, EmitKind kind, const Function &fn) {
+  switch (kind) {
+  case EmitKind::None: break;
+  case EmitKind::Dis: printDisassembly(os, fn); break;
+  case EmitKind::Cfg: printFunction(os, fn); break;
+  case EmitKind::Dot: printDot(os, fn); break;
+  }
+}
+
+} // namespace
+
+llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
+                       std::string &text, PipelineStats &stats) {
+  llvm::raw_string_ostream os(text);
+  ObjectGraph &graph = file.graph;
+  // Storing new tables appends objects, never code objects: indexes stay.
+  size_t numCodes = graph.codes().size();
+  for (size_t k = 0; k < numCodes; ++k) {
+    ObjectId id = graph.codes()[k].self;
+    auto fn = decodeFunction(graph, id, file.path());
+    if (!fn)
+      return fn.takeError();
+    bool show = selected(*fn, options);
+    for (const PassInfo *pass : options.passes) {
+      // With --verify-each, keep the function as it was before the pass, to
+      // show it if the pass breaks it.
+      llvm::Optional<Function> before;
+      if (options.verifyEach)
+        before.emplace(*fn);
+      if (auto e = pass->create()->run(*fn))
+        return e;
+      if (options.printAfterAll && show) {
+        os << "; after " << pass->name << "\n";
+        printFunction(os, *fn);
+      }
+      if (before) {
+        if (auto e = verifyFunction(*fn)) {
+          os << "; before " << pass->name << ", which broke it:\n";
+          printFunction(os, *before);
+          return llvm::joinErrors(
+              llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                      "pass %s broke the function",
+                                      pass->name.str().c_str()),
+              std::move(e));
+        }
+      }
+    }
+    auto code = assemble(*fn);
+    if (!code)
+      return code.takeError();
+    storeAssembled(graph, id, *code);
+    if (show)
+      print(os, options.emit, *fn);
+    ++stats.codeObjects;
+  }
+  return llvm::Error::success();
+}
+
+} // namespace sleepy

@@ -1,0 +1,79 @@
+//===- tools/sleepy-rewrite/sleepy-rewrite.cpp - the command-line driver --===//
+//
+// Parses options, hands them to the driver library, prints diagnostics.
+//
+//===----------------------------------------------------------------------===//
+#include "sleepy/rewrite/Driver.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+namespace {
+
+cl::OptionCategory Category("sleepy-rewrite options");
+
+cl::list<std::string> Inputs(cl::Positional, cl::OneOrMore,
+                             cl::desc("<INPUT .pyc file or directory>..."),
+                             cl::cat(Category));
+cl::opt<std::string> OutDir("o", cl::Required, cl::value_desc("OUTDIR"),
+                            cl::desc("Directory to write the output into"),
+                            cl::cat(Category));
+cl::opt<std::string>
+    Passes("passes", cl::init("default"), cl::value_desc("LIST"),
+           cl::desc("Passes to run: none, default, or names separated by "
+                    "commas"),
+           cl::cat(Category));
+cl::opt<sleepy::EmitKind> Emit(
+    "emit", cl::init(sleepy::EmitKind::None),
+    cl::desc("Print each function after the passes"),
+    cl::values(clEnumValN(sleepy::EmitKind::Dis, "dis", "a dis-like listing"),
+               clEnumValN(sleepy::EmitKind::Cfg, "cfg", "the blocks"),
+               clEnumValN(sleepy::EmitKind::Dot, "dot", "a Graphviz graph")),
+    cl::cat(Category));
+cl::opt<std::string> Function("function", cl::value_desc("QUALNAME"),
+                              cl::desc("Print only the function QUALNAME"),
+                              cl::cat(Category));
+cl::opt<bool> PrintAfterAll("print-after-all",
+                            cl::desc("Print the blocks after every pass"),
+                            cl::cat(Category));
+cl::opt<bool> VerifyEach("verify-each",
+                         cl::desc("Run the verifier after every pass"),
+                         cl::cat(Category));
+cl::opt<unsigned> Jobs("j", cl::init(0), cl::Prefix, cl::value_desc("N"),
+                       cl::desc("Files rewritten at once (default: one per "
+                                "core)"),
+                       cl::cat(Category));
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(Category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "sleepy-rewrite: rewrite CPython bytecode so that programs can suspend "
+      "and resume\n");
+
+  sleepy::DriverOptions options;
+  options.inputs.assign(Inputs.begin(), Inputs.end());
+  options.outDir = OutDir;
+  options.jobs = Jobs;
+  options.pipeline.emit = Emit;
+  options.pipeline.function = Function;
+  options.pipeline.printAfterAll = PrintAfterAll;
+  options.pipeline.verifyEach = VerifyEach;
+  auto passes = sleepy::parsePassList(Passes);
+  if (!passes) {
+    errs() << "sleepy-rewrite: error: " << toString(passes.takeError())
+           << "\n";
+    return 2;
+  }
+  options.pipeline.passes = std::move(*passes);
+
+  sleepy::DriverSummary summary = sleepy::runDriver(options, outs(), errs());
+  outs().flush();
+  return summary.failed ? 1 : 0;
+}
