@@ -203,9 +203,11 @@ void printDisassembly(llvm::raw_ostream &os, const Function &fn) {
         arg = std::to_string(in.arg);
         meaning = describeArg(fn, in);
       }
-      os << fmt::format("{:>5} {:>7} {:<28} {:>4}{}\n", lineText, 2 * start,
-                        opName(in.op), arg,
-                        meaning.empty() ? "" : " (" + meaning + ")");
+      std::string text =
+          fmt::format("{:>5} {:>7} {:<28} {:>4}{}", lineText, 2 * start,
+                      opName(in.op), arg,
+                      meaning.empty() ? "" : " (" + meaning + ")");
+      os << llvm::StringRef(text).rtrim() << "\n";
       uint32_t end = k < starts.size() ? starts[k] : unit;
       if (!ranges.empty() && ranges.back().handler == in.handler &&
           ranges.back().end == start)

@@ -1,0 +1,95 @@
+//===- test/unit/cfg/TablesTest.cpp - exception and location table codecs -===//
+#include "Builders.h"
+
+#include "sleepy/cfg/Tables.h"
+
+#include <doctest/doctest.h>
+
+using namespace sleepy;
+using sleepy::test::message;
+
+namespace {
+
+std::string encode(llvm::ArrayRef<ExceptionEntry> entries) {
+  llvm::SmallVector<char, 32> out;
+  encodeExceptionTable(entries, out);
+  return std::string(out.begin(), out.end());
+}
+
+std::string encode(llvm::ArrayRef<LocationRun> runs, int32_t first) {
+  llvm::SmallVector<char, 32> out;
+  encodeLocationTable(runs, first, out);
+  return std::string(out.begin(), out.end());
+}
+
+Location loc(int32_t line, int32_t endLine, int32_t col, int32_t endCol) {
+  return Location{line, endLine, col, endCol};
+}
+
+} // namespace
+
+TEST_CASE("exception table varints are big-endian 6-bit groups") {
+  // start 11, length 140000: the example checked on CPython.
+  ExceptionEntry e{11, 11 + 140000, 3, 2, true};
+  std::string bytes = encode({e});
+  CHECK(bytes == std::string("\x8b\x62\x4b\x20\x03\x05", 6));
+  auto back = decodeExceptionTable(bytes, "t.pyc", 0x40);
+  REQUIRE(bool(back));
+  REQUIRE(back->size() == 1);
+  CHECK((*back)[0] == e);
+}
+
+TEST_CASE("exception tables round trip and refuse damage") {
+  std::vector<ExceptionEntry> entries = {
+      {0, 4, 10, 0, false}, {4, 9, 12, 1, true}, {20, 1000, 2000, 70, true}};
+  std::string bytes = encode(entries);
+  auto back = decodeExceptionTable(bytes, "t.pyc", 0);
+  REQUIRE(bool(back));
+  CHECK(*back == entries);
+
+  CHECK(message(decodeExceptionTable(bytes.substr(0, 3), "t.pyc", 0x10)
+                    .takeError()) ==
+        "t.pyc:0x13: error: truncated exception table entry");
+  CHECK(message(decodeExceptionTable(llvm::StringRef("\x01\x02\x03\x04", 4),
+                                     "t.pyc", 0)
+                    .takeError()) ==
+        "t.pyc:0x0: error: exception table entry does not start with a "
+        "marked byte");
+}
+
+TEST_CASE("location table forms as CPython picks them") {
+  // Short form: same line, column < 80, width < 16.
+  CHECK(encode({{1, loc(1, 1, 4, 9)}}, 1) == std::string("\x80\x45", 2));
+  // One-line form: next line.
+  CHECK(encode({{1, loc(2, 2, 100, 110)}}, 1) ==
+        std::string("\xd8\x64\x6e", 3));
+  // No columns.
+  CHECK(encode({{2, loc(3, 3, -1, -1)}}, 1) == std::string("\xe9\x04", 2));
+  // None.
+  CHECK(encode({{3, Location{}}}, 1) == std::string("\xfa", 1));
+  // Columns of 128 and more take the long form, so that every byte after a
+  // header stays below 0x80.
+  std::string longForm = encode({{1, loc(1, 1, 200, 210)}}, 1);
+  CHECK(uint8_t(longForm[0]) == 0xf0);
+  for (size_t k = 1; k < longForm.size(); ++k)
+    CHECK(uint8_t(longForm[k]) < 0x80);
+  // Runs longer than 8 units are split.
+  CHECK(encode({{10, loc(1, 1, 0, 1)}}, 1) ==
+        std::string("\x87\x01\x81\x01", 4));
+}
+
+TEST_CASE("location tables decode back to their runs") {
+  std::vector<LocationRun> runs = {
+      {1, loc(0, 0, -1, -1)},     {3, loc(5, 5, 4, 9)},
+      {2, loc(6, 9, 0, 200)},     {1, Location{}},
+      {8, loc(2, 2, 130, 131)},   {4, loc(1000, 1000, 1, 2)},
+      {1, loc(-1 + 1001, 1001, -1, -1)}};
+  std::string bytes = encode(runs, 3);
+  auto back = decodeLocationTable(bytes, 3, "t.pyc", 0);
+  REQUIRE(bool(back));
+  CHECK(*back == runs);
+  CHECK(message(decodeLocationTable(llvm::StringRef("\xf0\x41", 2), 1,
+                                    "t.pyc", 0x20)
+                    .takeError()) ==
+        "t.pyc:0x20: error: truncated location table entry");
+}

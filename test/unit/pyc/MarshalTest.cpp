@@ -1,0 +1,153 @@
+//===- test/unit/pyc/MarshalTest.cpp - marshal reader and writer ----------===//
+#include "Builders.h"
+
+#include "sleepy/pyc/Marshal.h"
+#include "sleepy/pyc/Pyc.h"
+#include "sleepy/pyc/Repr.h"
+
+#include <doctest/doctest.h>
+
+using namespace sleepy;
+using sleepy::test::message;
+
+namespace {
+
+/// Reads \p bytes as one object of a 3.11 graph.
+llvm::Expected<ObjectId> read(ObjectGraph &graph, llvm::StringRef bytes) {
+  return readMarshal(bytes, 0, graph, "t.pyc");
+}
+
+std::string roundTrip(llvm::StringRef bytes) {
+  ObjectGraph graph(PyVersion(3, 11));
+  auto id = read(graph, bytes);
+  REQUIRE(bool(id));
+  llvm::SmallVector<char, 64> out;
+  writeMarshal(graph, *id, out);
+  return std::string(out.begin(), out.end());
+}
+
+std::string readError(llvm::StringRef bytes, PyVersion v = PyVersion(3, 11)) {
+  ObjectGraph graph(v);
+  auto id = read(graph, bytes);
+  if (id)
+    return "";
+  return message(id.takeError());
+}
+
+} // namespace
+
+TEST_CASE("scalars and strings come back byte for byte") {
+  for (llvm::StringRef s : {
+           llvm::StringRef("N"), llvm::StringRef("T"), llvm::StringRef("F"),
+           llvm::StringRef("."), llvm::StringRef("S"),
+           llvm::StringRef("i\x2a\x00\x00\x00", 5),
+           llvm::StringRef("g\x00\x00\x00\x00\x00\x00\xf0\x3f", 9),
+           llvm::StringRef("z\x03" "abc", 5), llvm::StringRef("Z\x00", 2),
+           llvm::StringRef("u\x02\x00\x00\x00\xc3\xa9", 7),
+           llvm::StringRef("s\x01\x00\x00\x00\xff", 6),
+       })
+    CHECK(roundTrip(s) == s.str());
+}
+
+TEST_CASE("references resolve to one node and are written again") {
+  // (x, x) where x is an interned short string with FLAG_REF.
+  llvm::StringRef bytes("\xa9\x02\xda\x01x" "r\x01\x00\x00\x00", 10);
+  ObjectGraph graph(PyVersion(3, 11));
+  auto id = read(graph, bytes);
+  REQUIRE(bool(id));
+  auto items = graph.items(*id);
+  REQUIRE(items.size() == 2);
+  CHECK(items[0] == items[1]);
+  CHECK(graph.str(items[0]) == "x");
+  CHECK(roundTrip(bytes) == bytes.str());
+}
+
+TEST_CASE("containers, longs and floats print as Python would") {
+  ObjectGraph graph(PyVersion(3, 11));
+  // 2**100 as marshal writes it: 7 digits of 15 bits.
+  std::string big("l\x07\x00\x00\x00", 5);
+  for (int k = 0; k < 6; ++k)
+    big += std::string("\x00\x00", 2);
+  big += std::string("\x00\x04", 2); // 2**10 << (6*15) = 2**100
+  auto id = read(graph, big);
+  REQUIRE(bool(id));
+  CHECK(reprObject(graph, *id) == "1267650600228229401496703205376");
+
+  auto tuple = read(graph, llvm::StringRef("\x29\x01i\x01\x00\x00\x00", 7));
+  REQUIRE(bool(tuple));
+  CHECK(reprObject(graph, *tuple) == "(1,)");
+
+  auto dict = read(graph, llvm::StringRef("{z\x01" "aN0", 6));
+  REQUIRE(bool(dict));
+  CHECK(reprObject(graph, *dict) == "{'a': None}");
+
+  auto half = read(graph, llvm::StringRef("g\x00\x00\x00\x00\x00\x00\xe0\x3f", 9));
+  REQUIRE(bool(half));
+  CHECK(reprObject(graph, *half) == "0.5");
+  CHECK(reprStr("it's") == "\"it's\"");
+}
+
+TEST_CASE("malformed marshal data names the offset and the problem") {
+  CHECK(readError("") == "t.pyc:0x0: error: truncated: expected an object, "
+                         "found the end of the file");
+  CHECK(readError("q") == "t.pyc:0x0: error: unknown type code 0x71");
+  CHECK(readError(llvm::StringRef("i\x01\x00", 3)) ==
+        "t.pyc:0x0: error: truncated int: needs 4 bytes, 2 left");
+  CHECK(readError(llvm::StringRef("r\x05\x00\x00\x00", 5)) ==
+        "t.pyc:0x0: error: reference 5 out of range (0 objects flagged so "
+        "far)");
+  // A tuple that refers to itself while it is being read.
+  CHECK(readError(llvm::StringRef("\xa9\x01r\x00\x00\x00\x00", 7)) ==
+        "t.pyc:0x2: error: reference 0 to an object that is still being read");
+  CHECK(readError(llvm::StringRef("s\xff\xff\xff\x7f", 5)) ==
+        "t.pyc:0x0: error: length 2147483647 of bytes runs past the end of "
+        "the file (0 bytes left)");
+  CHECK(readError(llvm::StringRef("(\x00\x00\x00\x80", 5)) ==
+        "t.pyc:0x0: error: negative length -2147483648 for tuple");
+  std::string deep;
+  for (int k = 0; k < 3000; ++k)
+    deep += std::string("[\x01\x00\x00\x00", 5);
+  CHECK(readError(deep).find("nested more than 2000 deep") !=
+        std::string::npos);
+  CHECK(readError(llvm::StringRef("z\x02\x80\x81", 4)) ==
+        "t.pyc:0x0: error: non-ASCII byte in an ASCII string");
+  CHECK(readError("{N") == "t.pyc:0x2: error: truncated: expected an object, "
+                           "found the end of the file");
+}
+
+TEST_CASE("pyc headers: magic numbers, flags and versions") {
+  auto header = [](uint16_t magic, uint32_t flags) {
+    std::string h(16, '\0');
+    h[0] = char(magic & 0xFF);
+    h[1] = char(magic >> 8);
+    h[2] = '\r';
+    h[3] = '\n';
+    h[4] = char(flags);
+    return h;
+  };
+  auto ok = readPycHeader(header(3495, 0), "m.pyc");
+  REQUIRE(bool(ok));
+  CHECK(ok->version == PyVersion(3, 11));
+  auto hashed = readPycHeader(header(3571, 3), "m.pyc");
+  REQUIRE(bool(hashed));
+  CHECK(hashed->checksSource());
+
+  CHECK(message(readPycHeader(header(3490, 0), "m.pyc").takeError()) ==
+        "m.pyc:0x0: error: magic number 3490 is from a pre-release of "
+        "CPython 3.11; only the final release's (3495) is supported");
+  CHECK(message(readPycHeader(header(9999, 0), "m.pyc").takeError()) ==
+        "m.pyc:0x0: error: unknown magic number 9999: not written by any "
+        "CPython from 3.6 to 3.13");
+  CHECK(message(readPycHeader(header(3394, 0), "m.pyc").takeError()) ==
+        "m.pyc:0x0: error: CPython 3.7 is not supported (3.8 to 3.13 are)");
+  CHECK(message(readPycHeader(header(3495, 8), "m.pyc").takeError()) ==
+        "m.pyc:0x4: error: unknown header flags 0x8");
+  CHECK(message(readPycHeader("ab", "m.pyc").takeError()) ==
+        "m.pyc:0x0: error: truncated header: the file has 2 bytes, a .pyc "
+        "header has 16");
+
+  CHECK(magicOf(PyVersion(3, 12)) == 3531);
+  CHECK(parseVersion("3.13") == llvm::Optional<PyVersion>(PyVersion(3, 13)));
+  CHECK(parseVersion("312") == llvm::Optional<PyVersion>(PyVersion(3, 12)));
+  CHECK(!parseVersion("2.7"));
+}
