@@ -52,10 +52,12 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   out.stackSize = std::max(depths->maxDepth, fn.codeObject().stackSize);
 
   std::vector<Slot> slots;
+  size_t count = 0;
+  for (uint32_t b : fn.layout)
+    count += fn.blocks[b].instrs.size();
+  slots.reserve(count);
   std::vector<uint32_t> blockStart(fn.blocks.size(), 0);
-  std::vector<uint32_t> firstSlot(fn.blocks.size(), 0);
   for (uint32_t b : fn.layout) {
-    firstSlot[b] = uint32_t(slots.size());
     for (Instr &in : fn.blocks[b].instrs) {
       const OpInfo &info = ops.info(in.op);
       if (!info.valid())
@@ -138,17 +140,19 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
 
   // co_code.
   const uint8_t ext = ops.extendedArg();
-  out.code.reserve(2 * (slots.empty() ? 0 : slots.back().start +
-                                                 slots.back().size()));
+  uint32_t totalUnits =
+      slots.empty() ? 0 : slots.back().start + slots.back().size();
+  out.code.assign(2 * size_t(totalUnits), '\0');
+  char *p = &out.code[0];
   for (const Slot &s : slots) {
     const Instr &in = *s.instr;
-    for (int p = s.prefixes; p > 0; --p) {
-      out.code.push_back(char(ext));
-      out.code.push_back(char((in.arg >> (8 * p)) & 0xFF));
+    for (int k = s.prefixes; k > 0; --k) {
+      *p++ = char(ext);
+      *p++ = char((in.arg >> (8 * k)) & 0xFF);
     }
-    out.code.push_back(char(ops.info(in.op).number));
-    out.code.push_back(char(in.arg & 0xFF));
-    out.code.append(2 * size_t(s.caches), '\0');
+    *p++ = char(ops.info(in.op).number);
+    *p++ = char(in.arg & 0xFF);
+    p += 2 * size_t(s.caches); // CACHE units are zero
   }
 
   // co_exceptiontable: one entry per run of instructions with one handler.
@@ -168,7 +172,6 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
       runStart = s.start;
     }
   }
-  uint32_t totalUnits = uint32_t(out.code.size() / 2);
   close(totalUnits);
   llvm::SmallVector<char, 64> buffer;
   encodeExceptionTable(entries, buffer);
@@ -178,6 +181,7 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   // per run of instructions that share a location.
   bool merge = fn.version() >= PyVersion(3, 12);
   std::vector<LocationRun> runs;
+  runs.reserve(slots.size());
   for (const Slot &s : slots) {
     if (merge && !runs.empty() && runs.back().loc == s.instr->loc)
       runs.back().length += s.size();

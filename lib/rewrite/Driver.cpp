@@ -7,10 +7,13 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
 #include <algorithm>
+#include <mutex>
 
 namespace sleepy {
 namespace fs = llvm::sys::fs;
@@ -25,34 +28,81 @@ struct JobResult {
   bool written = false;
 };
 
-/// Writes \p bytes to \p outPath through a temporary file in the same
-/// directory, renamed into place once complete.
-llvm::Error writeAtomically(llvm::StringRef outPath,
-                            llvm::ArrayRef<char> bytes) {
-  llvm::StringRef dir = path::parent_path(outPath);
-  if (!dir.empty())
-    if (std::error_code ec = fs::create_directories(dir))
-      return fileError(dir, "cannot create directory: " + ec.message());
-  auto temp = fs::TempFile::create(outPath + ".tmp-%%%%%%%%");
-  if (!temp)
-    return fileError(outPath, "cannot create a temporary file: " +
-                                  llvm::toString(temp.takeError()));
-  llvm::raw_fd_ostream os(temp->FD, /*shouldClose=*/false);
-  os.write(bytes.data(), bytes.size());
-  os.flush();
-  if (os.has_error()) {
-    std::string msg = os.error().message();
-    os.clear_error();
-    llvm::consumeError(temp->discard());
-    return fileError(outPath, "cannot write: " + msg);
+/// Writes outputs atomically: each file is written to a temporary file under
+/// OUTDIR/.sleepy-tmp-PID and renamed into place once complete, so an output
+/// is either whole or absent. Each worker thread reuses one temporary name,
+/// registered once for removal if a signal kills the process; registering a
+/// name per file costs more than the rewrite itself on big trees.
+class OutputWriter {
+public:
+  explicit OutputWriter(llvm::StringRef outDir) {
+    llvm::SmallString<256> dir(outDir);
+    path::append(dir, fmt::format(".sleepy-tmp-{}", llvm::sys::Process::getProcessId()));
+    tempDir = std::string(dir);
   }
-  if (auto e = temp->keep(outPath))
-    return fileError(outPath, "cannot rename into place: " +
-                                  llvm::toString(std::move(e)));
-  return llvm::Error::success();
-}
+  ~OutputWriter() {
+    for (const std::string &name : tempNames) {
+      fs::remove(name);
+      llvm::sys::DontRemoveFileOnSignal(name);
+    }
+    fs::remove(tempDir);
+  }
 
-JobResult runJob(const RewriteJob &job, const PipelineOptions &options) {
+  llvm::Error write(llvm::StringRef outPath, llvm::ArrayRef<char> bytes) {
+    std::string temp = tempName();
+    if (temp.empty())
+      return fileError(tempDir, "cannot create the temporary directory");
+    int fd;
+    if (std::error_code ec =
+            fs::openFileForWrite(temp, fd, fs::CD_CreateAlways, fs::OF_None))
+      return fileError(outPath, "cannot create a temporary file: " +
+                                    ec.message());
+    {
+      llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+      os.write(bytes.data(), bytes.size());
+      os.close();
+      if (os.has_error()) {
+        std::string msg = os.error().message();
+        os.clear_error();
+        fs::remove(temp);
+        return fileError(outPath, "cannot write: " + msg);
+      }
+    }
+    if (std::error_code ec = fs::rename(temp, outPath)) {
+      fs::remove(temp);
+      return fileError(outPath, "cannot rename into place: " + ec.message());
+    }
+    return llvm::Error::success();
+  }
+
+private:
+  /// This thread's temporary file, made and registered on first use.
+  std::string tempName() {
+    thread_local const OutputWriter *owner = nullptr;
+    thread_local std::string name;
+    if (owner == this)
+      return name;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!dirMade) {
+      if (fs::create_directories(tempDir))
+        return "";
+      dirMade = true;
+    }
+    name = tempDir + "/" + std::to_string(tempNames.size()) + ".pyc";
+    llvm::sys::RemoveFileOnSignal(name);
+    tempNames.push_back(name);
+    owner = this;
+    return name;
+  }
+
+  std::string tempDir;
+  std::mutex mutex;
+  bool dirMade = false;
+  std::vector<std::string> tempNames;
+};
+
+JobResult runJob(const RewriteJob &job, const PipelineOptions &options,
+                 OutputWriter &writer) {
   JobResult result;
   auto fail = [&](llvm::Error e) {
     llvm::handleAllErrors(std::move(e), [&](const llvm::ErrorInfoBase &info) {
@@ -72,7 +122,7 @@ JobResult runJob(const RewriteJob &job, const PipelineOptions &options) {
   llvm::SmallVector<char, 0> bytes;
   bytes.reserve((*file)->bytes().size() + 64);
   (*file)->write(bytes);
-  if (auto e = writeAtomically(job.output, bytes)) {
+  if (auto e = writer.write(job.output, bytes)) {
     fail(std::move(e));
     return result;
   }
@@ -179,15 +229,25 @@ DriverSummary runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   DriverSummary summary;
   std::vector<RewriteJob> jobs = planJobs(options, errs, summary.failed);
   std::vector<JobResult> results(jobs.size());
+  // Make every output directory once, before the workers start.
+  llvm::StringSet<> dirs;
+  for (const RewriteJob &job : jobs) {
+    llvm::StringRef dir = path::parent_path(job.output);
+    if (!dir.empty() && dirs.insert(dir).second)
+      if (std::error_code ec = fs::create_directories(dir))
+        errs << fmt::format("{}: error: cannot create directory: {}\n", dir,
+                            ec.message());
+  }
+  OutputWriter writer(options.outDir);
   unsigned threads =
       llvm::hardware_concurrency(options.jobs).compute_thread_count();
   if (threads <= 1 || jobs.size() <= 1) {
     for (size_t k = 0; k < jobs.size(); ++k)
-      results[k] = runJob(jobs[k], options.pipeline);
+      results[k] = runJob(jobs[k], options.pipeline, writer);
   } else {
     llvm::ThreadPool pool(llvm::hardware_concurrency(options.jobs));
     for (size_t k = 0; k < jobs.size(); ++k)
-      pool.async([&, k] { results[k] = runJob(jobs[k], options.pipeline); });
+      pool.async([&, k] { results[k] = runJob(jobs[k], options.pipeline, writer); });
     pool.wait();
   }
   for (const JobResult &r : results) {

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""Speed of the pass-through rewrite against CPython's own marshal round trip.
+
+    python3.11 bench/speed.py [--tool build/bin/sleepy-rewrite] [--passes none] [--rounds 5]
+
+Both sides process the same files, every .pyc of this interpreter's stdlib
+(Lib/test included, site-packages and optimized caches excluded), on one core:
+
+  sleepy     `sleepy-rewrite STDLIB -o OUT --passes=none -j1`, the whole
+             command (process start, reading, decoding every code object into
+             a CFG, assembling, writing each file atomically)
+  baseline   in this interpreter: read each file, marshal.loads,
+             marshal.dumps, write the result
+
+Rounds alternate between the two; the figures are the medians. Prints the
+times and the ratio sleepy/baseline (the goal is at most 1.0).
+"""
+import argparse
+import marshal
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from identity import DEFAULT_TOOL, output_name, stdlib_pycs  # noqa: E402
+
+
+def baseline(pycs, outputs):
+    """Reads, round-trips and writes each file to the output name the tool
+    would use (making its directory), as the tool must."""
+    t0 = time.perf_counter()
+    made = set()
+    for p, q in zip(pycs, outputs):
+        with open(p, "rb") as f:
+            data = f.read()
+        code = marshal.loads(data[16:])
+        d = os.path.dirname(q)
+        if d not in made:
+            os.makedirs(d, exist_ok=True)
+            made.add(d)
+        with open(q, "wb") as f:
+            f.write(data[:16] + marshal.dumps(code))
+    return time.perf_counter() - t0
+
+
+def sleepy(tool, src, out, passes):
+    t0 = time.perf_counter()
+    proc = subprocess.run([tool, f"--passes={passes}", "-j1", src, "-o", out],
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"speed: sleepy-rewrite failed:\n{proc.stderr[:2000]}")
+    return elapsed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tool", default=DEFAULT_TOOL)
+    ap.add_argument("--lib", default=sysconfig.get_paths()["stdlib"])
+    ap.add_argument("--passes", default="none")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--tmp", default="/dev/shm" if os.path.isdir("/dev/shm") else None,
+                    help="where to write (default: /dev/shm, so disk noise stays out)")
+    args = ap.parse_args()
+
+    pycs = stdlib_pycs(args.lib, sys.implementation.cache_tag)
+    size = sum(os.path.getsize(p) for p in pycs)
+    work = tempfile.mkdtemp(prefix="sleepy-speed-", dir=args.tmp)
+    try:
+        # The tool takes a directory: give it a tree of exactly these files.
+        src = os.path.join(work, "in", "lib")
+        for p in pycs:
+            dst = os.path.join(src, os.path.relpath(p, args.lib))
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            os.symlink(p, dst)
+        times = {"sleepy": [], "baseline": []}
+        for r in range(args.rounds):
+            for which in (("sleepy", "baseline") if r % 2 == 0 else ("baseline", "sleepy")):
+                out = os.path.join(work, f"out-{which}-{r}")
+                os.makedirs(out)
+                if which == "sleepy":
+                    times[which].append(sleepy(args.tool, src, out, args.passes))
+                else:
+                    outputs = [output_name(src, out, os.path.join(src, os.path.relpath(p, args.lib)))
+                               for p in pycs]
+                    times[which].append(baseline(pycs, outputs))
+                shutil.rmtree(out)
+        s = statistics.median(times["sleepy"])
+        b = statistics.median(times["baseline"])
+        print(f"CPython {sys.version.split()[0]}: {len(pycs)} files, {size / 1e6:.1f} MB")
+        print(f"sleepy-rewrite --passes={args.passes} -j1: {s:.3f} s "
+              f"(rounds: {', '.join(f'{t:.3f}' for t in times['sleepy'])})")
+        print(f"marshal.loads+dumps:                 {b:.3f} s "
+              f"(rounds: {', '.join(f'{t:.3f}' for t in times['baseline'])})")
+        print(f"ratio={s / b:.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
