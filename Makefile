@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all configure test unit lit e2e clean format
+.PHONY: all configure test demo clean format
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -16,6 +16,10 @@ $(BUILD)/CMakeCache.txt:
 # Builds, then runs every test (unit, golden, end-to-end) through ctest.
 test: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The README's demo: rewrite an example program and run it.
+demo: all
+	examples/demo.sh
 
 clean:
 	rm -rf $(BUILD)
