@@ -50,6 +50,7 @@ def substitute(cmd, test, tmp):
         cmd = cmd.replace(f"%compile3{minor}", f"{py} {utils}/compile-pyc.py")
         cmd = cmd.replace(f"%python3{minor}", py)
     cmd = cmd.replace("%utils", utils).replace("%srcroot", ROOT)
+    cmd = cmd.replace("%basename_t", os.path.basename(tmp))
     cmd = cmd.replace("%s", test).replace("%S", os.path.dirname(test)).replace("%t", tmp)
     return cmd
 
