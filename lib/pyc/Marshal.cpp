@@ -12,6 +12,7 @@
 #include "sleepy/pyc/Error.h"
 
 #include "fmt/format.h"
+#include "llvm/Support/Compiler.h"
 #include "llvm/Support/Endian.h"
 
 namespace sleepy {
@@ -28,17 +29,27 @@ public:
   llvm::Expected<ObjectId> readObject(unsigned depth);
 
 private:
-  llvm::Error fail(size_t at, const llvm::Twine &msg) {
+  // Nesting recurses through readObject and the readers of containers and
+  // code objects, up to MarshalLimits::maxDepth levels, so their frames must
+  // stay small: scalars, references and every message are made in functions
+  // kept out of them. (Sanitizer builds give each temporary of a frame its
+  // own guarded slot; with all of that inlined, a level took over 6 KB and
+  // 2000 levels overflowed an 8 MB stack.)
+  LLVM_ATTRIBUTE_NOINLINE llvm::Error fail(size_t at, const llvm::Twine &msg) {
     return inputError(path, at, msg);
   }
   size_t remaining() const { return data.size() - pos; }
 
   llvm::Error need(size_t n, size_t at, const char *what) {
     if (remaining() < n)
-      return fail(at, llvm::Twine("truncated ") + what + ": needs " +
-                          llvm::Twine(n) + " bytes, " +
-                          llvm::Twine(remaining()) + " left");
+      return truncated(n, at, what);
     return llvm::Error::success();
+  }
+  LLVM_ATTRIBUTE_NOINLINE llvm::Error truncated(size_t n, size_t at,
+                                                const char *what) {
+    return fail(at, llvm::Twine("truncated ") + what + ": needs " +
+                        llvm::Twine(n) + " bytes, " +
+                        llvm::Twine(remaining()) + " left");
   }
   llvm::Expected<int32_t> readI32(size_t at, const char *what) {
     if (auto e = need(4, at, what))
@@ -49,8 +60,8 @@ private:
   }
   /// A length that must fit in what is left of the input, each unit taking
   /// at least \p unitSize bytes.
-  llvm::Expected<uint32_t> readLength(size_t at, const char *what,
-                                      size_t unitSize, bool shortForm) {
+  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<uint32_t>
+  readLength(size_t at, const char *what, size_t unitSize, bool shortForm) {
     int64_t n;
     if (shortForm) {
       if (auto e = need(1, at, what))
@@ -77,10 +88,24 @@ private:
     return s;
   }
 
+  LLVM_ATTRIBUTE_NOINLINE llvm::Error cannotStart(size_t at, unsigned depth) {
+    if (depth >= limits.maxDepth)
+      return fail(at, fmt::format("objects nested more than {} deep",
+                                  limits.maxDepth));
+    return fail(at, "truncated: expected an object, found the end of the file");
+  }
+  LLVM_ATTRIBUTE_NOINLINE llvm::Error unsupportedCode(size_t at) {
+    return fail(at, "code objects of CPython " + graph.version().str() +
+                        " are not supported (3.8 to 3.13 are)");
+  }
+  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId> readScalar(Object obj);
+  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId> readRef(size_t at);
   llvm::Expected<ObjectId> readContainer(Object obj, unsigned depth,
                                          bool shortForm, const char *what);
   llvm::Expected<ObjectId> readDict(Object obj, unsigned depth);
   llvm::Expected<ObjectId> readCode(Object obj, unsigned depth);
+  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId> finishCode(Object obj,
+                                                             CodeObject c);
 
   /// Registers \p id in its reserved slot if it was flagged.
   ObjectId complete(int64_t slot, ObjectId id) {
@@ -99,14 +124,15 @@ private:
 
 llvm::Expected<ObjectId> Reader::readObject(unsigned depth) {
   size_t at = pos;
-  if (depth > limits.maxDepth)
-    return fail(at, fmt::format("objects nested more than {} deep",
-                                limits.maxDepth));
-  if (remaining() == 0)
-    return fail(at, "truncated: expected an object, found the end of the file");
+  // The root is at depth 0 and the first of maxDepth levels, as in
+  // marshal.c, so what CPython refuses to load is refused here too.
+  if (depth >= limits.maxDepth || remaining() == 0)
+    return cannotStart(at, depth);
   uint8_t code = uint8_t(data[pos++]);
   bool flag = code & FlagRef;
   char type = char(code & ~FlagRef);
+  if (type == 'r')
+    return readRef(at);
 
   Object obj;
   obj.type = type;
@@ -115,11 +141,62 @@ llvm::Expected<ObjectId> Reader::readObject(unsigned depth) {
 
   // Reserve the reference slot before any child is read.
   int64_t slot = -1;
-  if (flag && type != 'r') {
+  if (flag) {
     slot = int64_t(refs.size());
     refs.push_back(NoObject);
   }
 
+  llvm::Expected<ObjectId> id = NoObject;
+  switch (type) {
+  case '(':
+  case ')':
+    obj.kind = ObjKind::Tuple;
+    id = readContainer(obj, depth, type == ')', "tuple");
+    break;
+  case '[':
+    obj.kind = ObjKind::List;
+    id = readContainer(obj, depth, false, "list");
+    break;
+  case '<':
+  case '>':
+    obj.kind = type == '<' ? ObjKind::Set : ObjKind::FrozenSet;
+    id = readContainer(obj, depth, false, "set");
+    break;
+  case '{':
+    obj.kind = ObjKind::Dict;
+    id = readDict(obj, depth);
+    break;
+  case 'c':
+    obj.kind = ObjKind::Code;
+    id = readCode(obj, depth);
+    break;
+  default:
+    id = readScalar(obj);
+    break;
+  }
+  if (!id)
+    return id.takeError();
+  return complete(slot, *id);
+}
+
+llvm::Expected<ObjectId> Reader::readRef(size_t at) {
+  auto n = readI32(at, "reference");
+  if (!n)
+    return n.takeError();
+  if (*n < 0 || size_t(*n) >= refs.size())
+    return fail(at, fmt::format("reference {} out of range ({} objects "
+                                "flagged so far)",
+                                *n, refs.size()));
+  if (refs[*n] == NoObject)
+    return fail(at, fmt::format("reference {} to an object that is still "
+                                "being read",
+                                *n));
+  return refs[*n];
+}
+
+llvm::Expected<ObjectId> Reader::readScalar(Object obj) {
+  size_t at = obj.offset;
+  char type = obj.type;
   auto simple = [&](ObjKind kind) { obj.kind = kind; };
   switch (type) {
   case '0':
@@ -220,71 +297,11 @@ llvm::Expected<ObjectId> Reader::readObject(unsigned depth) {
           return fail(at, "non-ASCII byte in an ASCII string");
     break;
   }
-  case '(':
-  case ')':
-    obj.kind = ObjKind::Tuple;
-    break;
-  case '[':
-    obj.kind = ObjKind::List;
-    break;
-  case '<':
-    obj.kind = ObjKind::Set;
-    break;
-  case '>':
-    obj.kind = ObjKind::FrozenSet;
-    break;
-  case '{':
-    obj.kind = ObjKind::Dict;
-    break;
-  case 'c':
-    obj.kind = ObjKind::Code;
-    break;
-  case 'r': {
-    auto n = readI32(at, "reference");
-    if (!n)
-      return n.takeError();
-    if (*n < 0 || size_t(*n) >= refs.size())
-      return fail(at, fmt::format("reference {} out of range ({} objects "
-                                  "flagged so far)",
-                                  *n, refs.size()));
-    if (refs[*n] == NoObject)
-      return fail(at, fmt::format("reference {} to an object that is still "
-                                  "being read",
-                                  *n));
-    return refs[*n];
-  }
   default:
-    return fail(at, fmt::format("unknown type code {:#04x}", uint8_t(code)));
+    return fail(at, fmt::format("unknown type code {:#04x}",
+                                uint8_t(type) | (obj.ref ? FlagRef : 0)));
   }
-
-  switch (obj.kind) {
-  case ObjKind::Tuple:
-  case ObjKind::List:
-  case ObjKind::Set:
-  case ObjKind::FrozenSet: {
-    const char *what = obj.kind == ObjKind::Tuple  ? "tuple"
-                       : obj.kind == ObjKind::List ? "list"
-                                                   : "set";
-    auto id = readContainer(obj, depth, type == ')', what);
-    if (!id)
-      return id.takeError();
-    return complete(slot, *id);
-  }
-  case ObjKind::Dict: {
-    auto id = readDict(obj, depth);
-    if (!id)
-      return id.takeError();
-    return complete(slot, *id);
-  }
-  case ObjKind::Code: {
-    auto id = readCode(obj, depth);
-    if (!id)
-      return id.takeError();
-    return complete(slot, *id);
-  }
-  default:
-    return complete(slot, graph.add(obj));
-  }
+  return graph.add(obj);
 }
 
 llvm::Expected<ObjectId> Reader::readContainer(Object obj, unsigned depth,
@@ -330,8 +347,7 @@ llvm::Expected<ObjectId> Reader::readDict(Object obj, unsigned depth) {
 llvm::Expected<ObjectId> Reader::readCode(Object obj, unsigned depth) {
   PyVersion v = graph.version();
   if (!isMarshalSupported(v))
-    return fail(obj.offset, "code objects of CPython " + v.str() +
-                                " are not supported (3.8 to 3.13 are)");
+    return unsupportedCode(obj.offset);
   CodeObject c;
   size_t at = obj.offset;
   bool modern = v >= PyVersion(3, 11);
@@ -370,6 +386,12 @@ llvm::Expected<ObjectId> Reader::readCode(Object obj, unsigned depth) {
       *f.o = *x;
     }
   }
+  return finishCode(obj, c);
+}
+
+llvm::Expected<ObjectId> Reader::finishCode(Object obj, CodeObject c) {
+  size_t at = obj.offset;
+  bool modern = graph.version() >= PyVersion(3, 11);
 
   // Check the types that the code constructor would check.
   auto expect = [&](ObjectId id, ObjKind kind, const char *field,
