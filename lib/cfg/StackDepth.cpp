@@ -6,6 +6,17 @@
 #include "fmt/format.h"
 
 namespace sleepy {
+namespace {
+
+// A stack effect is a closed form in the argument, which three EXTENDED_ARG
+// prefixes make 32 bits wide; past 2^30 the form leaves int range. No
+// compiler writes such an argument where the effect depends on it.
+constexpr uint32_t MaxEffectArg = (1u << 30) - 1;
+// Depths are summed in 64 bits and kept within co_stacksize's int32, so no
+// chain of pushes can wrap them around.
+constexpr int64_t MaxDepth = INT32_MAX;
+
+} // namespace
 
 llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
   StackDepths result;
@@ -19,7 +30,7 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
     position[fn.layout[k]] = int32_t(k);
 
   std::vector<uint32_t> work;
-  auto reach = [&](int32_t block, int32_t depth, const Instr &from,
+  auto reach = [&](int32_t block, int64_t depth, const Instr &from,
                    const char *edge) -> llvm::Error {
     if (block < 0 || size_t(block) >= fn.blocks.size() ||
         position[block] < 0)
@@ -27,9 +38,14 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
                         fmt::format("{} of {} leads to a block that is not "
                                     "in the code",
                                     edge, opName(from.op)));
+    if (depth > MaxDepth)
+      return inputError(fn.path, fn.fileOffset(from),
+                        fmt::format("{} of {} reaches bb{} with a stack "
+                                    "depth of {}, out of range",
+                                    edge, opName(from.op), block, depth));
     int32_t &seen = result.atEntry[block];
     if (seen < 0) {
-      seen = depth;
+      seen = int32_t(depth);
       work.push_back(uint32_t(block));
     } else if (seen != depth) {
       return inputError(fn.path, fn.fileOffset(from),
@@ -38,7 +54,7 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
                                     edge, opName(from.op), block, depth,
                                     seen));
     }
-    result.maxDepth = std::max(result.maxDepth, depth);
+    result.maxDepth = std::max(result.maxDepth, int32_t(depth));
     return llvm::Error::success();
   };
 
@@ -55,11 +71,18 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
   while (!work.empty()) {
     uint32_t b = work.back();
     work.pop_back();
-    int32_t depth = result.atEntry[b];
+    int64_t depth = result.atEntry[b];
     const Block &block = fn.blocks[b];
     bool fallsThrough = true;
     for (const Instr &in : block.instrs) {
       const OpInfo &info = fn.info(in);
+      if (in.arg > MaxEffectArg && (info.noJump.kind != StackEffect::Fixed ||
+                                    info.onJump.kind != StackEffect::Fixed))
+        return inputError(fn.path, fn.fileOffset(in),
+                          fmt::format("{} has an argument of {}, too large "
+                                      "for its stack effect (at most 2^30 - "
+                                      "1)",
+                                      opName(in.op), in.arg));
       if (in.handler.valid()) {
         if (depth < in.handler.depth)
           return inputError(fn.path, fn.fileOffset(in),
@@ -74,7 +97,7 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
           return std::move(e);
       }
       if (info.isJump()) {
-        int32_t taken = depth + info.onJump.eval(in.arg);
+        int64_t taken = depth + info.onJump.eval(in.arg);
         if (taken < 0)
           return inputError(fn.path, fn.fileOffset(in),
                             fmt::format("stack underflow: {} jumps with {} "
@@ -83,14 +106,19 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
         if (auto e = reach(in.target, taken, in, "the jump"))
           return std::move(e);
       }
-      int32_t next = depth + info.noJump.eval(in.arg);
+      int64_t next = depth + info.noJump.eval(in.arg);
       if (next < 0)
         return inputError(fn.path, fn.fileOffset(in),
                           fmt::format("stack underflow: {} with {} items on "
                                       "the stack",
                                       opName(in.op), depth));
+      if (next > MaxDepth)
+        return inputError(fn.path, fn.fileOffset(in),
+                          fmt::format("stack depth out of range: {} leaves "
+                                      "{} items on the stack",
+                                      opName(in.op), next));
       depth = next;
-      result.maxDepth = std::max(result.maxDepth, depth);
+      result.maxDepth = std::max(result.maxDepth, int32_t(depth));
       if (info.isTerminal()) {
         fallsThrough = false;
         break;
@@ -107,7 +135,7 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
     }
     int32_t nextBlock = int32_t(fn.layout[pos]);
     if (result.atEntry[nextBlock] < 0) {
-      result.atEntry[nextBlock] = depth;
+      result.atEntry[nextBlock] = int32_t(depth);
       work.push_back(uint32_t(nextBlock));
     } else if (result.atEntry[nextBlock] != depth) {
       return inputError(fn.path, fn.codeFileOffset(),
