@@ -168,9 +168,15 @@ llvm::Error Decoder::attachHandlers() {
   if (!entries)
     return entries.takeError();
   uint32_t prevEnd = 0;
+  // Messages name the entry's first byte: the k-th entry starts at the k-th
+  // byte with bit 7 set, which the codec keeps out of every other byte.
+  size_t entryByte = 0;
   for (const ExceptionEntry &e : *entries) {
+    while (!(uint8_t(table.data[entryByte]) & 0x80))
+      ++entryByte;
+    uint64_t entryOffset = tableOffset + entryByte++;
     auto failEntry = [&](const llvm::Twine &msg) {
-      return inputError(path, tableOffset, "exception table entry [" +
+      return inputError(path, entryOffset, "exception table entry [" +
                                                llvm::Twine(e.start) + ", " +
                                                llvm::Twine(e.end) + "): " +
                                                msg);
@@ -210,10 +216,16 @@ llvm::Error Decoder::attachLocations() {
   if (!runs)
     return runs.takeError();
   uint64_t unit = 0;
+  // As in the exception table, the k-th run comes from the k-th byte with
+  // bit 7 set: the message names the entry that goes past the end.
+  size_t entryByte = 0;
   for (const LocationRun &run : *runs) {
+    while (!(uint8_t(table.data[entryByte]) & 0x80))
+      ++entryByte;
+    uint64_t entryOffset = tableOffset + entryByte++;
     uint64_t end = unit + run.length;
     if (end > numUnits)
-      return inputError(path, tableOffset,
+      return inputError(path, entryOffset,
                         fmt::format("location table covers more than the {} "
                                     "code units of the bytecode",
                                     numUnits));

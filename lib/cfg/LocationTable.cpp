@@ -30,7 +30,9 @@ public:
       header(None, length);
       return;
     }
-    int32_t delta = loc.line - prevLine;
+    // In 64 bits: co_firstlineno is any int32, so the first delta can
+    // exceed int32 range.
+    int64_t delta = int64_t(loc.line) - prevLine;
     int32_t col = loc.col, endCol = loc.endCol;
     // An end line before the line cannot be encoded; CPython never makes one.
     int32_t endLine = loc.endLine < loc.line ? loc.line : loc.endLine;
@@ -57,9 +59,9 @@ public:
     }
     header(Long, length);
     signedVarint(delta);
-    varint(uint32_t(endLine - loc.line));
-    varint(uint32_t(col + 1));
-    varint(uint32_t(endCol + 1));
+    varint(uint64_t(endLine) - uint64_t(loc.line));
+    varint(uint64_t(int64_t(col) + 1));
+    varint(uint64_t(int64_t(endCol) + 1));
     prevLine = loc.line;
   }
 
@@ -67,18 +69,18 @@ private:
   void header(Form form, uint32_t length) {
     out.push_back(char(0x80 | (form << 3) | (length - 1)));
   }
-  void varint(uint32_t v) {
+  void varint(uint64_t v) {
     while (v >= 64) {
       out.push_back(char(0x40 | (v & 63)));
       v >>= 6;
     }
     out.push_back(char(v));
   }
-  void signedVarint(int32_t v) {
+  void signedVarint(int64_t v) {
     if (v < 0)
-      varint((uint32_t(-int64_t(v)) << 1) | 1);
+      varint((uint64_t(-v) << 1) | 1);
     else
-      varint(uint32_t(v) << 1);
+      varint(uint64_t(v) << 1);
   }
 
   llvm::SmallVectorImpl<char> &out;
@@ -146,7 +148,13 @@ decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
       if (!signedVarint(delta) || !varint(endDelta) || !varint(col) ||
           !varint(endCol))
         return truncated();
+      // Varints carry up to 36 bits; what does not fit a Location is
+      // refused rather than cut down to a different value.
       line += delta;
+      if (line + int64_t(endDelta) > INT32_MAX || col > INT32_MAX ||
+          endCol > INT32_MAX)
+        return inputError(path, fileOffset + entryAt,
+                          "location table entry out of range");
       loc.line = int32_t(line);
       loc.endLine = int32_t(line + int64_t(endDelta));
       loc.col = int32_t(col) - 1;
