@@ -49,9 +49,12 @@ public:
   }
 
   llvm::Error write(llvm::StringRef outPath, llvm::ArrayRef<char> bytes) {
-    std::string temp = tempName();
-    if (temp.empty())
-      return fileError(tempDir, "cannot create the temporary directory");
+    // Name the output and the reason: the temporary directory is ours, not
+    // something the user asked for.
+    std::string temp;
+    if (std::error_code ec = tempName(temp))
+      return fileError(outPath, "cannot create the temporary directory " +
+                                    tempDir + ": " + ec.message());
     int fd;
     if (std::error_code ec =
             fs::openFileForWrite(temp, fd, fs::CD_CreateAlways, fs::OF_None))
@@ -77,22 +80,25 @@ public:
 
 private:
   /// This thread's temporary file, made and registered on first use.
-  std::string tempName() {
+  std::error_code tempName(std::string &out) {
     thread_local const OutputWriter *owner = nullptr;
     thread_local std::string name;
-    if (owner == this)
-      return name;
+    if (owner == this) {
+      out = name;
+      return {};
+    }
     std::lock_guard<std::mutex> lock(mutex);
     if (!dirMade) {
-      if (fs::create_directories(tempDir))
-        return "";
+      if (std::error_code ec = fs::create_directories(tempDir))
+        return ec;
       dirMade = true;
     }
     name = tempDir + "/" + std::to_string(tempNames.size()) + ".pyc";
     llvm::sys::RemoveFileOnSignal(name);
     tempNames.push_back(name);
     owner = this;
-    return name;
+    out = name;
+    return {};
   }
 
   std::string tempDir;
