@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all configure test demo clean format
+.PHONY: all configure test demo fuzz clean format
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -20,6 +20,30 @@ test: all
 # The README's demo: rewrite an example program and run it.
 demo: all
 	examples/demo.sh
+
+# libFuzzer on the .pyc reader, decoder and assembler (fuzz/read-pyc-fuzzer.cpp):
+# builds it with clang, ASan and UBSan in $(FUZZ_BUILD)/, writes a seed corpus
+# per interpreter with utils/make-bad-pyc.py, and fuzzes for FUZZ_TIME seconds.
+# New inputs are kept in $(FUZZ_BUILD)/corpus for the next run; a crash is
+# saved as $(FUZZ_BUILD)/crash-* (run the fuzzer on it alone to reproduce).
+FUZZ_BUILD ?= build-fuzz
+FUZZ_TIME ?= 60
+FUZZ_PYTHONS ?= $(foreach m,11 12 13,$(or $(lastword $(sort $(wildcard \
+  $(shell pyenv root 2>/dev/null)/versions/3.$(m).*/bin/python3.$(m)))),\
+  $(shell command -v python3.$(m))))
+
+fuzz:
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DSLEEPY_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target read-pyc-fuzzer
+	rm -rf $(FUZZ_BUILD)/seeds
+	mkdir -p $(FUZZ_BUILD)/corpus
+	for py in $(FUZZ_PYTHONS); do \
+	  $$py utils/make-bad-pyc.py --corpus \
+	    $(FUZZ_BUILD)/seeds/$$(basename $$py) > /dev/null || exit 1; \
+	done
+	$(FUZZ_BUILD)/bin/read-pyc-fuzzer -max_total_time=$(FUZZ_TIME) -timeout=10 \
+	  -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/seeds/*
 
 clean:
 	rm -rf $(BUILD)
