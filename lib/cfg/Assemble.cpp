@@ -191,6 +191,7 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   buffer.clear();
   encodeLocationTable(runs, fn.codeObject().firstLineNo, buffer);
   out.lineTable.assign(buffer.begin(), buffer.end());
+  out.blockStart = std::move(blockStart);
   return out;
 }
 

@@ -100,6 +100,8 @@ llvm::Expected<std::unique_ptr<PycFile>> PycFile::open(llvm::StringRef path) {
 void PycFile::write(llvm::SmallVectorImpl<char> &out) const {
   writePycHeader(header, out);
   writeMarshal(graph, graph.root, out);
+  if (graph.trailer != NoObject)
+    writeMarshal(graph, graph.trailer, out);
 }
 
 } // namespace sleepy

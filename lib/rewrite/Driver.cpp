@@ -7,7 +7,9 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
@@ -107,9 +109,112 @@ private:
   std::vector<std::string> tempNames;
 };
 
+/// Compiles the .py inputs with one interpreter process: each job with a
+/// source gets its input, a .pyc in \p scratch (made here). A file that does
+/// not compile gets its error in its result.
+void compileSources(const DriverOptions &options, std::vector<RewriteJob> &jobs,
+                    std::vector<JobResult> &results,
+                    llvm::SmallString<256> &scratch) {
+  if (llvm::none_of(jobs, [](const RewriteJob &j) { return !j.source.empty(); }))
+    return;
+  auto failAll = [&](const std::string &why) {
+    for (size_t k = 0; k < jobs.size(); ++k)
+      if (!jobs[k].source.empty())
+        results[k].errors += fmt::format("{}: error: {}\n", jobs[k].source, why);
+  };
+  if (std::error_code ec = fs::createUniqueDirectory("sleepy-src", scratch))
+    return failAll("cannot make a scratch directory: " + ec.message());
+  auto python = llvm::sys::findProgramByName(options.python);
+  if (!python)
+    return failAll("cannot find the interpreter " + options.python);
+  llvm::SmallString<256> list(scratch), log(scratch);
+  path::append(list, "list.txt");
+  path::append(log, "errors.txt");
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(list, ec);
+    for (size_t k = 0; k < jobs.size(); ++k) {
+      if (jobs[k].source.empty())
+        continue;
+      llvm::SmallString<256> src(jobs[k].source), pyc(scratch);
+      fs::make_absolute(src);
+      path::append(pyc, std::to_string(k) + ".pyc");
+      jobs[k].input = std::string(pyc);
+      os << src << "\t" << pyc << "\t" << k << "\n";
+    }
+  }
+  // Each failure is a line "INDEX<TAB>message" on stderr.
+  static const char *script =
+      "import py_compile, sys\n"
+      "for line in open(sys.argv[1], encoding='utf-8'):\n"
+      "    src, dst, k = line.rstrip('\\n').split('\\t')\n"
+      "    try:\n"
+      "        py_compile.compile(src, cfile=dst, doraise=True, invalidation_mode="
+      "py_compile.PycInvalidationMode.UNCHECKED_HASH)\n"
+      "    except Exception as e:\n"
+      "        msg = getattr(e, 'msg', str(e)).strip().replace('\\n', ' ')\n"
+      "        print(k + '\\t' + msg, file=sys.stderr)\n";
+  llvm::SmallVector<llvm::StringRef, 4> args = {*python, "-c", script, list};
+  llvm::Optional<llvm::StringRef> redirects[] = {llvm::None, llvm::None,
+                                                 llvm::StringRef(log)};
+  std::string err;
+  int rc = llvm::sys::ExecuteAndWait(*python, args, llvm::None, redirects, 0, 0,
+                                     &err);
+  if (rc < 0)
+    return failAll("cannot run " + options.python + ": " + err);
+  auto text = llvm::MemoryBuffer::getFile(log);
+  if (!text)
+    return;
+  llvm::SmallVector<llvm::StringRef, 8> lines;
+  (*text)->getBuffer().split(lines, '\n', -1, false);
+  for (llvm::StringRef line : lines) {
+    auto [index, msg] = line.split('\t');
+    size_t k;
+    if (index.getAsInteger(10, k) || k >= jobs.size())
+      continue;
+    results[k].errors +=
+        fmt::format("{}: error: {}\n", jobs[k].source, msg.str());
+    jobs[k].input.clear();
+  }
+}
+
+/// Copies the runtime package into OUTDIR/sleepy, so that PYTHONPATH=OUTDIR
+/// is all a rewritten program needs.
+llvm::Error copyRuntime(const DriverOptions &options, OutputWriter &writer) {
+  llvm::SmallString<256> from(options.runtimeDir), to(options.outDir);
+  path::append(from, "sleepy");
+  path::append(to, "sleepy");
+  std::error_code ec;
+  if ((ec = fs::create_directories(to)))
+    return fileError(to, "cannot create directory: " + ec.message());
+  bool any = false;
+  for (fs::directory_iterator it(from, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    if (path::extension(it->path()) != ".py")
+      continue;
+    auto data = llvm::MemoryBuffer::getFile(it->path());
+    if (!data)
+      return fileError(it->path(), data.getError().message());
+    llvm::SmallString<256> out(to);
+    path::append(out, path::filename(it->path()));
+    llvm::StringRef bytes = (*data)->getBuffer();
+    if (auto e = writer.write(out, llvm::ArrayRef<char>(bytes.data(), bytes.size())))
+      return e;
+    any = true;
+  }
+  if (ec || !any)
+    return fileError(from, "cannot read the sleepy runtime here" +
+                               (ec ? ": " + ec.message() : std::string()) +
+                               " (set SLEEPY_RUNTIME to the directory holding "
+                               "sleepy/)");
+  return llvm::Error::success();
+}
+
 JobResult runJob(const RewriteJob &job, const PipelineOptions &options,
                  OutputWriter &writer) {
   JobResult result;
+  if (job.input.empty())
+    return result; // its source did not compile
   auto fail = [&](llvm::Error e) {
     llvm::handleAllErrors(std::move(e), [&](const llvm::ErrorInfoBase &info) {
       result.errors += info.message() + "\n";
@@ -164,7 +269,7 @@ std::vector<RewriteJob> planJobs(const DriverOptions &options,
       return;
     llvm::SmallString<256> out(options.outDir);
     path::append(out, relDir, name);
-    jobs.push_back(RewriteJob{input.str(), std::string(out)});
+    jobs.push_back(RewriteJob{input.str(), std::string(out), ""});
   };
   for (const std::string &input : options.inputs) {
     fs::file_status status;
@@ -173,9 +278,15 @@ std::vector<RewriteJob> planJobs(const DriverOptions &options,
       ++failed;
       continue;
     }
+    if (!fs::is_directory(status) && llvm::StringRef(input).endswith(".py")) {
+      llvm::SmallString<256> out(options.outDir);
+      path::append(out, path::stem(input) + ".pyc");
+      jobs.push_back(RewriteJob{"", std::string(out), input});
+      continue;
+    }
     if (!fs::is_directory(status)) {
       if (!llvm::StringRef(input).endswith(".pyc")) {
-        errs << fmt::format("{}: error: not a .pyc file or a directory\n",
+        errs << fmt::format("{}: error: not a .py or .pyc file or a directory\n",
                             input);
         ++failed;
         continue;
@@ -245,17 +356,30 @@ DriverSummary runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
                             ec.message());
   }
   OutputWriter writer(options.outDir);
+  llvm::SmallString<256> scratch;
+  compileSources(options, jobs, results, scratch);
   unsigned threads =
       llvm::hardware_concurrency(options.jobs).compute_thread_count();
   if (threads <= 1 || jobs.size() <= 1) {
     for (size_t k = 0; k < jobs.size(); ++k)
-      results[k] = runJob(jobs[k], options.pipeline, writer);
+      if (!(jobs[k].input.empty() && !results[k].errors.empty()))
+        results[k] = runJob(jobs[k], options.pipeline, writer);
   } else {
     llvm::ThreadPool pool(llvm::hardware_concurrency(options.jobs));
     for (size_t k = 0; k < jobs.size(); ++k)
-      pool.async([&, k] { results[k] = runJob(jobs[k], options.pipeline, writer); });
+      if (!(jobs[k].input.empty() && !results[k].errors.empty()))
+        pool.async([&, k] { results[k] = runJob(jobs[k], options.pipeline, writer); });
     pool.wait();
   }
+  if (!options.runtimeDir.empty() &&
+      llvm::any_of(options.pipeline.passes,
+                   [](const PassInfo *p) { return p->name == "suspend"; }))
+    if (auto e = copyRuntime(options, writer)) {
+      errs << llvm::toString(std::move(e)) << "\n";
+      ++summary.failed;
+    }
+  if (!scratch.empty())
+    fs::remove_directories(scratch);
   for (const JobResult &r : results) {
     outs << r.text;
     errs << r.errors;

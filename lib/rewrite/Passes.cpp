@@ -10,8 +10,13 @@
 
 namespace sleepy {
 
+std::unique_ptr<Pass> createSuspendPass();
+
 llvm::ArrayRef<PassInfo> registeredPasses() {
-  static const std::vector<PassInfo> passes = {};
+  static const std::vector<PassInfo> passes = {
+      {"suspend", "make every call site a place to suspend and resume the frame",
+       createSuspendPass},
+  };
   return passes;
 }
 

@@ -5,6 +5,7 @@
 #include "sleepy/cfg/Decode.h"
 #include "sleepy/cfg/Print.h"
 #include "sleepy/cfg/Verify.h"
+#include "sleepy/rewrite/Suspend.h"
 
 #include "llvm/ADT/Optional.h"
 #include "llvm/Support/raw_ostream.h"
@@ -37,19 +38,25 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
   ObjectGraph &graph = file.graph;
   // Storing new tables appends objects, never code objects: indexes stay.
   size_t numCodes = graph.codes().size();
+  bool suspending = llvm::any_of(options.passes, [](const PassInfo *p) {
+    return p->name == "suspend";
+  });
+  std::vector<ObjectId> entries;
+  std::vector<uint64_t> hashes(numCodes, 0);
   for (size_t k = 0; k < numCodes; ++k) {
     ObjectId id = graph.codes()[k].self;
     auto fn = decodeFunction(graph, id, file.path());
     if (!fn)
       return fn.takeError();
     bool show = selected(*fn, options);
+    RewriteContext ctx{graph, id, uint32_t(k), nullptr};
     for (const PassInfo *pass : options.passes) {
       // With --verify-each, keep the function as it was before the pass, to
       // show it if the pass breaks it.
       llvm::Optional<Function> before;
       if (options.verifyEach)
         before.emplace(*fn);
-      if (auto e = pass->create()->run(*fn))
+      if (auto e = pass->create()->run(*fn, ctx))
         return e;
       if (options.printAfterAll && show) {
         os << "; after " << pass->name << "\n";
@@ -71,10 +78,28 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
     if (!code)
       return code.takeError();
     storeAssembled(graph, id, *code);
+    if (ctx.twin) {
+      if (options.verifyEach)
+        if (auto e = verifyFunction(ctx.twin->fn))
+          return e;
+      auto twin = assemble(ctx.twin->fn);
+      if (!twin)
+        return twin.takeError();
+      entries.push_back(makeTrailerEntry(graph, uint32_t(k), *code, *ctx.twin,
+                                         *twin));
+      if (show && options.printAfterAll) {
+        os << "; resume twin\n";
+        printFunction(os, ctx.twin->fn);
+      }
+    }
+    if (suspending)
+      hashes[k] = hashCode(graph, id, hashes);
     if (show)
       print(os, options.emit, *fn);
     ++stats.codeObjects;
   }
+  if (suspending)
+    graph.trailer = makeTrailer(graph, entries, hashes);
   return llvm::Error::success();
 }
 

@@ -9,6 +9,8 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cstdlib>
+
 using namespace llvm;
 
 namespace {
@@ -42,6 +44,9 @@ cl::opt<bool> PrintAfterAll("print-after-all",
 cl::opt<bool> VerifyEach("verify-each",
                          cl::desc("Run the verifier after every pass"),
                          cl::cat(Category));
+cl::opt<std::string> Python("python", cl::init("python3"), cl::value_desc("PY"),
+                            cl::desc("Interpreter that compiles .py inputs"),
+                            cl::cat(Category));
 cl::opt<unsigned> Jobs("j", cl::init(0), cl::Prefix, cl::value_desc("N"),
                        cl::desc("Files rewritten at once (default: one per "
                                 "core)"),
@@ -61,6 +66,11 @@ int main(int argc, char **argv) {
   options.inputs.assign(Inputs.begin(), Inputs.end());
   options.outDir = OutDir;
   options.jobs = Jobs;
+  options.python = Python;
+  // The runtime copied next to the output: $SLEEPY_RUNTIME, else the one in
+  // the source tree this tool was built from.
+  const char *runtime = std::getenv("SLEEPY_RUNTIME");
+  options.runtimeDir = runtime ? runtime : SLEEPY_RUNTIME_DIR;
   options.pipeline.emit = Emit;
   options.pipeline.function = Function;
   options.pipeline.printAfterAll = PrintAfterAll;

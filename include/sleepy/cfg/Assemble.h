@@ -15,6 +15,7 @@
 #include "llvm/Support/Error.h"
 
 #include <string>
+#include <vector>
 
 namespace sleepy {
 
@@ -23,6 +24,9 @@ struct AssembledCode {
   std::string exceptionTable;
   std::string lineTable;
   int32_t stackSize = 0;
+  /// The code unit where each block starts (by block index; blocks not in
+  /// the layout keep 0).
+  std::vector<uint32_t> blockStart;
 };
 
 /// Assembles \p fn. Jump opcodes whose direction no longer matches their

@@ -151,6 +151,9 @@ public:
 
   /// The object to write at the root of the file.
   ObjectId root = NoObject;
+  /// An object written after the root (the import system reads only the
+  /// root), or NoObject.
+  ObjectId trailer = NoObject;
 
 private:
   PyVersion ver;

@@ -27,7 +27,9 @@ struct DriverOptions {
   std::vector<std::string> inputs;
   std::string outDir;
   PipelineOptions pipeline;
-  unsigned jobs = 0; ///< 0: one per core
+  unsigned jobs = 0;               ///< 0: one per core
+  std::string python = "python3";  ///< compiles .py inputs
+  std::string runtimeDir;          ///< copied to OUTDIR/sleepy when suspending
 };
 
 struct DriverSummary {
@@ -38,8 +40,9 @@ struct DriverSummary {
 
 /// One file to rewrite.
 struct RewriteJob {
-  std::string input;
+  std::string input;  ///< the .pyc to read
   std::string output;
+  std::string source; ///< a .py input, compiled into `input` first
 };
 
 /// The output name of a cached or sourceless .pyc file name, or "" for a file

@@ -18,11 +18,22 @@
 
 namespace sleepy {
 
+struct Twin;
+
+/// What a pass may use and produce beyond the function it rewrites.
+struct RewriteContext {
+  ObjectGraph &graph;    ///< the file's objects; passes may add to them
+  ObjectId code;         ///< the code object being rewritten
+  uint32_t codeIndex;    ///< its position in the file (post-order)
+  /// A resume twin made by the suspension pass, assembled by the pipeline.
+  std::unique_ptr<Twin> twin;
+};
+
 class Pass {
 public:
   virtual ~Pass() = default;
   /// Rewrites \p fn in place.
-  virtual llvm::Error run(Function &fn) = 0;
+  virtual llvm::Error run(Function &fn, RewriteContext &ctx) = 0;
 };
 
 struct PassInfo {

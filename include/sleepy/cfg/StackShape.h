@@ -1,0 +1,106 @@
+//===- sleepy/cfg/StackShape.h - what each value-stack slot holds ---------===//
+//
+// A forward analysis over the graph that tells, for every reachable
+// instruction, what each slot of the value stack holds before it runs:
+//
+//  - Value      an object;
+//  - Null       the NULL that PUSH_NULL or LOAD_GLOBAL's low bit pushes below
+//               a callable;
+//  - MaybeNull  the first slot of LOAD_METHOD: a method, or NULL when the
+//               attribute is not a method (known only when it runs);
+//  - PrevExc    the exception state PUSH_EXC_INFO saved, restored by
+//               POP_EXCEPT;
+//  - Exc        the exception PUSH_EXC_INFO made current;
+//  - Lasti      the offset a handler entry with lasti pushed;
+//  - Mixed      different things on different paths.
+//
+// The suspension passes need this: NULL slots cannot be copied or popped by
+// ordinary instructions, a saved exception state must be replayed with
+// PUSH_EXC_INFO, and an offset must be moved when code moves.
+//
+// Each Value slot also carries its provenance where it is simple: the global,
+// local or attribute chain it was loaded from, or the code object a function
+// was made from. At a call site, the provenance of the callable tells the
+// runtime what the call was meant to call.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SLEEPY_CFG_STACKSHAPE_H
+#define SLEEPY_CFG_STACKSHAPE_H
+
+#include "sleepy/cfg/Function.h"
+
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/Error.h"
+
+#include <string>
+#include <vector>
+
+namespace sleepy {
+
+enum class SlotKind : uint8_t { Value, Null, MaybeNull, PrevExc, Exc, Lasti, Mixed };
+
+/// One character per kind, as the runtime reads shapes: v n m p e l x.
+char slotKindCode(SlotKind kind);
+
+/// Where a value came from.
+struct Provenance {
+  enum Kind : uint8_t {
+    Global, ///< LOAD_GLOBAL name
+    Local,  ///< LOAD_FAST name
+    Deref,  ///< LOAD_DEREF name
+    Name,   ///< LOAD_NAME name
+    Attr,   ///< LOAD_ATTR name on base
+    Method, ///< LOAD_METHOD name on base (the pair method/self)
+    Code,   ///< a function made from the code constant at index `constant`
+  };
+  Kind kind;
+  std::string name;
+  int32_t base = -1;     ///< Attr and Method: provenance of the object
+  uint32_t constant = 0; ///< Code: index in co_consts
+};
+
+struct Slot {
+  SlotKind kind = SlotKind::Value;
+  int32_t prov = -1; ///< index into StackShapes::provenances, or -1
+
+  bool operator==(const Slot &o) const {
+    return kind == o.kind && prov == o.prov;
+  }
+  bool operator!=(const Slot &o) const { return !(*this == o); }
+};
+
+using Shape = std::vector<Slot>;
+
+class StackShapes {
+public:
+  /// Computes the shapes of \p fn (which must pass the stack-depth
+  /// analysis).
+  static llvm::Expected<StackShapes> compute(const Function &fn);
+
+  /// The shape at the entry of \p block, or nullptr if it is unreachable.
+  const Shape *atEntry(uint32_t block) const {
+    return reached[block] ? &entry[block] : nullptr;
+  }
+
+  /// Calls \p visit for every instruction of every reachable block with the
+  /// shape before it.
+  void forEach(const Function &fn,
+               llvm::function_ref<void(uint32_t block, size_t index,
+                                       const Shape &before)>
+                   visit);
+
+  /// Applies \p in to \p shape along its fallthrough (or, with \p jump, its
+  /// jump) edge.
+  void step(const Function &fn, const Instr &in, Shape &shape, bool jump);
+
+  std::vector<Provenance> provenances;
+
+private:
+  int32_t addProvenance(Provenance p);
+  std::vector<Shape> entry;
+  std::vector<bool> reached;
+};
+
+} // namespace sleepy
+
+#endif

@@ -1,0 +1,311 @@
+//===- lib/cfg/StackShape.cpp - what each value-stack slot holds ----------===//
+//
+// Opcodes that make or consume NULLs, saved exception states or provenance
+// are modelled one by one; every other opcode by its stack effect, as pops
+// of its inputs and pushes of fresh values.
+//
+//===----------------------------------------------------------------------===//
+#include "sleepy/cfg/StackShape.h"
+
+#include "sleepy/cfg/StackDepth.h"
+#include "sleepy/pyc/Error.h"
+
+#include "fmt/format.h"
+
+namespace sleepy {
+namespace {
+
+/// Merges what two paths say about a slot.
+Slot merge(const Slot &a, const Slot &b) {
+  if (a == b)
+    return a;
+  Slot out;
+  out.prov = a.prov == b.prov ? a.prov : -1;
+  if (a.kind == b.kind)
+    out.kind = a.kind;
+  else if ((a.kind == SlotKind::Value || a.kind == SlotKind::Null ||
+            a.kind == SlotKind::MaybeNull) &&
+           (b.kind == SlotKind::Value || b.kind == SlotKind::Null ||
+            b.kind == SlotKind::MaybeNull))
+    out.kind = SlotKind::MaybeNull;
+  else
+    out.kind = SlotKind::Mixed;
+  return out;
+}
+
+/// Opcodes that neither read nor write the value stack.
+bool isStackNeutral(Op op) {
+  switch (op) {
+  case Op::NOP:
+  case Op::RESUME:
+  case Op::KW_NAMES:
+  case Op::EXTENDED_ARG:
+  case Op::CACHE:
+  case Op::MAKE_CELL:
+  case Op::COPY_FREE_VARS:
+  case Op::SETUP_ANNOTATIONS:
+  case Op::JUMP_FORWARD:
+  case Op::JUMP_BACKWARD:
+  case Op::JUMP_BACKWARD_NO_INTERRUPT:
+    return true;
+  default:
+    return false;
+  }
+}
+
+} // namespace
+
+char slotKindCode(SlotKind kind) {
+  switch (kind) {
+  case SlotKind::Value: return 'v';
+  case SlotKind::Null: return 'n';
+  case SlotKind::MaybeNull: return 'm';
+  case SlotKind::PrevExc: return 'p';
+  case SlotKind::Exc: return 'e';
+  case SlotKind::Lasti: return 'l';
+  case SlotKind::Mixed: return 'x';
+  }
+  return '?';
+}
+
+int32_t StackShapes::addProvenance(Provenance p) {
+  provenances.push_back(std::move(p));
+  return int32_t(provenances.size() - 1);
+}
+
+void StackShapes::step(const Function &fn, const Instr &in, Shape &shape,
+                       bool jump) {
+  const OpInfo &info = fn.info(in);
+  const ObjectGraph &graph = fn.graph;
+  const CodeObject &co = fn.codeObject();
+  PyVersion v = fn.version();
+  auto push = [&](SlotKind kind, int32_t prov = -1) {
+    shape.push_back(Slot{kind, prov});
+  };
+  auto pop = [&](size_t n) {
+    shape.resize(shape.size() >= n ? shape.size() - n : 0);
+  };
+  auto top = [&]() -> Slot { return shape.empty() ? Slot{} : shape.back(); };
+  auto nameAt = [&](ObjectId tuple, uint32_t index) -> std::string {
+    auto items = graph.items(tuple);
+    return index < items.size() ? graph.str(items[index]).str() : "";
+  };
+  auto localName = [&](uint32_t index) {
+    return nameAt(v >= PyVersion(3, 11) ? co.localsPlusNames : co.varNames,
+                  index);
+  };
+  auto named = [&](Provenance::Kind kind, std::string name, int32_t base) {
+    Provenance p;
+    p.kind = kind;
+    p.name = std::move(name);
+    p.base = base;
+    return addProvenance(std::move(p));
+  };
+
+  switch (in.op) {
+  case Op::PUSH_NULL:
+    push(SlotKind::Null);
+    return;
+  case Op::LOAD_GLOBAL: {
+    bool withNull = v >= PyVersion(3, 11) && (in.arg & 1);
+    uint32_t index = v >= PyVersion(3, 11) ? in.arg >> 1 : in.arg;
+    int32_t prov = named(Provenance::Global, nameAt(co.names, index), -1);
+    if (withNull && v < PyVersion(3, 13))
+      push(SlotKind::Null);
+    push(SlotKind::Value, prov);
+    if (withNull && v >= PyVersion(3, 13))
+      push(SlotKind::Null);
+    return;
+  }
+  case Op::LOAD_FAST:
+  case Op::LOAD_FAST_CHECK:
+    push(SlotKind::Value, named(Provenance::Local, localName(in.arg), -1));
+    return;
+  case Op::LOAD_FAST_LOAD_FAST:
+    push(SlotKind::Value, named(Provenance::Local, localName(in.arg >> 4), -1));
+    push(SlotKind::Value, named(Provenance::Local, localName(in.arg & 15), -1));
+    return;
+  case Op::LOAD_DEREF:
+    push(SlotKind::Value, named(Provenance::Deref, localName(in.arg), -1));
+    return;
+  case Op::LOAD_NAME:
+    push(SlotKind::Value, named(Provenance::Name, nameAt(co.names, in.arg), -1));
+    return;
+  case Op::LOAD_CONST: {
+    auto consts = graph.items(co.consts);
+    int32_t prov = -1;
+    if (in.arg < consts.size() &&
+        graph.get(consts[in.arg]).kind == ObjKind::Code) {
+      Provenance p;
+      p.kind = Provenance::Code;
+      p.constant = in.arg;
+      prov = addProvenance(std::move(p));
+    }
+    push(SlotKind::Value, prov);
+    return;
+  }
+  case Op::LOAD_METHOD: {
+    int32_t base = top().prov;
+    pop(1);
+    int32_t prov = named(Provenance::Method, nameAt(co.names, in.arg), base);
+    push(SlotKind::MaybeNull, prov);
+    push(SlotKind::Value, prov);
+    return;
+  }
+  case Op::LOAD_ATTR: {
+    int32_t base = top().prov;
+    pop(1);
+    bool method = v >= PyVersion(3, 12) && (in.arg & 1);
+    uint32_t index = v >= PyVersion(3, 12) ? in.arg >> 1 : in.arg;
+    if (!method) {
+      push(SlotKind::Value, named(Provenance::Attr, nameAt(co.names, index), base));
+      return;
+    }
+    int32_t prov = named(Provenance::Method, nameAt(co.names, index), base);
+    if (v >= PyVersion(3, 13)) {
+      push(SlotKind::Value, prov);
+      push(SlotKind::MaybeNull, prov);
+    } else {
+      push(SlotKind::MaybeNull, prov);
+      push(SlotKind::Value, prov);
+    }
+    return;
+  }
+  case Op::PUSH_EXC_INFO:
+    pop(1);
+    push(SlotKind::PrevExc);
+    push(SlotKind::Exc);
+    return;
+  case Op::COPY: {
+    Slot s = in.arg >= 1 && in.arg <= shape.size() ? shape[shape.size() - in.arg]
+                                                   : Slot{};
+    if (s.kind == SlotKind::Exc || s.kind == SlotKind::Lasti ||
+        s.kind == SlotKind::PrevExc)
+      s.kind = SlotKind::Value;
+    shape.push_back(s);
+    return;
+  }
+  case Op::SWAP:
+    if (in.arg >= 2 && in.arg <= shape.size())
+      std::swap(shape.back(), shape[shape.size() - in.arg]);
+    return;
+  case Op::MAKE_FUNCTION: {
+    // The code object is on top; the function inherits its provenance.
+    int32_t prov = top().prov;
+    int effect = info.noJump.eval(in.arg);
+    pop(size_t(1 - effect));
+    push(SlotKind::Value, prov);
+    return;
+  }
+  default:
+    break;
+  }
+  if (isStackNeutral(in.op))
+    return;
+  int effect = jump ? info.onJump.eval(in.arg) : info.noJump.eval(in.arg);
+  if (effect < 0) {
+    pop(size_t(-effect));
+    if (!shape.empty()) {
+      // The instruction consumed its inputs and left a fresh value.
+      shape.back().prov = -1;
+      if (shape.back().kind == SlotKind::Null ||
+          shape.back().kind == SlotKind::MaybeNull)
+        shape.back().kind = SlotKind::Value; // a call's result
+    }
+  } else {
+    if (effect == 0 && !shape.empty() && info.has(OF_HasArg) == false &&
+        !info.isJump())
+      shape.back().prov = -1; // read and replaced the top
+    for (int k = 0; k < effect; ++k)
+      push(SlotKind::Value);
+  }
+}
+
+llvm::Expected<StackShapes> StackShapes::compute(const Function &fn) {
+  auto depths = computeStackDepths(fn);
+  if (!depths)
+    return depths.takeError();
+  StackShapes s;
+  s.entry.assign(fn.blocks.size(), Shape());
+  s.reached.assign(fn.blocks.size(), false);
+  std::vector<int32_t> position(fn.blocks.size(), -1);
+  for (size_t k = 0; k < fn.layout.size(); ++k)
+    position[fn.layout[k]] = int32_t(k);
+
+  std::vector<uint32_t> work;
+  std::vector<bool> queued(fn.blocks.size(), false);
+  auto reach = [&](int32_t block, const Shape &shape) {
+    if (!s.reached[block]) {
+      s.reached[block] = true;
+      s.entry[block] = shape;
+    } else {
+      Shape &old = s.entry[block];
+      bool changed = false;
+      for (size_t k = 0; k < old.size() && k < shape.size(); ++k) {
+        Slot m = merge(old[k], shape[k]);
+        if (m != old[k]) {
+          old[k] = m;
+          changed = true;
+        }
+      }
+      if (!changed)
+        return;
+    }
+    if (!queued[block]) {
+      queued[block] = true;
+      work.push_back(uint32_t(block));
+    }
+  };
+
+  uint32_t first = fn.layout[0];
+  Shape start(size_t(depths->atEntry[first]), Slot{});
+  reach(int32_t(first), start);
+  while (!work.empty()) {
+    uint32_t b = work.back();
+    work.pop_back();
+    queued[b] = false;
+    Shape shape = s.entry[b];
+    bool falls = true;
+    for (const Instr &in : fn.blocks[b].instrs) {
+      const OpInfo &info = fn.info(in);
+      if (in.handler.valid()) {
+        Shape h(shape.begin(),
+                shape.begin() + std::min<size_t>(in.handler.depth, shape.size()));
+        if (in.handler.lasti)
+          h.push_back(Slot{SlotKind::Lasti, -1});
+        h.push_back(Slot{SlotKind::Value, -1});
+        reach(in.handler.block, h);
+      }
+      if (info.isJump()) {
+        Shape taken = shape;
+        s.step(fn, in, taken, true);
+        reach(in.target, taken);
+      }
+      s.step(fn, in, shape, false);
+      if (info.isTerminal()) {
+        falls = false;
+        break;
+      }
+    }
+    if (falls && size_t(position[b]) + 1 < fn.layout.size())
+      reach(int32_t(fn.layout[position[b] + 1]), shape);
+  }
+  return s;
+}
+
+void StackShapes::forEach(
+    const Function &fn,
+    llvm::function_ref<void(uint32_t, size_t, const Shape &)> visit) {
+  for (uint32_t b : fn.layout) {
+    if (!reached[b])
+      continue;
+    Shape shape = entry[b];
+    const auto &instrs = fn.blocks[b].instrs;
+    for (size_t k = 0; k < instrs.size(); ++k) {
+      visit(b, k, shape);
+      step(fn, instrs[k], shape, false);
+    }
+  }
+}
+
+} // namespace sleepy

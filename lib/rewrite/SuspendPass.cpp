@@ -1,0 +1,425 @@
+//===- lib/rewrite/SuspendPass.cpp - make every call site resumable -------===//
+//
+// The suspension pass (CPython 3.11). Rewritten code costs nothing while no
+// suspension happens: all it adds is exception-table entries and code that
+// only an exception reaches.
+//
+// Capture. Every call site (PRECALL+CALL, CALL_FUNCTION_EX) gets its own
+// innermost handler that keeps the value-stack slots below the call and the
+// offset of the call (lasti). The handler first checks whether the exception
+// is the runtime's unwinding marker (the builtin __sleepy_unwinding__, None
+// until a suspension starts). Any other exception is re-raised with RERAISE 1
+// from an instruction covered by the site's original handler, which hands the
+// original handler exactly what the interpreter would have: the stack popped
+// to its depth, the call's offset as lasti, the exception. When it is the
+// marker, the handler wraps each NULL (or maybe-NULL) slot into a 1-tuple so
+// no instruction touches a bare NULL, packs the slots, lasti, the exception
+// and the frame's cells into one tuple, calls the marker with it, and
+// re-raises from code no handler covers: no except, finally or __exit__ of
+// the program runs while the stack unwinds.
+//
+// Resume. The twin is the rewritten function with an entry jump to a
+// dispatcher appended at the end. The dispatcher asks the runtime for the
+// frame's record (the builtin __sleepy_resume__), stores every slot
+// (locals, cell objects by identity), picks the site, pushes the value stack
+// back (NULLs with PUSH_NULL, a saved exception state by replaying
+// PUSH_EXC_INFO), calls what the runtime gives it in place of the original
+// call (the next frame's twin, or the value the innermost call returns), and
+// jumps to the instruction after the call. That call is covered by the same
+// capture handler, so a resumed frame can be suspended again.
+//
+// Module code also gets a prologue that makes sure the builtin exists, so the
+// check in the capture handler never fails when the runtime is not loaded.
+//
+//===----------------------------------------------------------------------===//
+#include "sleepy/rewrite/Pass.h"
+#include "sleepy/rewrite/Suspend.h"
+
+#include "sleepy/pyc/Error.h"
+
+#include "fmt/format.h"
+
+namespace sleepy {
+namespace {
+
+/// Finds \p text in a tuple of str objects, or appends it; returns the index.
+/// The tuple object of \p field is replaced when it grows.
+uint32_t internName(ObjectGraph &graph, ObjectId &field, llvm::StringRef text) {
+  auto items = graph.items(field);
+  for (size_t k = 0; k < items.size(); ++k)
+    if (graph.str(items[k]) == text)
+      return uint32_t(k);
+  std::vector<ObjectId> grown(items.begin(), items.end());
+  grown.push_back(graph.addStr(text));
+  field = graph.addTuple(grown);
+  return uint32_t(grown.size() - 1);
+}
+
+/// Finds a constant of exactly this kind and value, or appends one.
+uint32_t internConst(ObjectGraph &graph, ObjectId &field, const Object &want) {
+  auto items = graph.items(field);
+  for (size_t k = 0; k < items.size(); ++k) {
+    const Object &o = graph.get(items[k]);
+    if (o.kind == want.kind && o.i == want.i && o.data == want.data &&
+        (o.kind != ObjKind::Tuple))
+      return uint32_t(k);
+  }
+  std::vector<ObjectId> grown(items.begin(), items.end());
+  Object copy = want;
+  copy.ref = false;
+  copy.offset = ~0u;
+  copy.data = graph.save(want.data);
+  grown.push_back(graph.add(copy));
+  field = graph.addTuple(grown);
+  return uint32_t(grown.size() - 1);
+}
+
+Object intObject(int64_t value) {
+  Object o;
+  o.kind = ObjKind::Int;
+  o.type = 'i';
+  o.i = value;
+  return o;
+}
+
+Object noneObject() { return Object{}; }
+
+Object strObject(llvm::StringRef text) {
+  Object o;
+  o.kind = ObjKind::Str;
+  o.type = 'z';
+  o.data = text;
+  return o;
+}
+
+Instr make(Op op, uint32_t arg = 0, int32_t target = -1) {
+  Instr i;
+  i.op = op;
+  i.arg = arg;
+  i.target = target;
+  return i;
+}
+
+/// Moves the instructions of block \p b from \p at on into a new block that
+/// follows it in the layout; returns the new block.
+uint32_t splitBlock(Function &fn, uint32_t b, size_t at) {
+  uint32_t nb = fn.addBlock();
+  auto &src = fn.blocks[b].instrs;
+  fn.blocks[nb].instrs.assign(src.begin() + long(at), src.end());
+  src.resize(at);
+  auto pos = std::find(fn.layout.begin(), fn.layout.end(), b);
+  fn.layout.insert(pos + 1, nb);
+  return nb;
+}
+
+/// Appends a new block at the end of the layout.
+uint32_t appendBlock(Function &fn, std::vector<Instr> instrs) {
+  uint32_t b = fn.addBlock();
+  fn.blocks[b].instrs = std::move(instrs);
+  fn.layout.push_back(b);
+  return b;
+}
+
+/// A call site found in the original function.
+struct FoundSite {
+  uint32_t block;
+  size_t index;   ///< the first instruction of the site (PRECALL)
+  size_t length;  ///< instructions in the site
+  Shape below;    ///< the slots kept under the call
+  int32_t callee; ///< provenance
+};
+
+class SuspendPass : public Pass {
+public:
+  llvm::Error run(Function &fn, RewriteContext &ctx) override;
+
+private:
+  llvm::Error findSites(Function &fn, StackShapes &shapes,
+                        std::vector<FoundSite> &sites);
+};
+
+llvm::Error SuspendPass::findSites(Function &fn, StackShapes &shapes,
+                                   std::vector<FoundSite> &sites) {
+  shapes.forEach(fn, [&](uint32_t b, size_t k, const Shape &before) {
+    const auto &instrs = fn.blocks[b].instrs;
+    const Instr &in = instrs[k];
+    size_t operands = 0, length = 0;
+    if (in.op == Op::PRECALL && k + 1 < instrs.size() &&
+        instrs[k + 1].op == Op::CALL) {
+      operands = in.arg + 2;
+      length = 2;
+    } else if (in.op == Op::CALL_FUNCTION_EX) {
+      operands = 3 + (in.arg & 1);
+      length = 1;
+    } else {
+      return;
+    }
+    if (before.size() < operands)
+      return;
+    size_t depth = before.size() - operands;
+    FoundSite site{b, k, length, Shape(before.begin(), before.begin() + long(depth)), -1};
+    for (const Slot &s : site.below)
+      if (s.kind == SlotKind::Mixed)
+        return; // no capture here: the runtime will refuse this site
+    const Slot &first = before[depth], &second = before[depth + 1];
+    site.callee = first.kind == SlotKind::MaybeNull ? first.prov : second.prov;
+    sites.push_back(std::move(site));
+  });
+  return llvm::Error::success();
+}
+
+llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
+  if (fn.version() != PyVersion(3, 11))
+    return inputError(fn.path, fn.codeFileOffset(),
+                      "the suspension pass supports CPython 3.11 bytecode; "
+                      "this file is CPython " +
+                          fn.version().str());
+  ObjectGraph &graph = ctx.graph;
+  CodeObject &co = graph.code(ctx.code);
+  // Generators and coroutines keep their frames in the heap: not yet.
+  if (co.flags & CO_GENERATOR_LIKE)
+    return llvm::Error::success();
+
+  auto computed = StackShapes::compute(fn);
+  if (!computed)
+    return computed.takeError();
+  StackShapes shapes = std::move(*computed);
+  std::vector<FoundSite> found;
+  if (auto e = findSites(fn, shapes, found))
+    return e;
+  bool isModule = !(co.flags & CO_OPTIMIZED) &&
+                  graph.str(co.name) == "<module>";
+
+  // Names the capture handlers use.
+  uint32_t unwinding = internName(graph, graph.code(ctx.code).names, UnwindingName);
+
+  // The frame's slots, in localsplus order.
+  std::vector<std::pair<std::string, char>> slots;
+  {
+    const CodeObject &c = graph.code(ctx.code);
+    auto names = graph.items(c.localsPlusNames);
+    llvm::StringRef kinds = graph.get(c.localsPlusKinds).data;
+    for (size_t k = 0; k < names.size(); ++k) {
+      uint8_t kind = uint8_t(kinds[k]);
+      char code = (kind & CO_FAST_FREE)   ? 'f'
+                  : (kind & CO_FAST_CELL) ? 'c'
+                                          : 'l';
+      slots.emplace_back(graph.str(names[k]).str(), code);
+    }
+  }
+
+  // Give every site a block of its own, then a capture handler.
+  std::vector<SuspendSite> sites(found.size());
+  std::vector<uint32_t> after(found.size());
+  std::vector<uint32_t> captureBlocks(found.size());
+  std::vector<size_t> order(found.size());
+  for (size_t k = 0; k < found.size(); ++k)
+    order[k] = k;
+  // Within a block, split from the last site back so earlier indexes hold.
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return found[a].block != found[b].block ? found[a].block < found[b].block
+                                            : found[a].index > found[b].index;
+  });
+  for (size_t k : order) {
+    FoundSite &f = found[k];
+    uint32_t b = f.block;
+    if (f.index + f.length < fn.blocks[b].instrs.size())
+      after[k] = splitBlock(fn, b, f.index + f.length);
+    else
+      after[k] = ~0u; // filled below: whatever follows the site block
+    uint32_t siteBlock = b;
+    if (f.index > 0)
+      siteBlock = splitBlock(fn, b, f.index);
+    sites[k].block = siteBlock;
+  }
+  for (size_t k = 0; k < found.size(); ++k) {
+    if (after[k] == ~0u) {
+      auto pos = std::find(fn.layout.begin(), fn.layout.end(), sites[k].block);
+      after[k] = pos + 1 != fn.layout.end() ? *(pos + 1) : ~0u;
+    }
+  }
+
+  for (size_t k = 0; k < found.size(); ++k) {
+    FoundSite &f = found[k];
+    SuspendSite &site = sites[k];
+    site.depth = uint32_t(f.below.size());
+    for (const Slot &s : f.below)
+      site.shape.push_back(slotKindCode(s.kind));
+    site.callee = f.callee;
+    site.kind = "call";
+    Block &block = fn.blocks[site.block];
+    Handler original = block.instrs.back().handler;
+    Location callLoc = block.instrs.back().loc;
+
+    uint32_t d = site.depth;
+    // Is it the marker? Anything else goes on as the interpreter would send it.
+    uint32_t check = appendBlock(fn, {make(Op::LOAD_GLOBAL, unwinding << 1),
+                                      make(Op::COPY, 2), make(Op::IS_OP, 0),
+                                      make(Op::POP_JUMP_FORWARD_IF_TRUE)});
+    Instr reraise = make(Op::RERAISE, 1);
+    reraise.handler = original;
+    reraise.loc = callLoc;
+    appendBlock(fn, {reraise});
+    std::vector<Instr> capture;
+    for (uint32_t i = 0; i < d; ++i) {
+      SlotKind kind = f.below[i].kind;
+      if (kind == SlotKind::Null || kind == SlotKind::MaybeNull) {
+        uint32_t distance = d + 2 - i;
+        capture.push_back(make(Op::SWAP, distance));
+        capture.push_back(make(Op::BUILD_TUPLE, 1));
+        capture.push_back(make(Op::SWAP, distance));
+      }
+    }
+    uint32_t cells = 0;
+    for (size_t s = 0; s < slots.size(); ++s)
+      if (slots[s].second != 'l') {
+        capture.push_back(make(Op::LOAD_CLOSURE, uint32_t(s)));
+        ++cells;
+      }
+    capture.push_back(make(Op::BUILD_TUPLE, d + 2 + cells));
+    capture.push_back(make(Op::LOAD_GLOBAL, (unwinding << 1) | 1));
+    capture.push_back(make(Op::SWAP, 2));
+    capture.push_back(make(Op::SWAP, 3));
+    capture.push_back(make(Op::PRECALL, 1));
+    capture.push_back(make(Op::CALL, 1));
+    capture.push_back(make(Op::RERAISE, 0));
+    uint32_t captureBlock = appendBlock(fn, std::move(capture));
+    fn.blocks[check].instrs.back().target = int32_t(captureBlock);
+    captureBlocks[k] = check;
+
+    for (Instr &in : fn.blocks[site.block].instrs)
+      in.handler = Handler{int32_t(check), uint16_t(d), true};
+  }
+
+  // Module code makes sure the marker's builtin exists.
+  if (isModule) {
+    CodeObject &c = graph.code(ctx.code);
+    uint32_t zero = internConst(graph, c.consts, intObject(0));
+    uint32_t none = internConst(graph, c.consts, noneObject());
+    uint32_t nameConst = internConst(graph, c.consts, strObject(UnwindingName));
+    uint32_t builtins = internName(graph, c.names, "builtins");
+    uint32_t dict = internName(graph, c.names, "__dict__");
+    uint32_t setdefault = internName(graph, c.names, "setdefault");
+    std::vector<Instr> prologue = {
+        make(Op::LOAD_CONST, zero),       make(Op::LOAD_CONST, none),
+        make(Op::IMPORT_NAME, builtins),  make(Op::LOAD_ATTR, dict),
+        make(Op::LOAD_METHOD, setdefault), make(Op::LOAD_CONST, nameConst),
+        make(Op::LOAD_CONST, none),       make(Op::PRECALL, 2),
+        make(Op::CALL, 2),                make(Op::POP_TOP)};
+    // After the RESUME that opens the code.
+    Block &first = fn.blocks[fn.layout[0]];
+    size_t at = !first.instrs.empty() && first.instrs[0].op == Op::RESUME;
+    first.instrs.insert(first.instrs.begin() + long(at), prologue.begin(),
+                        prologue.end());
+  }
+
+  // The twin: the function as rewritten, an entry jump, the dispatcher.
+  auto twin = std::make_unique<Twin>(fn);
+  twin->sites = sites;
+  twin->slots = slots;
+  twin->provenances = shapes.provenances;
+  Function &t = twin->fn;
+  const CodeObject &c = graph.code(ctx.code);
+  uint32_t baseConsts = uint32_t(graph.items(c.consts).size());
+  uint32_t baseNames = uint32_t(graph.items(c.names).size());
+  // Constants of the twin, after the normal code's.
+  auto constInt = [&](int64_t value) {
+    auto items = graph.items(c.consts);
+    for (size_t k = 0; k < items.size(); ++k) {
+      const Object &o = graph.get(items[k]);
+      if (o.kind == ObjKind::Int && o.i == value)
+        return uint32_t(k);
+    }
+    for (size_t k = 0; k < twin->extraConsts.size(); ++k)
+      if (graph.get(twin->extraConsts[k]).i == value)
+        return baseConsts + uint32_t(k);
+    twin->extraConsts.push_back(graph.add(intObject(value)));
+    return baseConsts + uint32_t(twin->extraConsts.size() - 1);
+  };
+  uint32_t resumeName = baseNames;
+  twin->extraNames.push_back(ResumeName);
+
+  uint32_t dispatch = appendBlock(t, {make(Op::LOAD_GLOBAL, (resumeName << 1) | 1),
+                                      make(Op::PRECALL, 0), make(Op::CALL, 0)});
+  // Slots: R[1 + 2i] says whether slot i is bound, R[2 + 2i] holds it.
+  for (size_t i = 0; i < slots.size(); ++i) {
+    uint32_t test = appendBlock(
+        t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constInt(1 + 2 * int64_t(i))),
+            make(Op::BINARY_SUBSCR), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
+    appendBlock(t, {make(Op::COPY, 1),
+                    make(Op::LOAD_CONST, constInt(2 + 2 * int64_t(i))),
+                    make(Op::BINARY_SUBSCR), make(Op::STORE_FAST, uint32_t(i))});
+    uint32_t next = t.addBlock(); // placed below, once the next test exists
+    t.layout.push_back(next);
+    t.blocks[test].instrs.back().target = int32_t(next);
+  }
+  appendBlock(t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constInt(0)),
+                  make(Op::BINARY_SUBSCR)});
+  std::vector<uint32_t> selects;
+  for (size_t k = 0; k < sites.size(); ++k)
+    selects.push_back(appendBlock(
+        t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constInt(int64_t(k))),
+            make(Op::COMPARE_OP, 2), make(Op::POP_JUMP_FORWARD_IF_TRUE)}));
+  // An unknown site: the runtime never asks for one.
+  appendBlock(t, {make(Op::RAISE_VARARGS, 0)});
+  int64_t base = 1 + 2 * int64_t(slots.size());
+  for (size_t k = 0; k < sites.size(); ++k) {
+    const SuspendSite &site = sites[k];
+    std::vector<Instr> rebuild = {make(Op::POP_TOP)};
+    auto load = [&](int64_t index) {
+      rebuild.push_back(make(Op::COPY, 1));
+      rebuild.push_back(make(Op::LOAD_CONST, constInt(index)));
+      rebuild.push_back(make(Op::BINARY_SUBSCR));
+    };
+    for (uint32_t j = 0; j < site.depth; ++j) {
+      char kind = site.shape[j];
+      if (kind == 'n' || kind == 'm') {
+        rebuild.push_back(make(Op::PUSH_NULL));
+        rebuild.push_back(make(Op::SWAP, 2));
+      } else if (kind == 'p') {
+        load(base + j);
+        rebuild.push_back(make(Op::PUSH_EXC_INFO));
+        if (j + 1 < site.depth && site.shape[j + 1] == 'e') {
+          rebuild.push_back(make(Op::SWAP, 2));
+          rebuild.push_back(make(Op::SWAP, 3));
+          ++j; // the exception is pushed
+        } else {
+          rebuild.push_back(make(Op::POP_TOP));
+          rebuild.push_back(make(Op::SWAP, 2));
+        }
+      } else {
+        load(base + j);
+        rebuild.push_back(make(Op::SWAP, 2));
+      }
+    }
+    load(base + site.depth);
+    rebuild.push_back(make(Op::SWAP, 2));
+    rebuild.push_back(make(Op::POP_TOP));
+    rebuild.push_back(make(Op::PUSH_NULL));
+    rebuild.push_back(make(Op::SWAP, 2));
+    uint32_t entry = appendBlock(t, std::move(rebuild));
+    t.blocks[selects[k]].instrs.back().target = int32_t(entry);
+    Instr precall = make(Op::PRECALL, 0), call = make(Op::CALL, 0);
+    precall.handler = call.handler =
+        Handler{int32_t(captureBlocks[k]), uint16_t(site.depth), true};
+    twin->sites[k].resumeBlock = appendBlock(t, {precall, call});
+    if (after[k] == ~0u)
+      return inputError(fn.path, fn.codeFileOffset(),
+                        "a call site ends the function");
+    appendBlock(t, {make(Op::JUMP_FORWARD, 0, int32_t(after[k]))});
+  }
+  uint32_t entry = t.addBlock();
+  t.blocks[entry].instrs = {make(Op::JUMP_FORWARD, 0, int32_t(dispatch))};
+  t.layout.insert(t.layout.begin(), entry);
+  twin->entryBlock = entry;
+  ctx.twin = std::move(twin);
+  return llvm::Error::success();
+}
+
+} // namespace
+
+std::unique_ptr<Pass> createSuspendPass() {
+  return std::make_unique<SuspendPass>();
+}
+
+} // namespace sleepy

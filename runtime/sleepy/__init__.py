@@ -1,0 +1,76 @@
+"""sleepy: suspend a running program to a file and resume it in a new process.
+
+Programs whose bytecode was rewritten by `sleepy-rewrite` can call
+
+    sleepy.suspend(path=None)      save the whole stack, then exit with status 75
+    sleepy.checkpoint(path=None)   save it and go on (False; True once resumed)
+
+and be continued with `python -m sleepy resume [PATH]`. See README.md.
+
+This package is pure Python and uses the standard library only.
+"""
+
+import builtins
+import os
+import sys
+
+from ._capture import SuspendError
+from ._snapshot import SnapshotError
+
+__all__ = ["suspend", "checkpoint", "is_rewritten", "SuspendError", "SnapshotError",
+           "EXIT_SUSPENDED"]
+
+EXIT_SUSPENDED = 75  # EX_TEMPFAIL
+
+# The capture handlers of rewritten code compare exceptions with this builtin.
+if not hasattr(builtins, "__sleepy_unwinding__"):
+    builtins.__sleepy_unwinding__ = None
+
+_settings = {"snapshot": None}
+_boundaries = set()  # code of the runtime frames a program runs under
+
+
+def _snapshot_path(path):
+    if path is None:
+        path = (_settings["snapshot"] or os.environ.get("SLEEPY_SNAPSHOT")
+                or "sleepy.snapshot")
+    return os.path.abspath(os.fspath(path))
+
+
+def suspend(path=None):
+    """Save the whole stack of the calling thread, from the caller of
+    suspend() out to the program's root, and everything it reaches; then end
+    the process with exit status 75. In the process that resumes the
+    snapshot, the call returns None and the program goes on.
+
+    Raises SuspendError, with nothing written and nothing changed, when the
+    state cannot be saved."""
+    from . import _save
+    _save.save(_snapshot_path(path), sys._getframe(1), suspend, stop=True)
+
+
+def checkpoint(path=None):
+    """Save the state as suspend() does, while the program keeps running.
+    Returns False once the snapshot is safely on disk, and True in a process
+    resumed from it."""
+    from . import _save
+    return _save.save(_snapshot_path(path), sys._getframe(1), checkpoint, stop=False)
+
+
+def is_rewritten(obj):
+    """Whether a function, method or code object is code rewritten by
+    sleepy-rewrite (and so can be suspended and resumed)."""
+    import types
+    from . import _registry
+    if isinstance(obj, types.MethodType):
+        obj = obj.__func__
+    if isinstance(obj, types.FunctionType):
+        return _registry.locate(obj.__code__, obj.__globals__) is not None
+    if isinstance(obj, types.CodeType):
+        for module in list(sys.modules.values()):
+            g = getattr(module, "__dict__", None)
+            if isinstance(g, dict) and _registry.locate(obj, g) is not None:
+                return True
+        return False
+    raise TypeError(f"is_rewritten() takes a function, method or code object, "
+                    f"not {type(obj).__name__}")

@@ -1,0 +1,92 @@
+"""python -m sleepy run|resume|info: the command line of the runtime.
+
+    python -m sleepy run [--snapshot PATH] [--suspend-on SIGNAL]... PROGRAM.pyc [ARGS...]
+    python -m sleepy run [--snapshot PATH] -m MODULE [ARGS...]
+    python -m sleepy resume [PATH]
+    python -m sleepy info PATH
+"""
+
+import argparse
+import os
+import sys
+
+
+def _parser():
+    ap = argparse.ArgumentParser(prog="python -m sleepy",
+                                 description="Run, resume and inspect suspendable programs.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a rewritten program as __main__")
+    run.add_argument("--snapshot", metavar="PATH",
+                     help="where suspend() and checkpoint() write by default")
+    run.add_argument("--suspend-on", metavar="SIGNAL", action="append", default=[],
+                     help="suspend when this signal arrives (repeatable)")
+    run.add_argument("-m", dest="module", metavar="MODULE", help="run a module")
+    run.add_argument("program", nargs="?", help="the rewritten .pyc to run")
+    run.add_argument("args", nargs=argparse.REMAINDER)
+    res = sub.add_parser("resume", help="continue a snapshot")
+    res.add_argument("path", nargs="?", help="the snapshot (default: $SLEEPY_SNAPSHOT "
+                     "or ./sleepy.snapshot)")
+    info = sub.add_parser("info", help="show what a snapshot holds")
+    info.add_argument("path")
+    return ap
+
+
+def _info(path):
+    from . import _snapshot
+    header, _ = _snapshot.read_header(path)
+    py = header.get("python", {})
+    print(f"snapshot {path}")
+    print(f"  CPython {py.get('version')} (magic {py.get('magic')})")
+    print(f"  {'signed' if header.get('signed') else 'not signed'}"
+          f"{', checkpoint' if header.get('checkpoint') else ''}")
+    sizes = header.get("sizes", {})
+    print(f"  payload {sizes.get('payload', 0)} bytes, main program {sizes.get('main', 0)} bytes")
+    print(f"  main program {header.get('main', {}).get('pyc')}")
+    print("  frames, outermost first:")
+    import linecache
+    for fr in header.get("frames", []):
+        print(f"    {fr['file']}:{fr['line']} in {fr['function']}")
+        src = linecache.getline(fr["file"], fr["line"] or 0).strip()
+        if src:
+            print(f"        {src}")
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    import sleepy
+    from sleepy import _resume, _snapshot
+    if args.command == "info":
+        try:
+            _info(args.path)
+        except _snapshot.SnapshotError as e:
+            print(f"sleepy: error: {e}", file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "resume":
+        path = args.path or os.environ.get("SLEEPY_SNAPSHOT") or "sleepy.snapshot"
+        try:
+            _resume.resume(os.path.abspath(path))
+        except _snapshot.SnapshotError as e:
+            print(f"sleepy: error: {e}", file=sys.stderr)
+            return 1
+        return 0
+    if args.module is None and args.program is None:
+        print("sleepy: error: run needs PROGRAM.pyc or -m MODULE", file=sys.stderr)
+        return 2
+    if args.snapshot:
+        sleepy._settings["snapshot"] = os.path.abspath(args.snapshot)
+    if args.suspend_on:
+        print("sleepy: error: --suspend-on is not implemented yet", file=sys.stderr)
+        return 2
+    prog_args = list(args.args)
+    if args.module is not None:
+        if args.program is not None:
+            prog_args.insert(0, args.program)
+        _resume.run(args.module, prog_args, module=True)
+    else:
+        _resume.run(args.program, prog_args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

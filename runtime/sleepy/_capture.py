@@ -1,0 +1,322 @@
+"""Capturing the running program.
+
+Before anything is disturbed, `plan` walks the frames from the caller of
+suspend() out to the program's root and checks that each one is rewritten
+code stopped at a call site, and that each call really called the next frame:
+a C function between two Python frames (sorted with a key, map, re.sub with a
+callback...) would be lost on resume, so it is refused, with its name.
+
+Then, in a forked child, suspend() raises the Unwinder. The capture handler of
+each frame's call site hands it the value stack below the call, the call's
+offset, and the frame's cells; the Unwinder reads the frame's locals and
+records it. When the root frame has been recorded the child writes the
+snapshot and exits. The parent never unwinds anything.
+"""
+
+import builtins
+import gc
+import inspect
+import os
+import sys
+import types
+
+from . import _registry
+
+_NULL = object()  # a NULL stack slot, in records
+
+
+class SuspendError(Exception):
+    """The program's state cannot be saved. Nothing was written and nothing
+    was changed: the program can catch this and go on."""
+
+
+def where(frame):
+    code = frame.f_code
+    return f"{code.co_filename}:{frame.f_lineno} in {code.co_qualname}"
+
+
+class PlannedFrame:
+    __slots__ = ("frame", "info", "index", "twin", "entry", "site", "module", "result_kind",
+                 "line", "where")
+
+    def __init__(self, frame, info, index, twin, entry, site):
+        self.frame = frame
+        self.info = info
+        self.index = index
+        self.twin = twin
+        self.entry = entry
+        self.site = site
+        self.module = frame.f_globals.get("__name__")
+        self.result_kind = "value"  # what resuming the call returns
+        self.line = frame.f_lineno
+        self.where = where(frame)
+
+
+def _resolve(prov, frame):
+    """The object a provenance names in `frame`, without running user code,
+    or raise LookupError."""
+    kind = prov[0]
+    if kind == "g":
+        name = prov[1]
+        if name in frame.f_globals:
+            return frame.f_globals[name]
+        return frame.f_builtins[name]
+    if kind in ("l", "d"):
+        loc = frame.f_locals
+        return loc[prov[1]]
+    if kind == "n":
+        name = prov[1]
+        for scope in (frame.f_locals, frame.f_globals, frame.f_builtins):
+            if name in scope:
+                return scope[name]
+        raise LookupError(name)
+    if kind in ("a", "m"):
+        base = _resolve(prov[1], frame)
+        try:
+            attr = inspect.getattr_static(base, prov[2])
+        except AttributeError:
+            raise LookupError(prov[2]) from None
+        if isinstance(attr, (staticmethod, classmethod)):
+            return attr.__func__
+        if isinstance(attr, property):
+            raise LookupError(prov[2])
+        return attr
+    if kind == "c":
+        return frame.f_code.co_consts[prov[1]]
+    raise LookupError(kind)
+
+
+def _code_of(obj):
+    """The code a callable runs when called directly, or None."""
+    if isinstance(obj, types.FunctionType):
+        return obj.__code__
+    if isinstance(obj, types.MethodType) and isinstance(obj.__func__, types.FunctionType):
+        return obj.__func__.__code__
+    if isinstance(obj, types.CodeType):
+        return obj
+    return None
+
+
+def _same_code(code, frame):
+    """Does `frame` run `code` or its resume twin?"""
+    if frame.f_code is code or frame.f_code == code:
+        return True
+    located = _registry.locate(frame.f_code, frame.f_globals)
+    if located is None:
+        return False
+    info, index, _ = located
+    return info.codes[index] == code
+
+
+def _describe(obj):
+    name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+    if name:
+        mod = getattr(obj, "__module__", None)
+        return f"{mod}.{name}" if mod and mod != "builtins" else name
+    return type(obj).__qualname__ + " object"
+
+
+def _check_call(planned, callee_frame, suspend_fn):
+    """Raise SuspendError unless the call at `planned`'s site called
+    `callee_frame` (or, for the innermost frame, the suspend function)
+    directly. Sets planned.result_kind for transparent calls."""
+    frame, site = planned.frame, planned.site
+    prov = site.callee
+    target = None
+    if prov is not None:
+        try:
+            target = _resolve(prov, frame)
+        except (LookupError, TypeError):
+            target = None
+    if callee_frame is None:
+        if target is suspend_fn or prov is None or target is None:
+            return
+        raise SuspendError(f"{where(frame)}: the call there did not call "
+                           f"{suspend_fn.__name__} directly")
+    code = _code_of(target) if target is not None else None
+    if code is not None and _same_code(code, callee_frame):
+        return
+    if isinstance(target, type):
+        init = None
+        for klass in target.__mro__:
+            if "__init__" in klass.__dict__:
+                init = klass.__dict__["__init__"]
+                break
+        if isinstance(init, types.FunctionType) and _same_code(init.__code__, callee_frame):
+            planned.result_kind = "self"
+            return
+        meta_call = None
+        for klass in type(target).__mro__:
+            if "__call__" in klass.__dict__:
+                meta_call = klass.__dict__["__call__"]
+                break
+        if isinstance(meta_call, types.FunctionType) and _same_code(meta_call.__code__,
+                                                                     callee_frame):
+            return
+    if prov is not None and prov[0] == "m" and target is None:
+        # A method of an object we cannot name: look it up on the callee's
+        # first argument, along the MRO (super() calls land here).
+        name = prov[2]
+        args = callee_frame.f_code.co_varnames[:1]
+        if args:
+            self = callee_frame.f_locals.get(args[0], _NULL)
+            if self is not _NULL:
+                klasses = list(type(self).__mro__)
+                if isinstance(self, type):
+                    klasses = list(self.__mro__) + klasses
+                for klass in klasses:
+                    attr = klass.__dict__.get(name)
+                    if isinstance(attr, (staticmethod, classmethod)):
+                        attr = attr.__func__
+                    if isinstance(attr, types.FunctionType) and _same_code(attr.__code__,
+                                                                           callee_frame):
+                        return
+    callee = where(callee_frame)
+    if target is not None and code is None and not isinstance(target, type):
+        raise SuspendError(
+            f"{where(frame)}: {_describe(target)} is not Python code: it called "
+            f"{callee} from C, and a C function cannot be resumed")
+    if target is not None:
+        raise SuspendError(
+            f"{where(frame)}: the call there calls {_describe(target)}, but {callee} "
+            "was called from C in between, which cannot be resumed")
+    raise SuspendError(
+        f"{where(frame)}: cannot tell what the call there called; {callee} may "
+        "have been called from C, which cannot be resumed")
+
+
+def plan(start, suspend_fn, boundaries):
+    """The frames to capture, innermost first, or raise SuspendError."""
+    frames = []
+    callee = None
+    f = start
+    while f is not None and f.f_code not in boundaries:
+        located = _registry.locate(f.f_code, f.f_globals)
+        if located is None:
+            if f.f_code.co_flags & 0x2A0:
+                raise SuspendError(f"{where(f)}: the frame is a generator or coroutine; "
+                                   "suspending inside one is not supported yet")
+            raise SuspendError(f"{where(f)}: the frame is not rewritten code "
+                               "(run sleepy-rewrite on its module)")
+        info, index, twin = located
+        entry = info.entries.get(index)
+        lasti_units = f.f_lasti // 2
+        site = entry.site_at(lasti_units, twin) if entry else None
+        if site is None:
+            raise SuspendError(f"{where(f)}: the frame is not stopped at a call "
+                               "where it can be resumed")
+        if "x" in site.shape:
+            raise SuspendError(f"{where(f)}: the call there cannot be resumed (the "
+                               "value stack differs between paths)")
+        code = f.f_code
+        if not (code.co_flags & 0x1) and code.co_name != "<module>":
+            raise SuspendError(f"{where(f)}: suspending inside a class body is not supported")
+        planned = PlannedFrame(f, info, index, twin, entry, site)
+        _check_call(planned, callee, suspend_fn)
+        frames.append(planned)
+        callee = f
+        f = f.f_back
+    if not frames:
+        raise SuspendError("nothing to suspend")
+    root = frames[-1].frame
+    if root.f_code.co_name != "<module>":
+        raise SuspendError(f"{where(root)}: the outermost frame is not the program's "
+                           "main module; its caller is not rewritten code")
+    return frames
+
+
+def _unwrap(slot):
+    refs = gc.get_referents(slot)
+    return refs[0] if refs else _NULL
+
+
+class FrameRecord:
+    """One captured frame, as pickled."""
+
+    def __init__(self, module, index, site, locals_, cells, stack, exc_sets):
+        self.module = module
+        self.index = index
+        self.site = site
+        self.locals = locals_
+        self.cells = cells
+        self.stack = stack
+        self.exc_sets = exc_sets  # filled in after all frames are recorded
+        self.result = None
+        self.result_kind = "value"
+        self.first_prev = None
+
+
+class Unwinder(BaseException):
+    """Raised in the child to unwind the program; the capture handlers call
+    it with what they hold."""
+
+    def __init__(self, frames, finish):
+        super().__init__("sleepy: unwinding to suspend")
+        self.frames = frames
+        self.records = []
+        self.finish = finish
+
+    def __call__(self, packed):
+        try:
+            return self._capture(sys._getframe(1), packed)
+        except BaseException as e:  # never let the program see an error here
+            self.finish(None, e)
+            os._exit(70)
+
+    def _capture(self, frame, packed):
+        k = len(self.records)
+        planned = self.frames[k]
+        if frame is not planned.frame:
+            raise RuntimeError(f"captured {where(frame)}, expected {where(planned.frame)}")
+        entry, site = planned.entry, planned.site
+        d = site.depth
+        stack = []
+        for j in range(d):
+            v = packed[j]
+            if site.shape[j] in "nm":
+                v = _unwrap(v)
+            elif site.shape[j] == "l" and planned.twin:
+                v -= entry.delta  # offsets in the normal code, in code units
+            stack.append(v)
+        # packed[d] is lasti, packed[d + 1] the unwinder itself.
+        cells = list(packed[d + 2:])
+        locals_ = {}
+        if frame.f_code.co_flags & 0x1:
+            snapshot = frame.f_locals
+            for name, kind in entry.slots:
+                if kind == "l" and name in snapshot:
+                    locals_[name] = snapshot[name]
+        rec = FrameRecord(planned.module, planned.index, site.index, locals_, cells,
+                          stack, None)
+        rec.result_kind = planned.result_kind
+        rec.site_shape = site.shape
+        # The exception state this frame's first handler saved, if any.
+        for j, kind in enumerate(site.shape):
+            if kind == "p":
+                rec.first_prev = stack[j]
+                break
+        self.records.append(rec)
+        if len(self.records) == len(self.frames):
+            self.finish(self.records, None)
+            os._exit(0)
+        return self
+
+
+def settle_exceptions(records, innermost_exc):
+    """For each saved exception state in a frame's stack, the exception to
+    make current again when the frame is rebuilt (records outermost first)."""
+    inherited = innermost_exc
+    for rec in reversed(records):  # innermost first
+        site_shape = rec.site_shape
+        sets = {}
+        current = inherited
+        # Walk this frame's handlers from the innermost out.
+        ps = [j for j, k in enumerate(site_shape) if k == "p"]
+        for j in reversed(ps):
+            if j + 1 < len(site_shape) and site_shape[j + 1] == "e":
+                sets[j] = rec.stack[j + 1]
+            else:
+                sets[j] = current
+            current = rec.stack[j]
+        rec.exc_sets = sets
+        inherited = current

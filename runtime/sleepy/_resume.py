@@ -1,0 +1,182 @@
+"""Running a rewritten program, and resuming one from a snapshot.
+
+Resuming rebuilds the stack outermost first. Each frame is entered through
+its resume twin, whose dispatcher calls the builtin __sleepy_resume__ for its
+record: its slots, its site, the values of its stack, and what to call in
+place of the interrupted call. That is the next frame's twin (so the frames
+nest as they did, with no runtime frame in between), or for the innermost
+frame a function returning what suspend() or checkpoint() returns there.
+"""
+
+import builtins
+import importlib
+import importlib.util
+import io
+import marshal
+import os
+import sys
+import types
+
+from . import _capture, _registry, _snapshot, _state
+
+_NULL = _capture._NULL
+
+
+def _new_main(path, data, spec=None):
+    main = types.ModuleType("__main__")
+    main.__file__ = path
+    main.__builtins__ = builtins
+    main.__spec__ = spec
+    main.__loader__ = None
+    main.__package__ = spec.parent if spec is not None else None
+    main.__sleepy_pyc__ = path
+    main.__sleepy_main_bytes__ = data
+    sys.modules["__main__"] = main
+    return main
+
+
+def _run_main(code, g):
+    exec(code, g)
+
+
+def _resume_main(code, g):
+    exec(code, g)
+
+
+def find_module_pyc(name):
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        raise ImportError(f"no module named {name!r}")
+    for p in (spec.origin, spec.cached):
+        if isinstance(p, str) and p.endswith(".pyc") and os.path.exists(p):
+            return p, spec
+    raise ImportError(f"module {name!r} has no .pyc (found {spec.origin})")
+
+
+def run(target, args, module=False):
+    """Runs a rewritten program as __main__."""
+    spec = None
+    if module:
+        path, spec = find_module_pyc(target)
+    else:
+        path = os.path.abspath(target)
+    with open(path, "rb") as f:
+        data = f.read()
+    code = marshal.loads(data[16:])
+    main = _new_main(path, data, spec)
+    sys.argv = [path if not module else target] + list(args)
+    _run_main(code, main.__dict__)
+
+
+def _function_for(rec, info):
+    entry = info.entries[rec.index]
+    g = sys.modules[rec.module].__dict__
+    code = info.twin_code(rec.index)
+    frees = [cell for (name, kind), cell in zip([s for s in entry.slots if s[1] != "l"],
+                                                 rec.cells) if kind == "f"]
+    return types.FunctionType(code, g, code.co_name, None, tuple(frees) or None)
+
+
+def _record_tuple(rec, info, callee):
+    entry = info.entries[rec.index]
+    site = entry.sites[rec.site]
+    out = [site.index]
+    cells = iter(rec.cells)
+    for name, kind in entry.slots:
+        if kind == "l":
+            if name in rec.locals:
+                out += [True, rec.locals[name]]
+            else:
+                out += [False, None]
+        else:
+            out += [True, next(cells)]
+    stack = list(rec.stack)
+    shape = site.shape
+    for j, kind in enumerate(shape):
+        v = stack[j]
+        if kind in "nm":
+            if kind == "m" and v is not _NULL and j + 1 < len(stack):
+                # A method and its self: push NULL and the bound method,
+                # which calls the same way.
+                stack[j + 1] = v.__get__(stack[j + 1], type(stack[j + 1]))
+            out.append(None)
+        elif kind == "p":
+            out.append(rec.exc_sets.get(j))
+        elif kind == "l":
+            out.append(v + entry.delta)
+        else:
+            out.append(v)
+    out.append(callee)
+    return tuple(out)
+
+
+# Frames of these functions are where a program's stack ends.
+from . import _boundaries  # noqa: E402
+_boundaries.update({_run_main.__code__, _resume_main.__code__})
+
+
+def resume(path):
+    """Continues the program saved in the snapshot at `path`."""
+    from . import _settings
+    header, payload = _snapshot.read(path)
+    n = int.from_bytes(payload[:8], "little")
+    main_bytes = payload[8:8 + n]
+    data = payload[8 + n:]
+    main_path = header["main"]["pyc"]
+    # Refuse a snapshot of code that changed since.
+    for module, index, expected in header["codes"]:
+        if module == "__main__":
+            info = _registry.read_info(main_path, main_bytes)
+        else:
+            try:
+                pyc, _ = find_module_pyc(module)
+            except ImportError as e:
+                raise _snapshot.SnapshotError(f"{path}: {e}") from None
+            info = _registry.read_info(pyc)
+        if info is None or index >= len(info.hashes) or info.hashes[index] != expected:
+            raise _snapshot.SnapshotError(
+                f"{path}: the snapshot was taken with other code: module {module} "
+                "changed since (rewrite and run it again)")
+    main = _new_main(main_path, main_bytes)
+    state = _state.Unpickler(io.BytesIO(data)).load()
+    os.chdir(state["cwd"])
+    sys.argv = state["argv"]
+    _settings.update(state["settings"])
+    for name, values in state["modules"].items():
+        module = sys.modules.get(name) or importlib.import_module(name)
+        module.__dict__.update(values)
+    records = state["records"]
+    infos = []
+    for rec in records:
+        g = sys.modules[rec.module].__dict__
+        infos.append(_registry.info_for_globals(g))
+    # What each frame calls in place of its interrupted call.
+    tuples = []
+    innermost = records[-1]
+    result = innermost.result
+
+    def finish():
+        try:
+            del builtins.__sleepy_resume__
+        except AttributeError:
+            pass
+        return result
+
+    callees = []
+    for k, rec in enumerate(records):
+        if k + 1 < len(records):
+            nxt = _function_for(records[k + 1], infos[k + 1])
+            if rec.result_kind == "self":
+                self_name = infos[k + 1].entries[records[k + 1].index].slots[0][0]
+                self_obj = records[k + 1].locals.get(self_name)
+                callees.append(lambda f=nxt, s=self_obj: (f(), s)[1])
+            else:
+                callees.append(nxt)
+        else:
+            callees.append(finish)
+    for rec, info, callee in zip(records, infos, callees):
+        tuples.append(_record_tuple(rec, info, callee))
+    builtins.__sleepy_resume__ = iter(tuples).__next__
+    root = records[0]
+    code = infos[0].twin_code(root.index)
+    _resume_main(code, main.__dict__)

@@ -1,0 +1,181 @@
+"""suspend() and checkpoint(): plan, fork, let the child unwind and write.
+
+The parent checks what it can without disturbing anything (threads, frames,
+calls), flushes stdio, and forks. The child unwinds the program through the
+capture handlers, pickles what it found and writes the snapshot; it reports
+"ok" or the reason it could not through a pipe. So the parent is never
+unwound: on failure it raises SuspendError and the program goes on; on
+success suspend() exits with status 75 and checkpoint() returns False.
+"""
+
+import builtins
+import io
+import os
+import sys
+
+from . import _capture, _registry, _snapshot, _state
+from ._capture import SuspendError
+
+_MODULE_SKIP = {"__name__", "__file__", "__cached__", "__loader__", "__spec__",
+                "__builtins__", "__package__", "__path__", "__sleepy_pyc__",
+                "__sleepy_main_bytes__"}
+
+
+def _check_threads():
+    threading = sys.modules.get("threading")
+    if threading is None:
+        return
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+    if others:
+        names = ", ".join(repr(t.name) for t in others)
+        raise SuspendError(f"other threads are alive ({names}); only a single-threaded "
+                           "program can be suspended")
+
+
+def _main_module():
+    main = sys.modules.get("__main__")
+    path = _registry.module_pyc(main) if main is not None else None
+    if path is None:
+        raise SuspendError("the main module was not loaded from a rewritten .pyc")
+    data = getattr(main, "__sleepy_main_bytes__", None)
+    if data is None:
+        with open(path, "rb") as f:
+            data = f.read()
+        main.__sleepy_main_bytes__ = data
+    return main, path, data
+
+
+def save(path, start, fn, stop):
+    from . import _boundaries, _settings
+    _check_threads()
+    frames = _capture.plan(start, fn, _boundaries)
+    main, main_path, main_bytes = _main_module()
+    innermost_exc = sys.exc_info()[1]
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        _child(frames, path, w, fn.__name__ == "checkpoint", innermost_exc,
+               main_path, main_bytes, _settings)
+        os._exit(70)  # not reached: the unwinding ends the child
+    os.close(w)
+    chunks = []
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(r)
+    _, status = os.waitpid(pid, 0)
+    message = b"".join(chunks).decode("utf-8", "replace")
+    if message == "ok" and os.waitstatus_to_exitcode(status) == 0:
+        if stop:
+            os._exit(75)
+        return False
+    if not message:
+        message = f"the process that writes the snapshot failed (status {status})"
+    raise SuspendError(message)
+
+
+def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
+           settings):
+    def report(text):
+        os.write(w, text.encode("utf-8", "replace"))
+        os.close(w)
+
+    def finish(records, error):
+        if error is not None:
+            report(f"internal error while capturing: {type(error).__name__}: {error}")
+            os._exit(70)
+        try:
+            _write(records, frames, path, is_checkpoint, innermost_exc, main_path,
+                   main_bytes, settings)
+        except SuspendError as e:
+            report(str(e))
+            os._exit(1)
+        except BaseException as e:
+            report(f"could not write {path}: {type(e).__name__}: {e}")
+            os._exit(1)
+        report("ok")
+        os._exit(0)
+
+    unwinder = _capture.Unwinder(frames, finish)
+    builtins.__sleepy_unwinding__ = unwinder
+    raise unwinder
+
+
+def _module_states(main_path):
+    """The globals of every rewritten module, by name."""
+    states = {}
+    for name, module in list(sys.modules.items()):
+        g = getattr(module, "__dict__", None)
+        if not isinstance(g, dict) or _registry.info_for_globals(g) is None:
+            continue
+        states[name] = {k: v for k, v in g.items() if k not in _MODULE_SKIP}
+    return states
+
+
+def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_bytes,
+           settings):
+    records = list(reversed(records))  # outermost first
+    planned = list(reversed(frames))
+    _capture.settle_exceptions(records, innermost_exc)
+    records[-1].result = True if is_checkpoint else None
+    codes = set()
+    for rec, p in zip(records, planned):
+        codes.add((rec.module, rec.index, p.info.hashes[rec.index]))
+    payload_obj = {
+        "records": records,
+        "modules": _module_states(main_path),
+        "argv": list(sys.argv),
+        "cwd": os.getcwd(),
+        "settings": dict(settings),
+    }
+    buf = io.BytesIO()
+    pickler = _state.Pickler(buf, codes)
+    try:
+        pickler.dump(payload_obj)
+    except Exception as e:
+        raise SuspendError(_explain(e, records, planned, payload_obj)) from None
+    main_name = "__main__"
+    header = {
+        "frames": [{"file": p.frame.f_code.co_filename, "line": p.line,
+                    "function": p.frame.f_code.co_qualname, "module": rec.module}
+                   for rec, p in zip(records, planned)],
+        "codes": sorted([list(c) for c in codes]),
+        "main": {"pyc": main_path, "size": len(main_bytes)},
+        "sizes": {"payload": buf.tell(), "main": len(main_bytes)},
+        "checkpoint": is_checkpoint,
+    }
+    payload = len(main_bytes).to_bytes(8, "little") + main_bytes + buf.getvalue()
+    _snapshot.write(path, header, payload)
+
+
+def _explain(error, records, planned, payload_obj):
+    """Name the frame and the object that could not be saved."""
+    for rec, p in zip(reversed(records), reversed(planned)):
+        where = p.where
+        for name, value in rec.locals.items():
+            culprit = _state.find_unpicklable(value, set())
+            if culprit is not None:
+                return (f"{where}: local {name!r} holds an object that cannot be saved: "
+                        f"{name}{culprit}: {error}")
+        for j, value in enumerate(rec.stack):
+            if value is _capture._NULL:
+                continue
+            culprit = _state.find_unpicklable(value, set())
+            if culprit is not None:
+                return (f"{where}: a value on the stack cannot be saved: "
+                        f"{type(value).__qualname__}{culprit}: {error}")
+    for name, state in payload_obj["modules"].items():
+        for key, value in state.items():
+            culprit = _state.find_unpicklable(value, set())
+            if culprit is not None:
+                return (f"module {name}: global {key!r} holds an object that cannot be "
+                        f"saved: {key}{culprit}: {error}")
+    return f"the program's state cannot be saved: {error}"
