@@ -38,6 +38,7 @@
 #include "sleepy/pyc/Error.h"
 
 #include "fmt/format.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace sleepy {
 namespace {
@@ -127,6 +128,7 @@ struct FoundSite {
   size_t length;  ///< instructions in the site
   Shape below;    ///< the slots kept under the call
   int32_t callee; ///< provenance
+  const char *kind;
 };
 
 class SuspendPass : public Pass {
@@ -144,6 +146,7 @@ llvm::Error SuspendPass::findSites(Function &fn, StackShapes &shapes,
     const auto &instrs = fn.blocks[b].instrs;
     const Instr &in = instrs[k];
     size_t operands = 0, length = 0;
+    const char *kind = "call";
     if (in.op == Op::PRECALL && k + 1 < instrs.size() &&
         instrs[k + 1].op == Op::CALL) {
       operands = in.arg + 2;
@@ -151,18 +154,36 @@ llvm::Error SuspendPass::findSites(Function &fn, StackShapes &shapes,
     } else if (in.op == Op::CALL_FUNCTION_EX) {
       operands = 3 + (in.arg & 1);
       length = 1;
+    } else if (in.op == Op::LOAD_ATTR) {
+      // A property getter runs here, called from C by the descriptor.
+      operands = 1;
+      length = 1;
+      kind = "attr";
     } else {
       return;
     }
     if (before.size() < operands)
       return;
     size_t depth = before.size() - operands;
-    FoundSite site{b, k, length, Shape(before.begin(), before.begin() + long(depth)), -1};
+    FoundSite site{b, k, length, Shape(before.begin(), before.begin() + long(depth)),
+                   -1, kind};
     for (const Slot &s : site.below)
       if (s.kind == SlotKind::Mixed)
         return; // no capture here: the runtime will refuse this site
-    const Slot &first = before[depth], &second = before[depth + 1];
-    site.callee = first.kind == SlotKind::MaybeNull ? first.prov : second.prov;
+    if (operands == 1) {
+      Provenance attr;
+      attr.kind = Provenance::Attr;
+      auto names = fn.graph.items(fn.codeObject().names);
+      attr.name = in.arg < names.size() ? fn.graph.str(names[in.arg]).str() : "";
+      attr.base = before.back().prov;
+      shapes.provenances.push_back(attr);
+      site.callee = int32_t(shapes.provenances.size() - 1);
+    } else {
+      const Slot &first = before[depth], &second = before[depth + 1];
+      // [NULL, callable, args] calls the callable; [method or function, self,
+      // args] calls the first with the second as its first argument.
+      site.callee = first.kind == SlotKind::Null ? second.prov : first.prov;
+    }
     sites.push_back(std::move(site));
   });
   return llvm::Error::success();
@@ -239,6 +260,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     }
   }
 
+  llvm::StringMap<uint32_t> captureByShape;
   for (size_t k = 0; k < found.size(); ++k) {
     FoundSite &f = found[k];
     SuspendSite &site = sites[k];
@@ -246,19 +268,28 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     for (const Slot &s : f.below)
       site.shape.push_back(slotKindCode(s.kind));
     site.callee = f.callee;
-    site.kind = "call";
+    site.kind = f.kind;
     Block &block = fn.blocks[site.block];
     Handler original = block.instrs.back().handler;
-    Location callLoc = block.instrs.back().loc;
-
     uint32_t d = site.depth;
+    // Sites that keep the same slots under the same handler share a capture
+    // handler: the runtime tells them apart by the offset it is given.
+    std::string key = fmt::format("{}/{}/{}/{}/{}", site.shape, original.block,
+                                  original.depth, original.lasti, d);
+    auto shared = captureByShape.find(key);
+    if (shared != captureByShape.end()) {
+      captureBlocks[k] = shared->second;
+      for (Instr &in : fn.blocks[site.block].instrs)
+        in.handler = Handler{int32_t(shared->second), uint16_t(d), true};
+      continue;
+    }
+
     // Is it the marker? Anything else goes on as the interpreter would send it.
     uint32_t check = appendBlock(fn, {make(Op::LOAD_GLOBAL, unwinding << 1),
                                       make(Op::COPY, 2), make(Op::IS_OP, 0),
                                       make(Op::POP_JUMP_FORWARD_IF_TRUE)});
     Instr reraise = make(Op::RERAISE, 1);
     reraise.handler = original;
-    reraise.loc = callLoc;
     appendBlock(fn, {reraise});
     std::vector<Instr> capture;
     for (uint32_t i = 0; i < d; ++i) {
@@ -286,6 +317,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     uint32_t captureBlock = appendBlock(fn, std::move(capture));
     fn.blocks[check].instrs.back().target = int32_t(captureBlock);
     captureBlocks[k] = check;
+    captureByShape[key] = check;
 
     for (Instr &in : fn.blocks[site.block].instrs)
       in.handler = Handler{int32_t(check), uint16_t(d), true};

@@ -22,7 +22,17 @@ import types
 
 from . import _registry
 
-_NULL = object()  # a NULL stack slot, in records
+class _Null:
+    """A NULL stack slot, in records; one object, kept by pickling."""
+
+    def __reduce__(self):
+        return "_NULL"
+
+    def __repr__(self):
+        return "<NULL>"
+
+
+_NULL = _Null()
 
 
 class SuspendError(Exception):
@@ -122,6 +132,9 @@ def _check_call(planned, callee_frame, suspend_fn):
     directly. Sets planned.result_kind for transparent calls."""
     frame, site = planned.frame, planned.site
     prov = site.callee
+    if site.kind == "attr":
+        _check_getter(planned, callee_frame)
+        return
     target = None
     if prov is not None:
         try:
@@ -153,7 +166,7 @@ def _check_call(planned, callee_frame, suspend_fn):
         if isinstance(meta_call, types.FunctionType) and _same_code(meta_call.__code__,
                                                                      callee_frame):
             return
-    if prov is not None and prov[0] == "m" and target is None:
+    if prov is not None and prov[0] in ("m", "a") and target is None:
         # A method of an object we cannot name: look it up on the callee's
         # first argument, along the MRO (super() calls land here).
         name = prov[2]
@@ -171,6 +184,16 @@ def _check_call(planned, callee_frame, suspend_fn):
                     if isinstance(attr, types.FunctionType) and _same_code(attr.__code__,
                                                                            callee_frame):
                         return
+                # super().__call__(...) in a metaclass: type.__call__ ran
+                # __init__, and returns the instance it made.
+                if name == "__call__":
+                    for klass in type(self).__mro__:
+                        init = klass.__dict__.get("__init__")
+                        if isinstance(init, types.FunctionType):
+                            if _same_code(init.__code__, callee_frame):
+                                planned.result_kind = "self"
+                                return
+                            break
     callee = where(callee_frame)
     if target is not None and code is None and not isinstance(target, type):
         raise SuspendError(
@@ -183,6 +206,27 @@ def _check_call(planned, callee_frame, suspend_fn):
     raise SuspendError(
         f"{where(frame)}: cannot tell what the call there called; {callee} may "
         "have been called from C, which cannot be resumed")
+
+
+def _check_getter(planned, callee_frame):
+    """An attribute load suspends only inside a property getter that the
+    descriptor called: the getter of `name` on the callee's self."""
+    frame, name = planned.frame, planned.site.callee[2]
+    if callee_frame is not None:
+        args = callee_frame.f_code.co_varnames[:1]
+        self = callee_frame.f_locals.get(args[0], _NULL) if args else _NULL
+        if self is not _NULL:
+            for klass in type(self).__mro__:
+                attr = klass.__dict__.get(name)
+                if attr is None:
+                    continue
+                if (isinstance(attr, property) and isinstance(attr.fget, types.FunctionType)
+                        and _same_code(attr.fget.__code__, callee_frame)):
+                    return
+                break
+    callee = where(callee_frame) if callee_frame is not None else "suspend()"
+    raise SuspendError(f"{where(frame)}: loading .{name} there ran {callee}, which is "
+                       "not a property getter; it cannot be resumed")
 
 
 def plan(start, suspend_fn, boundaries):

@@ -118,6 +118,10 @@ class Pickler(pickle.Pickler):
             return (_module, (obj.__name__,))
         if t is types.CodeType:
             return (_code, (marshal.dumps(obj),))
+        if t is staticmethod or t is classmethod:
+            return (t, (obj.__func__,), obj.__dict__ or None)
+        if t is property:
+            return (property, (obj.fget, obj.fset, obj.fdel, obj.__doc__))
         if isinstance(obj, type) and getattr(obj, "__module__", None) == _MAIN_NAME:
             return self._main_class(obj)
         if t is types.GeneratorType or t is types.CoroutineType:

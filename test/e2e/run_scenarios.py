@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""End-to-end: run each scenario program uninterrupted and interrupted, and
+compare.
+
+    run_scenarios.py --python python3.11 --tool build/bin/sleepy-rewrite [NAME...]
+
+Every scenario (scenarios/*.py but support.py) is rewritten with the default
+passes. Then:
+
+1. the reference run: the rewritten program with SLEEPY_TEST=count, which
+   never suspends and reports how many times pause() was called;
+2. the interrupted run: SLEEPY_TEST=suspend makes every pause() suspend the
+   program (exit status 75); each snapshot is resumed in a fresh process
+   (`python -m sleepy resume`, from another working directory) until the
+   program ends.
+
+The concatenated output of the interrupted run must equal the reference
+output, its exit status must be the reference's, and it must have been
+suspended once per pause(). Scenarios whose first line is `# mode: expect`
+instead run once and must print the lines of their `# expect:` comments
+(regular expressions), in order.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCENARIOS = os.path.join(HERE, "scenarios")
+
+
+def run(cmd, env, cwd, timeout=120):
+    p = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True,
+                       timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check_roundtrip(name, python, out, work):
+    env = dict(os.environ, PYTHONPATH=out, PYTHONHASHSEED="0")
+    env.pop("SLEEPY_KEY", None)
+    prog = os.path.join(out, name + ".pyc")
+    rc, ref_out, ref_err = run([python, prog], dict(env, SLEEPY_TEST="count"), work)
+    m = re.search(r"pauses=(\d+)", ref_err)
+    if not m:
+        return f"reference run printed no pause count (status {rc}):\n{ref_err[-2000:]}"
+    expected = int(m.group(1))
+    snap = os.path.join(work, "snap")
+    senv = dict(env, SLEEPY_TEST="suspend", SLEEPY_SNAPSHOT=snap)
+    outputs = []
+    # Start under the runtime's `run`, resume from elsewhere.
+    rc, o, e = run([python, "-m", "sleepy", "run", prog], senv, work)
+    outputs.append(o)
+    suspensions = 0
+    elsewhere = os.path.join(work, "elsewhere")
+    os.makedirs(elsewhere, exist_ok=True)
+    while rc == 75:
+        suspensions += 1
+        if suspensions > expected + 5:
+            return f"more than {expected} suspensions"
+        rc, o, e = run([python, "-m", "sleepy", "resume", snap], senv, elsewhere)
+        outputs.append(o)
+    got = "".join(outputs)
+    problems = []
+    if got != ref_out:
+        import difflib
+        diff = "".join(difflib.unified_diff(ref_out.splitlines(True), got.splitlines(True),
+                                            "uninterrupted", "interrupted"))
+        problems.append(f"output differs:\n{diff}")
+    if rc != (0 if m else rc):
+        problems.append(f"final status {rc}:\n{e[-3000:]}")
+    if suspensions != expected:
+        problems.append(f"{suspensions} suspensions, expected {expected}\n{e[-3000:]}")
+    return "\n".join(problems) or None
+
+
+def check_expect(name, python, out, work, source):
+    env = dict(os.environ, PYTHONPATH=out, SLEEPY_TEST="suspend",
+               SLEEPY_SNAPSHOT=os.path.join(work, "snap"))
+    rc, o, e = run([python, os.path.join(out, name + ".pyc")], env, work)
+    wanted = re.findall(r"^# expect: (.*)$", source, re.M)
+    lines = o.splitlines()
+    pos = 0
+    for w in wanted:
+        while pos < len(lines) and not re.fullmatch(w, lines[pos]):
+            pos += 1
+        if pos == len(lines):
+            return f"no line matches {w!r} (status {rc}); output:\n{o}\n{e[-3000:]}"
+        pos += 1
+    if rc != 0:
+        return f"status {rc}:\n{e[-3000:]}"
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--tool", required=True)
+    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("names", nargs="*")
+    args = ap.parse_args()
+    names = args.names or sorted(f[:-3] for f in os.listdir(SCENARIOS)
+                                 if f.endswith(".py") and f != "support.py")
+    tmp = tempfile.mkdtemp(prefix="sleepy-e2e-")
+    try:
+        out = os.path.join(tmp, "out")
+        sources = [os.path.join(SCENARIOS, f) for f in os.listdir(SCENARIOS)
+                   if f.endswith(".py")]
+        p = subprocess.run([args.tool, f"--python={args.python}", *sources, "-o", out],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            print(p.stderr)
+            return 1
+        failed = 0
+        for name in names:
+            work = os.path.join(tmp, "work-" + name)
+            os.makedirs(work)
+            with open(os.path.join(SCENARIOS, name + ".py")) as f:
+                source = f.read()
+            try:
+                if source.startswith("# mode: expect"):
+                    problem = check_expect(name, args.python, out, work, source)
+                else:
+                    problem = check_roundtrip(name, args.python, out, work)
+            except subprocess.TimeoutExpired:
+                problem = "timed out"
+            print(f"{'FAIL' if problem else 'ok  '} {name}")
+            if problem:
+                failed += 1
+                print("    " + problem.replace("\n", "\n    "))
+        print(f"{len(names) - failed}/{len(names)} scenarios passed")
+        return 1 if failed else 0
+    finally:
+        if args.keep:
+            print("kept", tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Shared by the scenarios: pause() suspends the program when the harness
+asks for it (SLEEPY_TEST=suspend) and does nothing otherwise, so one program
+gives both the uninterrupted run and the interrupted one."""
+import atexit
+import os
+import sys
+
+import sleepy
+
+MODE = os.environ.get("SLEEPY_TEST", "")
+pauses = 0
+
+if MODE == "count":
+    atexit.register(lambda: print(f"pauses={pauses}", file=sys.stderr))
+
+
+def pause(value=None):
+    global pauses
+    pauses += 1
+    if MODE == "suspend":
+        sleepy.suspend()
+    return value
+
+
+def show(*args):
+    print(*args)
+    return args[-1] if args else None
