@@ -202,7 +202,8 @@ def _check_call(planned, callee_frame, suspend_fn):
     if target is not None:
         raise SuspendError(
             f"{where(frame)}: the call there calls {_describe(target)}, but {callee} "
-            "was called from C in between, which cannot be resumed")
+            "was called from C code under it (map, filter, a C iterator...), which "
+            "cannot be resumed")
     raise SuspendError(
         f"{where(frame)}: cannot tell what the call there called; {callee} may "
         "have been called from C, which cannot be resumed")
@@ -235,11 +236,11 @@ def plan(start, suspend_fn, boundaries):
     callee = None
     f = start
     while f is not None and f.f_code not in boundaries:
+        if f.f_code.co_flags & 0x2A0:
+            raise SuspendError(f"{where(f)}: the frame is a generator or coroutine; "
+                               "suspending inside one is not supported yet")
         located = _registry.locate(f.f_code, f.f_globals)
         if located is None:
-            if f.f_code.co_flags & 0x2A0:
-                raise SuspendError(f"{where(f)}: the frame is a generator or coroutine; "
-                                   "suspending inside one is not supported yet")
             raise SuspendError(f"{where(f)}: the frame is not rewritten code "
                                "(run sleepy-rewrite on its module)")
         info, index, twin = located
@@ -247,8 +248,12 @@ def plan(start, suspend_fn, boundaries):
         lasti_units = f.f_lasti // 2
         site = entry.site_at(lasti_units, twin) if entry else None
         if site is None:
-            raise SuspendError(f"{where(f)}: the frame is not stopped at a call "
-                               "where it can be resumed")
+            import opcode
+            op = opcode.opname[f.f_code.co_code[f.f_lasti]]
+            inner = where(callee) if callee is not None else "suspend()"
+            raise SuspendError(f"{where(f)}: {op} there called {inner} from C (an "
+                               "operator, an iterator, a descriptor...), which cannot "
+                               "be resumed")
         if "x" in site.shape:
             raise SuspendError(f"{where(f)}: the call there cannot be resumed (the "
                                "value stack differs between paths)")

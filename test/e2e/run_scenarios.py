@@ -76,6 +76,36 @@ def check_roundtrip(name, python, out, work):
     return "\n".join(problems) or None
 
 
+def check_checkpoint(name, python, out, work):
+    """checkpoint() at the first pause: the run goes on to the end (its output,
+    less the marker printed where checkpoint() returned False, is the
+    reference); resuming the snapshot prints what came after the marker."""
+    env = dict(os.environ, PYTHONPATH=out, PYTHONHASHSEED="0")
+    prog = os.path.join(out, name + ".pyc")
+    rc, ref_out, ref_err = run([python, prog], dict(env, SLEEPY_TEST="count"), work)
+    snap = os.path.join(work, "snap")
+    cenv = dict(env, SLEEPY_TEST="checkpoint", SLEEPY_SNAPSHOT=snap)
+    rc1, o1, e1 = run([python, "-m", "sleepy", "run", prog], cenv, work)
+    marker = "@@checkpoint@@\n"
+    if marker not in o1:
+        return f"no checkpoint was taken (status {rc1}):\n{o1}\n{e1[-3000:]}"
+    before, after = o1.split(marker, 1)
+    problems = []
+    if before + after != ref_out or rc1 != rc:
+        problems.append(f"the checkpointed run printed\n{o1}\ninstead of\n{ref_out}")
+    if not os.path.exists(snap):
+        problems.append("no snapshot on disk after checkpoint() returned")
+    elsewhere = os.path.join(work, "elsewhere")
+    os.makedirs(elsewhere, exist_ok=True)
+    rc2, o2, e2 = run([python, "-m", "sleepy", "resume", snap], cenv, elsewhere)
+    if o2 != after or rc2 != rc:
+        problems.append(f"the resumed run printed (status {rc2})\n{o2}\ninstead of\n{after}"
+                        f"\n{e2[-3000:]}")
+    if "checkpoint returned True" not in e2:
+        problems.append("checkpoint() did not return True in the resumed process")
+    return "\n".join(problems) or None
+
+
 def check_expect(name, python, out, work, source):
     env = dict(os.environ, PYTHONPATH=out, SLEEPY_TEST="suspend",
                SLEEPY_SNAPSHOT=os.path.join(work, "snap"))
@@ -122,6 +152,8 @@ def main():
             try:
                 if source.startswith("# mode: expect"):
                     problem = check_expect(name, args.python, out, work, source)
+                elif source.startswith("# mode: checkpoint"):
+                    problem = check_checkpoint(name, args.python, out, work)
                 else:
                     problem = check_roundtrip(name, args.python, out, work)
             except subprocess.TimeoutExpired:

@@ -14,11 +14,20 @@ if MODE == "count":
     atexit.register(lambda: print(f"pauses={pauses}", file=sys.stderr))
 
 
+checkpointed = False
+
+
 def pause(value=None):
-    global pauses
+    global pauses, checkpointed
     pauses += 1
     if MODE == "suspend":
         sleepy.suspend()
+    elif MODE == "checkpoint" and not checkpointed:
+        checkpointed = True
+        if sleepy.checkpoint():
+            print("checkpoint returned True", file=sys.stderr)
+        else:
+            print("@@checkpoint@@")
     return value
 
 

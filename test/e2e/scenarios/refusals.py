@@ -1,0 +1,85 @@
+# mode: expect
+"""Each refusal raises SuspendError naming the frame and what is at fault;
+nothing is written and the program goes on."""
+import copy
+import functools
+import os
+import re
+import socket
+import threading
+
+import sleepy
+
+
+def stop(x=None):
+    sleepy.suspend()
+    return x
+
+
+def attempt(label, fn):
+    try:
+        fn()
+        print(label, "not refused")
+    except sleepy.SuspendError as e:
+        print(label, "refused:", e)
+
+
+class Adds:
+    def __add__(self, other):
+        return stop(other)
+
+
+class Deep:
+    def __deepcopy__(self, memo):
+        return stop(self)
+
+
+def with_socket():
+    sock = socket.socket()
+    try:
+        stop()
+    finally:
+        sock.close()
+
+
+lock = threading.Lock()
+
+
+def main():
+    attempt("sorted", lambda: sorted([2, 1], key=stop))
+    attempt("min", lambda: min([2, 1], key=stop))
+    attempt("map", lambda: list(map(stop, [1])))
+    attempt("filter", lambda: list(filter(stop, [1])))
+    attempt("reduce", lambda: functools.reduce(lambda a, b: stop(a + b), [1, 2]))
+    attempt("re.sub", lambda: re.sub("a", lambda m: stop("b"), "a"))
+    attempt("sum", lambda: sum(stop(x) for x in [1]))
+    attempt("operator", lambda: Adds() + 1)
+    attempt("deepcopy", lambda: copy.deepcopy(Deep()))
+    attempt("socket", with_socket)
+    event = threading.Event()
+    worker = threading.Thread(target=event.wait, name="worker")
+    worker.start()
+    attempt("thread", stop)
+    event.set()
+    worker.join()
+    del event, worker
+    attempt("global lock", stop)
+    print("snapshot written:", os.path.exists(os.environ["SLEEPY_SNAPSHOT"]))
+    print("done")
+
+
+main()
+# expect: sorted refused: .*refusals.py:\d+ in main.<locals>.<lambda>: sorted is not Python code: it called .*refusals.py:\d+ in stop from C.*
+# expect: min refused: .*min is not Python code.*
+# expect: map refused: .*calls list, but .* in stop was called from C code under it.*
+# expect: filter refused: .*calls list, but .* in stop was called from C code under it.*
+# expect: reduce refused: .*functools.reduce is not Python code.*
+# expect: re.sub refused: .*re/__init__.py:\d+ in sub: the frame is not rewritten code.*
+# expect: sum refused: .*<genexpr>: the frame is a generator.*
+# expect: operator refused: .*<lambda>: BINARY_OP there called .* in Adds.__add__ from C.*
+# expect: deepcopy refused: .*copy.py.*not rewritten.*
+# expect: socket refused: .*in with_socket: local 'sock' holds an object that cannot be saved.*socket.*
+# expect: thread refused: other threads are alive \('worker'\).*
+# expect: global lock refused: .*module __main__: global 'lock'.*lock.*
+# expect: snapshot written: False
+# expect: done

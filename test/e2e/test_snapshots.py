@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""End-to-end tests of snapshots as files: moving the build, resuming with
+other code or another CPython, failed writes, `run -m`, `info`.
+
+    SLEEPY_PYTHON=python3.11 SLEEPY_TOOL=build/bin/sleepy-rewrite \\
+        python3 test/e2e/test_snapshots.py [-v]
+
+SLEEPY_OTHER_PYTHON, if set, is another CPython used to check that a
+snapshot is refused there.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+PYTHON = os.environ.get("SLEEPY_PYTHON", "python3.11")
+TOOL = os.environ.get("SLEEPY_TOOL", os.path.join(os.path.dirname(__file__), "..", "..",
+                                                  "build", "bin", "sleepy-rewrite"))
+OTHER_PYTHON = os.environ.get("SLEEPY_OTHER_PYTHON")
+
+PROGRAM = """
+import sys
+import helper
+import sleepy
+
+total = 0
+for i in range(4):
+    total += helper.step(i)
+    if i == 1 and len(sys.argv) > 1 and sys.argv[1] == "stop":
+        print("stopping", total, flush=True)
+        sleepy.suspend()
+print("total", total, helper.calls)
+"""
+
+HELPER = """
+calls = 0
+
+def step(i):
+    global calls
+    calls += 1
+    return i * 10
+"""
+
+
+class SnapshotTests(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="sleepy-snap-")
+        self.src = os.path.join(self.dir, "src")
+        os.makedirs(self.src)
+        self.write("prog.py", PROGRAM)
+        self.write("helper.py", HELPER)
+        self.out = os.path.join(self.dir, "out")
+        self.rewrite()
+        self.snap = os.path.join(self.dir, "snap")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, name, text):
+        with open(os.path.join(self.src, name), "w") as f:
+            f.write(textwrap.dedent(text))
+
+    def rewrite(self, *names, out=None):
+        names = names or ("prog.py", "helper.py")
+        p = subprocess.run([TOOL, f"--python={PYTHON}",
+                            *[os.path.join(self.src, n) for n in names],
+                            "-o", out or self.out], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    def run_py(self, args, out=None, cwd=None, python=None):
+        env = dict(os.environ, PYTHONPATH=out or self.out, SLEEPY_SNAPSHOT=self.snap)
+        env.pop("SLEEPY_KEY", None)
+        return subprocess.run([python or PYTHON, *args], capture_output=True, text=True,
+                              env=env, cwd=cwd or self.dir, timeout=120)
+
+    def suspend(self, out=None):
+        p = self.run_py(["-m", "sleepy", "run", os.path.join(out or self.out, "prog.pyc"),
+                         "stop"], out=out)
+        self.assertEqual(p.returncode, 75, p.stderr)
+        self.assertEqual(p.stdout, "stopping 10\n")
+        self.assertTrue(os.path.exists(self.snap))
+
+    def test_resume_after_the_build_moved(self):
+        self.suspend()
+        moved = os.path.join(self.dir, "moved")
+        shutil.move(self.out, moved)
+        elsewhere = os.path.join(self.dir, "elsewhere")
+        os.makedirs(elsewhere)
+        p = self.run_py(["-m", "sleepy", "resume", self.snap], out=moved, cwd=elsewhere)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "total 60 4\n")
+
+    def test_resume_with_other_code_is_refused(self):
+        self.suspend()
+        self.write("helper.py", HELPER.replace("i * 10", "i * 11"))
+        self.rewrite("helper.py")
+        p = self.run_py(["-m", "sleepy", "resume", self.snap])
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stdout, "")
+        self.assertIn("taken with other code: module helper changed", p.stderr)
+
+    def test_resume_on_another_cpython_is_refused(self):
+        self.suspend()
+        with open(self.snap, "rb") as f:
+            data = f.read()
+        forged = data.replace(b'"magic": "a70d0d0a"', b'"magic": "cb0d0d0a"', 1)
+        self.assertNotEqual(forged, data)
+        with open(self.snap, "wb") as f:
+            f.write(forged)
+        p = self.run_py(["-m", "sleepy", "resume", self.snap])
+        self.assertEqual(p.returncode, 1)
+        self.assertRegex(p.stderr, r"written by cpython 3\.11\.\d+ \(magic cb0d0d0a\); "
+                                   r"this is cpython 3\.11\.\d+ \(magic a70d0d0a\)")
+
+    @unittest.skipUnless(OTHER_PYTHON, "SLEEPY_OTHER_PYTHON not set")
+    def test_resume_with_a_real_other_cpython_is_refused(self):
+        self.suspend()
+        p = self.run_py(["-m", "sleepy", "resume", self.snap], python=OTHER_PYTHON)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("written by cpython 3.11", p.stderr)
+
+    def test_failed_suspension_leaves_the_previous_snapshot(self):
+        self.suspend()
+        with open(self.snap, "rb") as f:
+            before = f.read()
+        self.write("bad.py", """
+            import threading
+            import sleepy
+            lock = threading.Lock()
+            try:
+                sleepy.suspend()
+            except sleepy.SuspendError as e:
+                print("refused", "lock" in str(e))
+        """)
+        self.rewrite("bad.py")
+        p = self.run_py([os.path.join(self.out, "bad.pyc")])
+        self.assertEqual(p.stdout, "refused True\n", p.stderr)
+        with open(self.snap, "rb") as f:
+            self.assertEqual(f.read(), before)
+        leftovers = [n for n in os.listdir(self.dir) if n.startswith(".sleepy-")]
+        self.assertEqual(leftovers, [])
+
+    def test_run_a_module_and_resume_twice(self):
+        self.write("again.py", """
+            import sleepy
+            for i in range(3):
+                print("round", i, flush=True)
+                sleepy.suspend()
+            print("finished")
+        """)
+        self.rewrite("again.py")
+        p = self.run_py(["-m", "sleepy", "run", "-m", "again"])
+        outputs = [p.stdout]
+        while p.returncode == 75:
+            p = self.run_py(["-m", "sleepy", "resume"])
+            outputs.append(p.stdout)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual("".join(outputs), "round 0\nround 1\nround 2\nfinished\n")
+        self.assertEqual(len(outputs), 4)
+
+    def test_info_shows_the_frames(self):
+        self.suspend()
+        p = self.run_py(["-m", "sleepy", "info", self.snap])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"CPython 3\.11\.\d+")
+        self.assertIn("not signed", p.stdout)
+        self.assertRegex(p.stdout, r"prog.py:11 in <module>\n\s+sleepy.suspend\(\)")
+
+    def test_not_a_snapshot(self):
+        with open(self.snap, "w") as f:
+            f.write("hello")
+        p = self.run_py(["-m", "sleepy", "resume", self.snap])
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("not a sleepy snapshot", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
