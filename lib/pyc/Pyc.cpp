@@ -100,8 +100,11 @@ llvm::Expected<std::unique_ptr<PycFile>> PycFile::open(llvm::StringRef path) {
 void PycFile::write(llvm::SmallVectorImpl<char> &out) const {
   writePycHeader(header, out);
   writeMarshal(graph, graph.root, out);
-  if (graph.trailer != NoObject)
+  if (graph.trailer != NoObject) {
     writeMarshal(graph, graph.trailer, out);
+    // A fixed footer tells a rewritten file from any other by its last bytes.
+    out.append(TrailerFooter.begin(), TrailerFooter.end());
+  }
 }
 
 } // namespace sleepy

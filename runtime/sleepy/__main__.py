@@ -33,7 +33,7 @@ def _parser():
 
 def _info(path):
     from . import _snapshot
-    header, _ = _snapshot.read_header(path)
+    header = _snapshot.read_header(path)
     py = header.get("python", {})
     print(f"snapshot {path}")
     print(f"  CPython {py.get('version')} (magic {py.get('magic')})")

@@ -14,6 +14,7 @@ import types
 
 _TAG = b"sleepy"
 _FORMAT = 1
+_FOOTER = b"SLEEPY01"  # the last bytes of every rewritten .pyc
 
 
 class Site:
@@ -142,6 +143,11 @@ def read_info(path, data=None):
         try:
             if data is None:
                 with open(path, "rb") as f:
+                    # Most modules are not rewritten: look at the footer first.
+                    f.seek(-len(_FOOTER), 2)
+                    if f.read() != _FOOTER:
+                        raise ValueError("not rewritten")
+                    f.seek(0)
                     data = f.read()
             info = ModuleInfo(path, data)
         except (OSError, ValueError, EOFError, TypeError):

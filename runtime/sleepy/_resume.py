@@ -118,10 +118,7 @@ _boundaries.update({_run_main.__code__, _resume_main.__code__})
 def resume(path):
     """Continues the program saved in the snapshot at `path`."""
     from . import _settings
-    header, payload = _snapshot.read(path)
-    n = int.from_bytes(payload[:8], "little")
-    main_bytes = payload[8:8 + n]
-    data = payload[8 + n:]
+    header, main_bytes, data = _snapshot.read(path)
     main_path = header["main"]["pyc"]
     # Refuse a snapshot of code that changed since.
     for module, index, expected in header["codes"]:

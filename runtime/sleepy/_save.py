@@ -9,7 +9,6 @@ success suspend() exits with status 75 and checkpoint() returns False.
 """
 
 import builtins
-import io
 import os
 import sys
 
@@ -71,15 +70,33 @@ def save(path, start, fn, stop):
             break
         chunks.append(chunk)
     os.close(r)
-    _, status = os.waitpid(pid, 0)
     message = b"".join(chunks).decode("utf-8", "replace")
-    if message == "ok" and os.waitstatus_to_exitcode(status) == 0:
+    if message == "ok":
+        # The snapshot is on disk. The child is still tearing down its copy
+        # of the heap: do not wait for that.
         if stop:
             os._exit(75)
+        _reap_later(pid)
         return False
+    _, status = os.waitpid(pid, 0)
     if not message:
         message = f"the process that writes the snapshot failed (status {status})"
     raise SuspendError(message)
+
+
+_children = []
+
+
+def _reap_later(pid):
+    """Collects finished snapshot writers without blocking."""
+    _children.append(pid)
+    for child in list(_children):
+        try:
+            done, _ = os.waitpid(child, os.WNOHANG)
+        except ChildProcessError:
+            done = child
+        if done:
+            _children.remove(child)
 
 
 def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
@@ -136,24 +153,24 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "cwd": os.getcwd(),
         "settings": dict(settings),
     }
-    buf = io.BytesIO()
-    pickler = _state.Pickler(buf, codes)
-    try:
-        pickler.dump(payload_obj)
-    except Exception as e:
-        raise SuspendError(_explain(e, records, planned, payload_obj)) from None
-    main_name = "__main__"
-    header = {
-        "frames": [{"file": p.frame.f_code.co_filename, "line": p.line,
-                    "function": p.frame.f_code.co_qualname, "module": rec.module}
-                   for rec, p in zip(records, planned)],
-        "codes": sorted([list(c) for c in codes]),
-        "main": {"pyc": main_path, "size": len(main_bytes)},
-        "sizes": {"payload": buf.tell(), "main": len(main_bytes)},
-        "checkpoint": is_checkpoint,
-    }
-    payload = len(main_bytes).to_bytes(8, "little") + main_bytes + buf.getvalue()
-    _snapshot.write(path, header, payload)
+
+    def dump(f):
+        pickler = _state.Pickler(f, codes)
+        try:
+            pickler.dump(payload_obj)
+        except Exception as e:
+            raise SuspendError(_explain(e, records, planned, payload_obj)) from None
+        return {
+            "frames": [{"file": p.frame.f_code.co_filename, "line": p.line,
+                        "function": p.frame.f_code.co_qualname, "module": rec.module}
+                       for rec, p in zip(records, planned)],
+            "codes": sorted([list(c) for c in codes]),
+            "main": {"pyc": main_path},
+            "sizes": {"main": len(main_bytes)},
+            "checkpoint": is_checkpoint,
+        }
+
+    _snapshot.write(path, main_bytes, dump)
 
 
 def _explain(error, records, planned, payload_obj):

@@ -1,15 +1,19 @@
 """The snapshot file.
 
     b"sleepy-snapshot 1\\n"
+    the main program's .pyc: 8-byte little-endian length, then the bytes
+    payload: pickle protocol 5, streamed as it is made
     header: one line of JSON (the CPython that wrote it, its magic number,
             the frames, the hash of every code object the snapshot needs,
-            sizes, whether it is signed), then b"\\n"
-    b"hmac-sha256 <hex>\\n" when signed with $SLEEPY_KEY
-    payload: pickle protocol 5
+            sizes, whether it is signed)
+    b"hmac-sha256 <hex>\\n" when signed with $SLEEPY_KEY (over all of the above)
+    footer: offset and length of the header (8 bytes each), b"SLEEPYSN"
 
+The header goes last so that the payload can be written while it is pickled.
 Writes go to a temporary file in the same directory, fsynced, then renamed
 into place: a crash while writing leaves any previous snapshot intact.
 `info` reads the header only; nothing in the payload is loaded to show it.
+A signed snapshot is checked before anything in it is read.
 """
 
 import hashlib
@@ -18,10 +22,14 @@ import importlib.util
 import json
 import os
 import platform
+import struct
 import sys
 import tempfile
 
 MAGIC = b"sleepy-snapshot 1\n"
+FOOTER = b"SLEEPYSN"
+_FOOTER_SIZE = 16 + len(FOOTER)
+_SIG = b"hmac-sha256 "
 
 
 class SnapshotError(Exception):
@@ -41,22 +49,43 @@ def describe_python():
     }
 
 
-def write(path, header, payload):
-    """Writes a snapshot atomically."""
+class _Writer:
+    """A file that keeps a MAC of what goes through it."""
+
+    def __init__(self, f, key):
+        self.f = f
+        self.mac = hmac.new(key, digestmod=hashlib.sha256) if key else None
+        self.size = 0
+
+    def write(self, data):
+        if self.mac is not None:
+            self.mac.update(data)
+        self.size += len(data)
+        return self.f.write(data)
+
+
+def write(path, main_bytes, dump_payload):
+    """Writes a snapshot atomically. `dump_payload(file)` pickles the payload
+    into `file` and returns the header (a dict)."""
     key = _key()
-    header = dict(header, python=describe_python(), signed=key is not None)
-    head = MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n"
-    sig = b""
-    if key is not None:
-        mac = hmac.new(key, head + payload, hashlib.sha256).hexdigest()
-        sig = b"hmac-sha256 " + mac.encode() + b"\n"
     directory = os.path.dirname(os.path.abspath(path)) or "."
     fd, tmp = tempfile.mkstemp(prefix=".sleepy-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(head)
-            f.write(sig)
-            f.write(payload)
+            w = _Writer(f, key)
+            w.write(MAGIC)
+            w.write(struct.pack("<Q", len(main_bytes)))
+            w.write(main_bytes)
+            start = w.size
+            header = dump_payload(w)
+            header = dict(header, python=describe_python(), signed=key is not None)
+            header.setdefault("sizes", {})["payload"] = w.size - start
+            head_at = w.size
+            head = json.dumps(header, sort_keys=True).encode() + b"\n"
+            w.write(head)
+            if w.mac is not None:
+                f.write(_SIG + w.mac.hexdigest().encode() + b"\n")
+            f.write(struct.pack("<QQ", head_at, len(head)) + FOOTER)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -76,53 +105,83 @@ def write(path, header, payload):
         pass
 
 
+def _layout(path, data):
+    """(header offset, header length, signature) of snapshot bytes."""
+    if not data.startswith(MAGIC) or not data.endswith(FOOTER) or len(data) < _FOOTER_SIZE:
+        raise SnapshotError(f"{path}: not a sleepy snapshot")
+    head_at, head_len = struct.unpack("<QQ", data[-_FOOTER_SIZE:-len(FOOTER)])
+    end = head_at + head_len
+    if head_at < len(MAGIC) or end > len(data) - _FOOTER_SIZE:
+        raise SnapshotError(f"{path}: damaged snapshot (bad footer)")
+    sig = data[end:len(data) - _FOOTER_SIZE]
+    return head_at, head_len, sig
+
+
+def _header(path, raw):
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise SnapshotError(f"{path}: damaged snapshot header") from None
+
+
 def read_header(path):
-    """(header, offset of the rest) of a snapshot, without loading it."""
+    """The header of a snapshot, without loading anything else."""
     try:
         with open(path, "rb") as f:
-            magic = f.read(len(MAGIC))
-            if magic != MAGIC:
+            if f.read(len(MAGIC)) != MAGIC:
                 raise SnapshotError(f"{path}: not a sleepy snapshot")
-            line = f.readline()
-            try:
-                header = json.loads(line)
-            except ValueError:
-                raise SnapshotError(f"{path}: damaged snapshot header") from None
-            return header, f.tell()
+            f.seek(0, 2)
+            size = f.tell()
+            if size < len(MAGIC) + _FOOTER_SIZE:
+                raise SnapshotError(f"{path}: not a sleepy snapshot")
+            f.seek(size - _FOOTER_SIZE)
+            tail = f.read()
+            if not tail.endswith(FOOTER):
+                raise SnapshotError(f"{path}: not a sleepy snapshot")
+            head_at, head_len = struct.unpack("<QQ", tail[:16])
+            if head_at + head_len > size - _FOOTER_SIZE:
+                raise SnapshotError(f"{path}: damaged snapshot (bad footer)")
+            f.seek(head_at)
+            return _header(path, f.read(head_len))
     except OSError as e:
         raise SnapshotError(f"{path}: {e.strerror}") from None
 
 
 def read(path):
-    """(header, payload bytes) of a snapshot that may be resumed here: the
-    same CPython, and the signature checked if there is a key."""
-    header, offset = read_header(path)
-    with open(path, "rb") as f:
-        data = f.read()
-    head = data[:offset]
-    rest = data[offset:]
-    signed = rest.startswith(b"hmac-sha256 ")
+    """(header, main program bytes, payload bytes) of a snapshot that may be
+    resumed here: the same CPython, and the signature checked first when
+    there is a key."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise SnapshotError(f"{path}: {e.strerror}") from None
+    head_at, head_len, sig = _layout(path, data)
+    signed_part = data[:head_at + head_len]
     key = _key()
-    if signed:
-        end = rest.index(b"\n") + 1
-        sig = rest[len(b"hmac-sha256 "):end - 1].decode()
-        payload = rest[end:]
+    if sig:
+        if not sig.startswith(_SIG) or not sig.endswith(b"\n"):
+            raise SnapshotError(f"{path}: damaged signature")
         if key is None:
             raise SnapshotError(f"{path}: the snapshot is signed; set SLEEPY_KEY to resume it")
-        mac = hmac.new(key, head + payload, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(mac, sig):
+        mac = hmac.new(key, signed_part, hashlib.sha256).hexdigest().encode()
+        if not hmac.compare_digest(mac, sig[len(_SIG):-1]):
             raise SnapshotError(f"{path}: the signature does not match: the snapshot was "
                                 "changed or signed with another key; refusing to load it")
-    else:
-        payload = rest
-        if key is not None:
-            raise SnapshotError(f"{path}: the snapshot is not signed and SLEEPY_KEY is set; "
-                                "refusing to load it")
+    elif key is not None:
+        raise SnapshotError(f"{path}: the snapshot is not signed and SLEEPY_KEY is set; "
+                            "refusing to load it")
+    header = _header(path, data[head_at:head_at + head_len])
     here = describe_python()
     there = header.get("python", {})
-    if there.get("implementation") != here["implementation"] or there.get("magic") != here["magic"]:
+    if (there.get("implementation") != here["implementation"]
+            or there.get("magic") != here["magic"]):
         raise SnapshotError(
             f"{path}: written by {there.get('implementation')} {there.get('version')} "
             f"(magic {there.get('magic')}); this is {here['implementation']} "
             f"{here['version']} (magic {here['magic']})")
-    return header, payload
+    n = struct.unpack("<Q", data[len(MAGIC):len(MAGIC) + 8])[0]
+    main_at = len(MAGIC) + 8
+    main_bytes = data[main_at:main_at + n]
+    payload = memoryview(data)[main_at + n:head_at]
+    return header, main_bytes, payload

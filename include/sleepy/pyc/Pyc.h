@@ -12,6 +12,9 @@
 
 namespace sleepy {
 
+/// The last bytes of a .pyc that has a trailer after its module code object.
+constexpr llvm::StringLiteral TrailerFooter = "SLEEPY01";
+
 /// The 16-byte header of a .pyc (PEP 552).
 struct PycHeader {
   static constexpr size_t Size = 16;

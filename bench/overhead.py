@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Cost of rewritten code that does not suspend.
+
+    python3.11 bench/overhead.py [--tool build/bin/sleepy-rewrite] [--rounds 7]
+
+Each program of bench/suite is compiled by this interpreter and rewritten by
+sleepy-rewrite (default passes). Both versions run in fresh processes,
+alternating, `--rounds` times each; every program times its own work (start-up
+excluded) and the median is taken. Prints the ratio rewritten/original per
+program, their geometric mean and the worst. Goals: geomean <= 1.02, worst
+<= 1.05.
+"""
+import argparse
+import math
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from identity import DEFAULT_TOOL  # noqa: E402
+
+
+def timed(python, pyc, env):
+    p = subprocess.run([python, pyc], capture_output=True, text=True, env=env, check=True)
+    m = re.search(r"time=([\d.]+) result=(.*)", p.stdout)
+    return float(m.group(1)), m.group(2)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tool", default=DEFAULT_TOOL)
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("names", nargs="*")
+    args = ap.parse_args()
+    suite = os.path.join(HERE, "suite")
+    names = args.names or sorted(f[:-3] for f in os.listdir(suite) if f.endswith(".py"))
+    work = tempfile.mkdtemp(prefix="sleepy-overhead-")
+    try:
+        orig = os.path.join(work, "orig")
+        os.makedirs(orig)
+        import py_compile
+        for n in names:
+            py_compile.compile(os.path.join(suite, n + ".py"), cfile=os.path.join(orig, n + ".pyc"),
+                               doraise=True)
+        rew = os.path.join(work, "rewritten")
+        subprocess.run([args.tool, f"--python={sys.executable}", "-o", rew,
+                        *[os.path.join(orig, n + ".pyc") for n in names]], check=True)
+        env = dict(os.environ, PYTHONPATH=rew, PYTHONHASHSEED="0")
+        ratios = []
+        print(f"CPython {sys.version.split()[0]}, {args.rounds} rounds, median seconds")
+        print(f"{'program':<12} {'original':>10} {'rewritten':>10} {'ratio':>7}")
+        for n in names:
+            a, b = [], []
+            for r in range(args.rounds):
+                order = [(orig, a), (rew, b)] if r % 2 == 0 else [(rew, b), (orig, a)]
+                results = set()
+                for d, into in order:
+                    t, res = timed(sys.executable, os.path.join(d, n + ".pyc"), env)
+                    into.append(t)
+                    results.add(res)
+                if len(results) != 1:
+                    sys.exit(f"{n}: the rewritten program computed something else: {results}")
+            ma, mb = statistics.median(a), statistics.median(b)
+            ratios.append(mb / ma)
+            print(f"{n:<12} {ma:>10.4f} {mb:>10.4f} {mb / ma:>7.3f}")
+        geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+        print(f"geomean={geo:.3f} worst={max(ratios):.3f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
