@@ -65,6 +65,9 @@ def main():
     del event, worker
     attempt("global lock", stop)
     print("snapshot written:", os.path.exists(os.environ["SLEEPY_SNAPSHOT"]))
+    print("is_rewritten:", sleepy.is_rewritten(stop), sleepy.is_rewritten(Adds.__add__),
+          sleepy.is_rewritten(Adds().__add__), sleepy.is_rewritten(stop.__code__),
+          sleepy.is_rewritten(copy.deepcopy), sleepy.is_rewritten(os.path.join))
     print("done")
 
 
@@ -82,4 +85,5 @@ main()
 # expect: thread refused: other threads are alive \('worker'\).*
 # expect: global lock refused: .*module __main__: global 'lock'.*lock.*
 # expect: snapshot written: False
+# expect: is_rewritten: True True True True False False
 # expect: done
