@@ -48,8 +48,8 @@ private:
   LLVM_ATTRIBUTE_NOINLINE llvm::Error truncated(size_t n, size_t at,
                                                 const char *what) {
     return fail(at, llvm::Twine("truncated ") + what + ": needs " +
-                        llvm::Twine(n) + " bytes, " +
-                        llvm::Twine(remaining()) + " left");
+                        llvm::Twine(n) + " bytes, " + llvm::Twine(remaining()) +
+                        " left");
   }
   llvm::Expected<int32_t> readI32(size_t at, const char *what) {
     if (auto e = need(4, at, what))
@@ -77,8 +77,8 @@ private:
       return fail(at, llvm::Twine("negative length ") + llvm::Twine(n) +
                           " for " + what);
     if (uint64_t(n) * unitSize > remaining())
-      return fail(at, llvm::Twine("length ") + llvm::Twine(n) + " of " +
-                          what + " runs past the end of the file (" +
+      return fail(at, llvm::Twine("length ") + llvm::Twine(n) + " of " + what +
+                          " runs past the end of the file (" +
                           llvm::Twine(remaining()) + " bytes left)");
     return uint32_t(n);
   }
@@ -90,28 +90,42 @@ private:
 
   LLVM_ATTRIBUTE_NOINLINE llvm::Error cannotStart(size_t at, unsigned depth) {
     if (depth >= limits.maxDepth)
-      return fail(at, fmt::format("objects nested more than {} deep",
-                                  limits.maxDepth));
+      return fail(
+          at, fmt::format("objects nested more than {} deep", limits.maxDepth));
     return fail(at, "truncated: expected an object, found the end of the file");
   }
   LLVM_ATTRIBUTE_NOINLINE llvm::Error unsupportedCode(size_t at) {
     return fail(at, "code objects of CPython " + graph.version().str() +
                         " are not supported (3.8 to 3.13 are)");
   }
-  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId> readScalar(Object obj);
-  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId> readRef(size_t at);
-  llvm::Expected<ObjectId> readContainer(Object obj, unsigned depth,
-                                         bool shortForm, const char *what);
-  llvm::Expected<ObjectId> readDict(Object obj, unsigned depth);
-  llvm::Expected<ObjectId> readCode(Object obj, unsigned depth);
-  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId> finishCode(Object obj,
-                                                             CodeObject c);
+  /// The object whose type byte \p code is at \p at, before its payload.
+  static Object start(size_t at, uint8_t code) {
+    Object obj;
+    obj.type = char(code & ~FlagRef);
+    obj.ref = code & FlagRef;
+    obj.offset = uint32_t(at);
+    return obj;
+  }
 
-  /// Registers \p id in its reserved slot if it was flagged.
-  ObjectId complete(int64_t slot, ObjectId id) {
-    if (slot >= 0)
-      refs[slot] = id;
-    return id;
+  // Each reads the object whose type byte \p code is at \p at.
+  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId> readScalar(size_t at,
+                                                              uint8_t code);
+  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId> readRef(size_t at);
+  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId>
+  readSequence(size_t at, uint8_t code, unsigned depth);
+  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId>
+  readDict(size_t at, uint8_t code, unsigned depth);
+  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId>
+  readCode(size_t at, uint8_t code, unsigned depth);
+  LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId> finishCode(Object obj,
+                                                              CodeObject c);
+  /// Adds \p obj with its \p count children, pending from \p first on.
+  LLVM_ATTRIBUTE_NOINLINE ObjectId finishContainer(Object obj, size_t first,
+                                                   uint32_t count) {
+    obj.first = graph.addItems(llvm::makeArrayRef(pending).drop_front(first));
+    obj.count = count;
+    pending.resize(first);
+    return graph.add(obj);
   }
 
   llvm::StringRef data;
@@ -120,6 +134,10 @@ private:
   llvm::StringRef path;
   MarshalLimits limits;
   std::vector<ObjectId> refs;
+  /// The children read so far of the containers being read, innermost
+  /// last; a container moves its own into the graph once complete. (A
+  /// vector per level would put its inline storage on every frame.)
+  std::vector<ObjectId> pending;
 };
 
 llvm::Expected<ObjectId> Reader::readObject(unsigned depth) {
@@ -129,54 +147,25 @@ llvm::Expected<ObjectId> Reader::readObject(unsigned depth) {
   if (depth >= limits.maxDepth || remaining() == 0)
     return cannotStart(at, depth);
   uint8_t code = uint8_t(data[pos++]);
-  bool flag = code & FlagRef;
   char type = char(code & ~FlagRef);
   if (type == 'r')
     return readRef(at);
 
-  Object obj;
-  obj.type = type;
-  obj.ref = flag;
-  obj.offset = uint32_t(at);
-
   // Reserve the reference slot before any child is read.
   int64_t slot = -1;
-  if (flag) {
+  if (code & FlagRef) {
     slot = int64_t(refs.size());
     refs.push_back(NoObject);
   }
-
-  llvm::Expected<ObjectId> id = NoObject;
-  switch (type) {
-  case '(':
-  case ')':
-    obj.kind = ObjKind::Tuple;
-    id = readContainer(obj, depth, type == ')', "tuple");
-    break;
-  case '[':
-    obj.kind = ObjKind::List;
-    id = readContainer(obj, depth, false, "list");
-    break;
-  case '<':
-  case '>':
-    obj.kind = type == '<' ? ObjKind::Set : ObjKind::FrozenSet;
-    id = readContainer(obj, depth, false, "set");
-    break;
-  case '{':
-    obj.kind = ObjKind::Dict;
-    id = readDict(obj, depth);
-    break;
-  case 'c':
-    obj.kind = ObjKind::Code;
-    id = readCode(obj, depth);
-    break;
-  default:
-    id = readScalar(obj);
-    break;
-  }
-  if (!id)
-    return id.takeError();
-  return complete(slot, *id);
+  llvm::Expected<ObjectId> id =
+      type == '(' || type == ')' || type == '[' || type == '<' || type == '>'
+          ? readSequence(at, code, depth)
+      : type == '{' ? readDict(at, code, depth)
+      : type == 'c' ? readCode(at, code, depth)
+                    : readScalar(at, code);
+  if (id && slot >= 0)
+    refs[slot] = *id;
+  return id;
 }
 
 llvm::Expected<ObjectId> Reader::readRef(size_t at) {
@@ -194,18 +183,28 @@ llvm::Expected<ObjectId> Reader::readRef(size_t at) {
   return refs[*n];
 }
 
-llvm::Expected<ObjectId> Reader::readScalar(Object obj) {
-  size_t at = obj.offset;
+llvm::Expected<ObjectId> Reader::readScalar(size_t at, uint8_t code) {
+  Object obj = start(at, code);
   char type = obj.type;
   auto simple = [&](ObjKind kind) { obj.kind = kind; };
   switch (type) {
   case '0':
     return fail(at, "NULL object where an object was expected");
-  case 'N': simple(ObjKind::None); break;
-  case 'T': simple(ObjKind::True); break;
-  case 'F': simple(ObjKind::False); break;
-  case '.': simple(ObjKind::Ellipsis); break;
-  case 'S': simple(ObjKind::StopIteration); break;
+  case 'N':
+    simple(ObjKind::None);
+    break;
+  case 'T':
+    simple(ObjKind::True);
+    break;
+  case 'F':
+    simple(ObjKind::False);
+    break;
+  case '.':
+    simple(ObjKind::Ellipsis);
+    break;
+  case 'S':
+    simple(ObjKind::StopIteration);
+    break;
   case 'i': {
     auto v = readI32(at, "int");
     if (!v)
@@ -298,33 +297,50 @@ llvm::Expected<ObjectId> Reader::readScalar(Object obj) {
     break;
   }
   default:
-    return fail(at, fmt::format("unknown type code {:#04x}",
-                                uint8_t(type) | (obj.ref ? FlagRef : 0)));
+    return fail(at, fmt::format("unknown type code {:#04x}", code));
   }
   return graph.add(obj);
 }
 
-llvm::Expected<ObjectId> Reader::readContainer(Object obj, unsigned depth,
-                                               bool shortForm,
-                                               const char *what) {
-  auto n = readLength(obj.offset, what, 1, shortForm);
+llvm::Expected<ObjectId> Reader::readSequence(size_t at, uint8_t code,
+                                              unsigned depth) {
+  Object obj = start(at, code);
+  const char *what = "set";
+  switch (obj.type) {
+  case '(':
+  case ')':
+    obj.kind = ObjKind::Tuple;
+    what = "tuple";
+    break;
+  case '[':
+    obj.kind = ObjKind::List;
+    what = "list";
+    break;
+  case '<':
+    obj.kind = ObjKind::Set;
+    break;
+  default:
+    obj.kind = ObjKind::FrozenSet;
+    break;
+  }
+  auto n = readLength(at, what, 1, obj.type == ')');
   if (!n)
     return n.takeError();
-  llvm::SmallVector<ObjectId, 16> children;
-  children.reserve(*n);
+  size_t first = pending.size();
   for (uint32_t k = 0; k < *n; ++k) {
     auto child = readObject(depth + 1);
     if (!child)
       return child.takeError();
-    children.push_back(*child);
+    pending.push_back(*child);
   }
-  obj.first = graph.addItems(children);
-  obj.count = *n;
-  return graph.add(obj);
+  return finishContainer(obj, first, *n);
 }
 
-llvm::Expected<ObjectId> Reader::readDict(Object obj, unsigned depth) {
-  llvm::SmallVector<ObjectId, 16> children;
+llvm::Expected<ObjectId> Reader::readDict(size_t at, uint8_t code,
+                                          unsigned depth) {
+  Object obj = start(at, code);
+  obj.kind = ObjKind::Dict;
+  size_t first = pending.size();
   for (;;) {
     if (remaining() == 0)
       return fail(pos, "truncated dict: no terminating NULL");
@@ -336,56 +352,68 @@ llvm::Expected<ObjectId> Reader::readDict(Object obj, unsigned depth) {
       auto child = readObject(depth + 1);
       if (!child)
         return child.takeError();
-      children.push_back(*child);
+      pending.push_back(*child);
     }
   }
-  obj.first = graph.addItems(children);
-  obj.count = uint32_t(children.size() / 2);
-  return graph.add(obj);
+  return finishContainer(obj, first, uint32_t((pending.size() - first) / 2));
 }
 
-llvm::Expected<ObjectId> Reader::readCode(Object obj, unsigned depth) {
+/// A field of a code object, in marshal order: an int32 read in place, or
+/// an object.
+struct CodeField {
+  int32_t CodeObject::*i;
+  ObjectId CodeObject::*o;
+};
+constexpr CodeField field(int32_t CodeObject::*i) { return {i, nullptr}; }
+constexpr CodeField field(ObjectId CodeObject::*o) { return {nullptr, o}; }
+using C = CodeObject;
+/// 3.11 and later.
+constexpr CodeField ModernFields[] = {
+    field(&C::argCount),        field(&C::posOnlyArgCount),
+    field(&C::kwOnlyArgCount),  field(&C::stackSize),
+    field(&C::flags),           field(&C::code),
+    field(&C::consts),          field(&C::names),
+    field(&C::localsPlusNames), field(&C::localsPlusKinds),
+    field(&C::fileName),        field(&C::name),
+    field(&C::qualName),        field(&C::firstLineNo),
+    field(&C::lineTable),       field(&C::exceptionTable),
+};
+/// 3.8 to 3.10.
+constexpr CodeField LegacyFields[] = {
+    field(&C::argCount),       field(&C::posOnlyArgCount),
+    field(&C::kwOnlyArgCount), field(&C::nLocals),
+    field(&C::stackSize),      field(&C::flags),
+    field(&C::code),           field(&C::consts),
+    field(&C::names),          field(&C::varNames),
+    field(&C::freeVars),       field(&C::cellVars),
+    field(&C::fileName),       field(&C::name),
+    field(&C::firstLineNo),    field(&C::lineTable),
+};
+
+llvm::Expected<ObjectId> Reader::readCode(size_t at, uint8_t code,
+                                          unsigned depth) {
   PyVersion v = graph.version();
   if (!isMarshalSupported(v))
-    return unsupportedCode(obj.offset);
+    return unsupportedCode(at);
   CodeObject c;
-  size_t at = obj.offset;
-  bool modern = v >= PyVersion(3, 11);
-  // The fields in the version's order: an int32 read in place or an object.
-  struct Field {
-    int32_t *i;
-    ObjectId *o;
-  };
-  llvm::SmallVector<Field, 17> fields;
-  auto i = [&](int32_t &f) { fields.push_back({&f, nullptr}); };
-  auto o = [&](ObjectId &f) { fields.push_back({nullptr, &f}); };
-  i(c.argCount), i(c.posOnlyArgCount), i(c.kwOnlyArgCount);
-  if (!modern)
-    i(c.nLocals);
-  i(c.stackSize), i(c.flags), o(c.code), o(c.consts), o(c.names);
-  if (modern)
-    o(c.localsPlusNames), o(c.localsPlusKinds);
-  else
-    o(c.varNames), o(c.freeVars), o(c.cellVars);
-  o(c.fileName), o(c.name);
-  if (modern)
-    o(c.qualName);
-  i(c.firstLineNo), o(c.lineTable);
-  if (modern)
-    o(c.exceptionTable);
-  for (const Field &f : fields) {
+  llvm::ArrayRef<CodeField> fields = v >= PyVersion(3, 11)
+                                         ? llvm::makeArrayRef(ModernFields)
+                                         : llvm::makeArrayRef(LegacyFields);
+  for (const CodeField &f : fields) {
     if (f.i) {
       auto x = readI32(at, "code object");
       if (!x)
         return x.takeError();
-      *f.i = *x;
+      c.*f.i = *x;
     } else {
       auto x = readObject(depth + 1);
       if (!x)
         return x.takeError();
-      *f.o = *x;
+      c.*f.o = *x;
     }
   }
+  Object obj = start(at, code);
+  obj.kind = ObjKind::Code;
   return finishCode(obj, c);
 }
 
@@ -428,8 +456,8 @@ llvm::Expected<ObjectId> Reader::finishCode(Object obj, CodeObject c) {
   if (modern) {
     if (auto e = tupleOfStr(c.localsPlusNames, "co_localsplusnames"))
       return std::move(e);
-    if (auto e = expect(c.localsPlusKinds, ObjKind::Bytes,
-                        "co_localspluskinds", "bytes"))
+    if (auto e = expect(c.localsPlusKinds, ObjKind::Bytes, "co_localspluskinds",
+                        "bytes"))
       return std::move(e);
     if (auto e = expect(c.qualName, ObjKind::Str, "co_qualname", "a str"))
       return std::move(e);

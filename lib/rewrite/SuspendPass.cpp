@@ -4,7 +4,12 @@
 // suspension happens: all it adds is exception-table entries and code that
 // only an exception reaches.
 //
-// Capture. Every call site (PRECALL+CALL, CALL_FUNCTION_EX) gets its own
+// Sites (see SuspendSite): calls, attribute loads (property getters), FOR_ITER
+// and SEND (a generator running under them), the RESUME that enters a
+// function (a frame caught as it starts, by a signal), and in generators the
+// yields (where a generator parked in the heap waits).
+//
+// Capture. Every site but a yield gets its own
 // innermost handler that keeps the value-stack slots below the call and the
 // offset of the call (lasti). The handler first checks whether the exception
 // is the runtime's unwinding marker (the builtin __sleepy_unwinding__, None
@@ -121,14 +126,15 @@ uint32_t appendBlock(Function &fn, std::vector<Instr> instrs) {
   return b;
 }
 
-/// A call site found in the original function.
+/// A site found in the original function.
 struct FoundSite {
   uint32_t block;
-  size_t index;   ///< the first instruction of the site (PRECALL)
-  size_t length;  ///< instructions in the site
-  Shape below;    ///< the slots kept under the call
-  int32_t callee; ///< provenance
+  size_t index;     ///< the first instruction of the site
+  size_t length;    ///< instructions in the site
+  Shape below;      ///< the slots kept under the site
+  int32_t callee;   ///< provenance of what a call calls
   const char *kind;
+  bool captured;    ///< gets a capture handler
 };
 
 class SuspendPass : public Pass {
@@ -136,29 +142,43 @@ public:
   llvm::Error run(Function &fn, RewriteContext &ctx) override;
 
 private:
-  llvm::Error findSites(Function &fn, StackShapes &shapes,
-                        std::vector<FoundSite> &sites);
+  void findSites(Function &fn, StackShapes &shapes, bool generator,
+                 bool function, std::vector<FoundSite> &sites);
 };
 
-llvm::Error SuspendPass::findSites(Function &fn, StackShapes &shapes,
-                                   std::vector<FoundSite> &sites) {
+void SuspendPass::findSites(Function &fn, StackShapes &shapes, bool generator,
+                            bool function, std::vector<FoundSite> &sites) {
+  bool sawEntry = false;
   shapes.forEach(fn, [&](uint32_t b, size_t k, const Shape &before) {
     const auto &instrs = fn.blocks[b].instrs;
     const Instr &in = instrs[k];
-    size_t operands = 0, length = 0;
+    size_t operands = 0, length = 1;
     const char *kind = "call";
+    bool captured = true;
     if (in.op == Op::PRECALL && k + 1 < instrs.size() &&
         instrs[k + 1].op == Op::CALL) {
       operands = in.arg + 2;
       length = 2;
     } else if (in.op == Op::CALL_FUNCTION_EX) {
       operands = 3 + (in.arg & 1);
-      length = 1;
     } else if (in.op == Op::LOAD_ATTR) {
-      // A property getter runs here, called from C by the descriptor.
-      operands = 1;
-      length = 1;
+      operands = 1; // a property getter runs here, called by the descriptor
       kind = "attr";
+    } else if (in.op == Op::FOR_ITER) {
+      kind = "iter"; // the iterator stays: FOR_ITER runs again on resume
+    } else if (in.op == Op::SEND) {
+      operands = 1; // the value sent; the receiver stays
+      kind = "send";
+    } else if (in.op == Op::YIELD_VALUE && generator && k + 1 < instrs.size() &&
+               instrs[k + 1].op == Op::RESUME) {
+      operands = 1;
+      length = 2;
+      kind = "yield";
+      captured = false;
+    } else if (in.op == Op::RESUME && in.arg == 0 && function && !sawEntry) {
+      sawEntry = true;
+      kind = "entry";
+      captured = !generator;
     } else {
       return;
     }
@@ -166,11 +186,11 @@ llvm::Error SuspendPass::findSites(Function &fn, StackShapes &shapes,
       return;
     size_t depth = before.size() - operands;
     FoundSite site{b, k, length, Shape(before.begin(), before.begin() + long(depth)),
-                   -1, kind};
+                   -1, kind, captured};
     for (const Slot &s : site.below)
       if (s.kind == SlotKind::Mixed)
-        return; // no capture here: the runtime will refuse this site
-    if (operands == 1) {
+        return; // no site here: the runtime will refuse to stop here
+    if (in.op == Op::LOAD_ATTR) {
       Provenance attr;
       attr.kind = Provenance::Attr;
       auto names = fn.graph.items(fn.codeObject().names);
@@ -178,7 +198,7 @@ llvm::Error SuspendPass::findSites(Function &fn, StackShapes &shapes,
       attr.base = before.back().prov;
       shapes.provenances.push_back(attr);
       site.callee = int32_t(shapes.provenances.size() - 1);
-    } else {
+    } else if (std::string(kind) == "call") {
       const Slot &first = before[depth], &second = before[depth + 1];
       // [NULL, callable, args] calls the callable; [method or function, self,
       // args] calls the first with the second as its first argument.
@@ -186,7 +206,6 @@ llvm::Error SuspendPass::findSites(Function &fn, StackShapes &shapes,
     }
     sites.push_back(std::move(site));
   });
-  return llvm::Error::success();
 }
 
 llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
@@ -196,22 +215,21 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
                       "this file is CPython " +
                           fn.version().str());
   ObjectGraph &graph = ctx.graph;
-  CodeObject &co = graph.code(ctx.code);
-  // Generators and coroutines keep their frames in the heap: not yet.
-  if (co.flags & CO_GENERATOR_LIKE)
+  const int32_t flags = graph.code(ctx.code).flags;
+  // Async generators (asend, athrow) are not handled yet.
+  if (flags & CO_ASYNC_GENERATOR)
     return llvm::Error::success();
+  bool generator = flags & CO_GENERATOR_LIKE;
+  bool isModule = !(flags & CO_OPTIMIZED) &&
+                  graph.str(graph.code(ctx.code).name) == "<module>";
 
   auto computed = StackShapes::compute(fn);
   if (!computed)
     return computed.takeError();
   StackShapes shapes = std::move(*computed);
   std::vector<FoundSite> found;
-  if (auto e = findSites(fn, shapes, found))
-    return e;
-  bool isModule = !(co.flags & CO_OPTIMIZED) &&
-                  graph.str(co.name) == "<module>";
+  findSites(fn, shapes, generator, (flags & CO_OPTIMIZED) != 0, found);
 
-  // Names the capture handlers use.
   uint32_t unwinding = internName(graph, graph.code(ctx.code).names, UnwindingName);
 
   // The frame's slots, in localsplus order.
@@ -229,10 +247,8 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     }
   }
 
-  // Give every site a block of its own, then a capture handler.
+  // Give every site a block of its own.
   std::vector<SuspendSite> sites(found.size());
-  std::vector<uint32_t> after(found.size());
-  std::vector<uint32_t> captureBlocks(found.size());
   std::vector<size_t> order(found.size());
   for (size_t k = 0; k < found.size(); ++k)
     order[k] = k;
@@ -245,82 +261,75 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     FoundSite &f = found[k];
     uint32_t b = f.block;
     if (f.index + f.length < fn.blocks[b].instrs.size())
-      after[k] = splitBlock(fn, b, f.index + f.length);
-    else
-      after[k] = ~0u; // filled below: whatever follows the site block
-    uint32_t siteBlock = b;
-    if (f.index > 0)
-      siteBlock = splitBlock(fn, b, f.index);
-    sites[k].block = siteBlock;
+      sites[k].after = splitBlock(fn, b, f.index + f.length);
+    sites[k].block = f.index > 0 ? splitBlock(fn, b, f.index) : b;
   }
   for (size_t k = 0; k < found.size(); ++k) {
-    if (after[k] == ~0u) {
+    if (sites[k].after == ~0u) {
       auto pos = std::find(fn.layout.begin(), fn.layout.end(), sites[k].block);
-      after[k] = pos + 1 != fn.layout.end() ? *(pos + 1) : ~0u;
+      if (pos + 1 != fn.layout.end())
+        sites[k].after = *(pos + 1);
     }
   }
 
+  // Capture handlers; sites that keep the same slots under the same handler
+  // share one: the runtime tells them apart by the offset it is given.
   llvm::StringMap<uint32_t> captureByShape;
   for (size_t k = 0; k < found.size(); ++k) {
     FoundSite &f = found[k];
     SuspendSite &site = sites[k];
+    site.kind = f.kind;
     site.depth = uint32_t(f.below.size());
     for (const Slot &s : f.below)
       site.shape.push_back(slotKindCode(s.kind));
     site.callee = f.callee;
-    site.kind = f.kind;
-    Block &block = fn.blocks[site.block];
-    Handler original = block.instrs.back().handler;
-    uint32_t d = site.depth;
-    // Sites that keep the same slots under the same handler share a capture
-    // handler: the runtime tells them apart by the offset it is given.
-    std::string key = fmt::format("{}/{}/{}/{}/{}", site.shape, original.block,
-                                  original.depth, original.lasti, d);
-    auto shared = captureByShape.find(key);
-    if (shared != captureByShape.end()) {
-      captureBlocks[k] = shared->second;
-      for (Instr &in : fn.blocks[site.block].instrs)
-        in.handler = Handler{int32_t(shared->second), uint16_t(d), true};
+    site.original = fn.blocks[site.block].instrs.front().handler;
+    if (!f.captured)
       continue;
-    }
-
-    // Is it the marker? Anything else goes on as the interpreter would send it.
-    uint32_t check = appendBlock(fn, {make(Op::LOAD_GLOBAL, unwinding << 1),
-                                      make(Op::COPY, 2), make(Op::IS_OP, 0),
-                                      make(Op::POP_JUMP_FORWARD_IF_TRUE)});
-    Instr reraise = make(Op::RERAISE, 1);
-    reraise.handler = original;
-    appendBlock(fn, {reraise});
-    std::vector<Instr> capture;
-    for (uint32_t i = 0; i < d; ++i) {
-      SlotKind kind = f.below[i].kind;
-      if (kind == SlotKind::Null || kind == SlotKind::MaybeNull) {
-        uint32_t distance = d + 2 - i;
-        capture.push_back(make(Op::SWAP, distance));
-        capture.push_back(make(Op::BUILD_TUPLE, 1));
-        capture.push_back(make(Op::SWAP, distance));
+    Handler original = site.original;
+    uint32_t d = site.depth;
+    std::string key = fmt::format("{}/{}/{}/{}", site.shape, original.block,
+                                  original.depth, original.lasti);
+    auto shared = captureByShape.find(key);
+    if (shared == captureByShape.end()) {
+      // Is it the marker? Anything else goes on as the interpreter would
+      // send it.
+      uint32_t check = appendBlock(fn, {make(Op::LOAD_GLOBAL, unwinding << 1),
+                                        make(Op::COPY, 2), make(Op::IS_OP, 0),
+                                        make(Op::POP_JUMP_FORWARD_IF_TRUE)});
+      Instr reraise = make(Op::RERAISE, 1);
+      reraise.handler = original;
+      appendBlock(fn, {reraise});
+      std::vector<Instr> capture;
+      for (uint32_t i = 0; i < d; ++i) {
+        SlotKind kind = f.below[i].kind;
+        if (kind == SlotKind::Null || kind == SlotKind::MaybeNull) {
+          uint32_t distance = d + 2 - i;
+          capture.push_back(make(Op::SWAP, distance));
+          capture.push_back(make(Op::BUILD_TUPLE, 1));
+          capture.push_back(make(Op::SWAP, distance));
+        }
       }
+      uint32_t cells = 0;
+      for (size_t s = 0; s < slots.size(); ++s)
+        if (slots[s].second != 'l') {
+          capture.push_back(make(Op::LOAD_CLOSURE, uint32_t(s)));
+          ++cells;
+        }
+      capture.push_back(make(Op::BUILD_TUPLE, d + 2 + cells));
+      capture.push_back(make(Op::LOAD_GLOBAL, (unwinding << 1) | 1));
+      capture.push_back(make(Op::SWAP, 2));
+      capture.push_back(make(Op::SWAP, 3));
+      capture.push_back(make(Op::PRECALL, 1));
+      capture.push_back(make(Op::CALL, 1));
+      capture.push_back(make(Op::RERAISE, 0));
+      uint32_t captureBlock = appendBlock(fn, std::move(capture));
+      fn.blocks[check].instrs.back().target = int32_t(captureBlock);
+      shared = captureByShape.insert({key, check}).first;
     }
-    uint32_t cells = 0;
-    for (size_t s = 0; s < slots.size(); ++s)
-      if (slots[s].second != 'l') {
-        capture.push_back(make(Op::LOAD_CLOSURE, uint32_t(s)));
-        ++cells;
-      }
-    capture.push_back(make(Op::BUILD_TUPLE, d + 2 + cells));
-    capture.push_back(make(Op::LOAD_GLOBAL, (unwinding << 1) | 1));
-    capture.push_back(make(Op::SWAP, 2));
-    capture.push_back(make(Op::SWAP, 3));
-    capture.push_back(make(Op::PRECALL, 1));
-    capture.push_back(make(Op::CALL, 1));
-    capture.push_back(make(Op::RERAISE, 0));
-    uint32_t captureBlock = appendBlock(fn, std::move(capture));
-    fn.blocks[check].instrs.back().target = int32_t(captureBlock);
-    captureBlocks[k] = check;
-    captureByShape[key] = check;
-
+    site.capture = shared->second;
     for (Instr &in : fn.blocks[site.block].instrs)
-      in.handler = Handler{int32_t(check), uint16_t(d), true};
+      in.handler = Handler{int32_t(site.capture), uint16_t(d), true};
   }
 
   // Module code makes sure the marker's builtin exists.
@@ -345,106 +354,9 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
                         prologue.end());
   }
 
-  // The twin: the function as rewritten, an entry jump, the dispatcher.
-  auto twin = std::make_unique<Twin>(fn);
-  twin->sites = sites;
-  twin->slots = slots;
-  twin->provenances = shapes.provenances;
-  Function &t = twin->fn;
-  const CodeObject &c = graph.code(ctx.code);
-  uint32_t baseConsts = uint32_t(graph.items(c.consts).size());
-  uint32_t baseNames = uint32_t(graph.items(c.names).size());
-  // Constants of the twin, after the normal code's.
-  auto constInt = [&](int64_t value) {
-    auto items = graph.items(c.consts);
-    for (size_t k = 0; k < items.size(); ++k) {
-      const Object &o = graph.get(items[k]);
-      if (o.kind == ObjKind::Int && o.i == value)
-        return uint32_t(k);
-    }
-    for (size_t k = 0; k < twin->extraConsts.size(); ++k)
-      if (graph.get(twin->extraConsts[k]).i == value)
-        return baseConsts + uint32_t(k);
-    twin->extraConsts.push_back(graph.add(intObject(value)));
-    return baseConsts + uint32_t(twin->extraConsts.size() - 1);
-  };
-  uint32_t resumeName = baseNames;
-  twin->extraNames.push_back(ResumeName);
-
-  uint32_t dispatch = appendBlock(t, {make(Op::LOAD_GLOBAL, (resumeName << 1) | 1),
-                                      make(Op::PRECALL, 0), make(Op::CALL, 0)});
-  // Slots: R[1 + 2i] says whether slot i is bound, R[2 + 2i] holds it.
-  for (size_t i = 0; i < slots.size(); ++i) {
-    uint32_t test = appendBlock(
-        t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constInt(1 + 2 * int64_t(i))),
-            make(Op::BINARY_SUBSCR), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
-    appendBlock(t, {make(Op::COPY, 1),
-                    make(Op::LOAD_CONST, constInt(2 + 2 * int64_t(i))),
-                    make(Op::BINARY_SUBSCR), make(Op::STORE_FAST, uint32_t(i))});
-    uint32_t next = t.addBlock(); // placed below, once the next test exists
-    t.layout.push_back(next);
-    t.blocks[test].instrs.back().target = int32_t(next);
-  }
-  appendBlock(t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constInt(0)),
-                  make(Op::BINARY_SUBSCR)});
-  std::vector<uint32_t> selects;
-  for (size_t k = 0; k < sites.size(); ++k)
-    selects.push_back(appendBlock(
-        t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constInt(int64_t(k))),
-            make(Op::COMPARE_OP, 2), make(Op::POP_JUMP_FORWARD_IF_TRUE)}));
-  // An unknown site: the runtime never asks for one.
-  appendBlock(t, {make(Op::RAISE_VARARGS, 0)});
-  int64_t base = 1 + 2 * int64_t(slots.size());
-  for (size_t k = 0; k < sites.size(); ++k) {
-    const SuspendSite &site = sites[k];
-    std::vector<Instr> rebuild = {make(Op::POP_TOP)};
-    auto load = [&](int64_t index) {
-      rebuild.push_back(make(Op::COPY, 1));
-      rebuild.push_back(make(Op::LOAD_CONST, constInt(index)));
-      rebuild.push_back(make(Op::BINARY_SUBSCR));
-    };
-    for (uint32_t j = 0; j < site.depth; ++j) {
-      char kind = site.shape[j];
-      if (kind == 'n' || kind == 'm') {
-        rebuild.push_back(make(Op::PUSH_NULL));
-        rebuild.push_back(make(Op::SWAP, 2));
-      } else if (kind == 'p') {
-        load(base + j);
-        rebuild.push_back(make(Op::PUSH_EXC_INFO));
-        if (j + 1 < site.depth && site.shape[j + 1] == 'e') {
-          rebuild.push_back(make(Op::SWAP, 2));
-          rebuild.push_back(make(Op::SWAP, 3));
-          ++j; // the exception is pushed
-        } else {
-          rebuild.push_back(make(Op::POP_TOP));
-          rebuild.push_back(make(Op::SWAP, 2));
-        }
-      } else {
-        load(base + j);
-        rebuild.push_back(make(Op::SWAP, 2));
-      }
-    }
-    load(base + site.depth);
-    rebuild.push_back(make(Op::SWAP, 2));
-    rebuild.push_back(make(Op::POP_TOP));
-    rebuild.push_back(make(Op::PUSH_NULL));
-    rebuild.push_back(make(Op::SWAP, 2));
-    uint32_t entry = appendBlock(t, std::move(rebuild));
-    t.blocks[selects[k]].instrs.back().target = int32_t(entry);
-    Instr precall = make(Op::PRECALL, 0), call = make(Op::CALL, 0);
-    precall.handler = call.handler =
-        Handler{int32_t(captureBlocks[k]), uint16_t(site.depth), true};
-    twin->sites[k].resumeBlock = appendBlock(t, {precall, call});
-    if (after[k] == ~0u)
-      return inputError(fn.path, fn.codeFileOffset(),
-                        "a call site ends the function");
-    appendBlock(t, {make(Op::JUMP_FORWARD, 0, int32_t(after[k]))});
-  }
-  uint32_t entry = t.addBlock();
-  t.blocks[entry].instrs = {make(Op::JUMP_FORWARD, 0, int32_t(dispatch))};
-  t.layout.insert(t.layout.begin(), entry);
-  twin->entryBlock = entry;
-  ctx.twin = std::move(twin);
+  if (!sites.empty())
+    ctx.twin = buildTwin(fn, graph, ctx.code, std::move(sites),
+                         std::move(slots), std::move(shapes.provenances));
   return llvm::Error::success();
 }
 

@@ -82,8 +82,9 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
   const Function &t = twin.fn;
   uint32_t normalUnits = uint32_t(normal.code.size() / 2);
   uint32_t twinUnits = uint32_t(assembledTwin.code.size() / 2);
-  // The first body block follows the twin's entry block.
-  uint32_t delta = assembledTwin.blockStart[t.layout[1]];
+  // The body moved by the size of the twin's entry jump.
+  uint32_t delta = assembledTwin.blockStart[twin.bodyBlock] -
+                   normal.blockStart[twin.bodyBlock];
 
   std::vector<ObjectId> slots;
   for (const auto &[name, kind] : twin.slots)
@@ -92,14 +93,20 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
   std::vector<ObjectId> sites;
   // Ranges in the normal code come from the normal layout, which is the
   // twin's without its entry block.
-  std::vector<uint32_t> normalLayout(t.layout.begin() + 1, t.layout.end());
+  std::vector<uint32_t> normalLayout;
+  for (uint32_t b : t.layout)
+    if (b != twin.entryBlock)
+      normalLayout.push_back(b);
   for (const SuspendSite &s : twin.sites) {
     uint32_t start = normal.blockStart[s.block];
     uint32_t end = nextStart(normalLayout, normal.blockStart, s.block,
                              normalUnits);
-    uint32_t rstart = assembledTwin.blockStart[s.resumeBlock];
-    uint32_t rend = nextStart(t.layout, assembledTwin.blockStart,
-                              s.resumeBlock, twinUnits);
+    uint32_t rstart = 0, rend = 0;
+    if (s.resumeBlock != ~0u) {
+      rstart = assembledTwin.blockStart[s.resumeBlock];
+      rend = nextStart(t.layout, assembledTwin.blockStart, s.resumeBlock,
+                       twinUnits);
+    }
     sites.push_back(graph.addTuple(
         {graph.addStr(s.kind), intObj(graph, start), intObj(graph, end),
          intObj(graph, rstart), intObj(graph, rend), intObj(graph, s.depth),

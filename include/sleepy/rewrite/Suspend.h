@@ -23,14 +23,29 @@ namespace sleepy {
 constexpr const char *UnwindingName = "__sleepy_unwinding__";
 constexpr const char *ResumeName = "__sleepy_resume__";
 
-/// A call site where a frame can be captured and resumed.
+/// A place where a frame can be captured and resumed.
+///
+///  - call   a call (PRECALL+CALL, CALL_FUNCTION_EX): resumed by calling what
+///           the runtime gives in its place, then going on after the call;
+///  - attr   an attribute load that ran a property getter: likewise;
+///  - iter   FOR_ITER driving a generator: resumed by running FOR_ITER again
+///           on the rebuilt iterator;
+///  - send   SEND driving a sub-generator (yield from, await): likewise, with
+///           None to send, as a fresh generator wants;
+///  - yield  YIELD_VALUE of a generator parked in the heap: the twin is primed
+///           by yielding once at the equivalent point;
+///  - entry  the RESUME that starts a function: a frame caught entering a
+///           call (signals), or a generator not started.
 struct SuspendSite {
-  uint32_t block = 0;       ///< normal code: the block holding the call
-  uint32_t resumeBlock = 0; ///< twin: the block holding the resume call
-  uint32_t depth = 0;       ///< value-stack slots kept below the call
+  std::string kind;
+  uint32_t block = 0;       ///< normal code: the block holding the site
+  uint32_t after = ~0u;     ///< normal code: the block the site goes on to
+  uint32_t resumeBlock = ~0u; ///< twin: the block holding the resume call
+  uint32_t capture = ~0u;   ///< the capture handler (block), if captured
+  uint32_t depth = 0;       ///< value-stack slots kept below the site
   std::string shape;        ///< kinds of those slots (slotKindCode)
-  int32_t callee = -1;      ///< provenance of what the call calls
-  std::string kind;         ///< "call"
+  int32_t callee = -1;      ///< provenance of what a call calls
+  Handler original;         ///< the handler that covered the site
 };
 
 /// The resume twin of a rewritten function.
@@ -44,7 +59,18 @@ struct Twin {
   std::vector<std::pair<std::string, char>> slots;
   std::vector<Provenance> provenances;
   uint32_t entryBlock = 0;
+  /// The first block of the normal code after the twin's entry jump.
+  uint32_t bodyBlock = 0;
 };
+
+/// Builds the resume twin of \p fn, a function already rewritten by the
+/// suspension pass (capture handlers in place, every site in a block of its
+/// own). Constants and names the twin adds come after those of the code
+/// object \p code of \p graph.
+std::unique_ptr<Twin> buildTwin(const Function &fn, ObjectGraph &graph,
+                                ObjectId code, std::vector<SuspendSite> sites,
+                                std::vector<std::pair<std::string, char>> slots,
+                                std::vector<Provenance> provenances);
 
 /// Builds the trailer entry of one rewritten code object from the assembled
 /// normal code and twin; returns the entry object (a tuple) in \p graph.

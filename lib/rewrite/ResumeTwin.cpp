@@ -1,0 +1,222 @@
+//===- lib/rewrite/ResumeTwin.cpp - the resume twin of a rewritten function ===//
+//
+// The twin is the rewritten function with an entry jump to a dispatcher
+// appended at the end (for a generator, after RETURN_GENERATOR and POP_TOP,
+// so that calling the twin still makes a generator). Normal calls never run
+// it. The dispatcher:
+//
+//   R = __sleepy_resume__()            the frame's record, from the runtime
+//   for each slot i: if R[1+2i]: slot i = R[2+2i]   (cells by identity)
+//   jump on R[0], the site
+//
+// and for each site rebuilds the value stack kept below it from R (NULLs with
+// PUSH_NULL, a saved exception state by replaying PUSH_EXC_INFO with the
+// exception to make current), then goes on as the site's kind says (see
+// SuspendSite): call R's callee in place of the call, run FOR_ITER or SEND
+// again, or yield once to prime a generator. The record stays on top of the
+// stack while the slots are rebuilt, so the twin needs no extra locals.
+//
+//===----------------------------------------------------------------------===//
+#include "sleepy/rewrite/Suspend.h"
+
+namespace sleepy {
+namespace {
+
+Instr make(Op op, uint32_t arg = 0, int32_t target = -1) {
+  Instr i;
+  i.op = op;
+  i.arg = arg;
+  i.target = target;
+  return i;
+}
+
+uint32_t append(Function &fn, std::vector<Instr> instrs) {
+  uint32_t b = fn.addBlock();
+  fn.blocks[b].instrs = std::move(instrs);
+  fn.layout.push_back(b);
+  return b;
+}
+
+class Builder {
+public:
+  Builder(Twin &twin, ObjectGraph &graph, ObjectId code)
+      : twin(twin), t(twin.fn), graph(graph), code(code) {
+    const CodeObject &c = graph.code(code);
+    baseConsts = uint32_t(graph.items(c.consts).size());
+    baseNames = uint32_t(graph.items(c.names).size());
+  }
+
+  void build();
+
+private:
+  /// The index of an int constant (or None, for \p none).
+  uint32_t constant(int64_t value, bool none = false);
+  void rebuildStack(const SuspendSite &site, std::vector<Instr> &out);
+
+  Twin &twin;
+  Function &t;
+  ObjectGraph &graph;
+  ObjectId code;
+  uint32_t baseConsts = 0, baseNames = 0;
+};
+
+uint32_t Builder::constant(int64_t value, bool none) {
+  auto matches = [&](const Object &o) {
+    return none ? o.kind == ObjKind::None
+                : o.kind == ObjKind::Int && o.i == value;
+  };
+  auto items = graph.items(graph.code(code).consts);
+  for (size_t k = 0; k < items.size(); ++k)
+    if (matches(graph.get(items[k])))
+      return uint32_t(k);
+  for (size_t k = 0; k < twin.extraConsts.size(); ++k)
+    if (matches(graph.get(twin.extraConsts[k])))
+      return baseConsts + uint32_t(k);
+  Object o;
+  if (!none) {
+    o.kind = ObjKind::Int;
+    o.type = 'i';
+    o.i = value;
+  }
+  twin.extraConsts.push_back(graph.add(o));
+  return baseConsts + uint32_t(twin.extraConsts.size() - 1);
+}
+
+void Builder::rebuildStack(const SuspendSite &site, std::vector<Instr> &out) {
+  int64_t base = 1 + 2 * int64_t(twin.slots.size());
+  auto load = [&](int64_t index) {
+    out.push_back(make(Op::COPY, 1));
+    out.push_back(make(Op::LOAD_CONST, constant(index)));
+    out.push_back(make(Op::BINARY_SUBSCR));
+  };
+  for (uint32_t j = 0; j < site.depth; ++j) {
+    char kind = site.shape[j];
+    if (kind == 'n' || kind == 'm') {
+      out.push_back(make(Op::PUSH_NULL));
+      out.push_back(make(Op::SWAP, 2));
+    } else if (kind == 'p') {
+      // [.. R, X] -> PUSH_EXC_INFO -> [.. R, prev, X], X current again.
+      load(base + j);
+      out.push_back(make(Op::PUSH_EXC_INFO));
+      if (j + 1 < site.depth && site.shape[j + 1] == 'e') {
+        out.push_back(make(Op::SWAP, 2));
+        out.push_back(make(Op::SWAP, 3));
+        ++j; // the exception was the next slot
+      } else {
+        out.push_back(make(Op::POP_TOP));
+        out.push_back(make(Op::SWAP, 2));
+      }
+    } else {
+      load(base + j);
+      out.push_back(make(Op::SWAP, 2));
+    }
+  }
+}
+
+void Builder::build() {
+  const std::vector<SuspendSite> &sites = twin.sites;
+  uint32_t resumeName = baseNames;
+  twin.extraNames.push_back(ResumeName);
+
+  uint32_t dispatch = append(t, {make(Op::LOAD_GLOBAL, (resumeName << 1) | 1),
+                                 make(Op::PRECALL, 0), make(Op::CALL, 0)});
+  for (size_t i = 0; i < twin.slots.size(); ++i) {
+    uint32_t test = append(
+        t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(1 + 2 * int64_t(i))),
+            make(Op::BINARY_SUBSCR), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
+    append(t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(2 + 2 * int64_t(i))),
+               make(Op::BINARY_SUBSCR), make(Op::STORE_FAST, uint32_t(i))});
+    uint32_t next = append(t, {});
+    t.blocks[test].instrs.back().target = int32_t(next);
+  }
+  append(t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(0)),
+             make(Op::BINARY_SUBSCR)});
+  std::vector<uint32_t> selects;
+  for (size_t k = 0; k < sites.size(); ++k)
+    selects.push_back(
+        append(t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(int64_t(k))),
+                   make(Op::COMPARE_OP, 2), make(Op::POP_JUMP_FORWARD_IF_TRUE)}));
+  append(t, {make(Op::RAISE_VARARGS, 0)}); // an unknown site: never asked for
+
+  int64_t slotsEnd = 1 + 2 * int64_t(twin.slots.size());
+  for (size_t k = 0; k < sites.size(); ++k) {
+    const SuspendSite &site = sites[k];
+    std::vector<Instr> out = {make(Op::POP_TOP)}; // the site number
+    rebuildStack(site, out);
+    uint32_t none = constant(0, true);
+    if (site.kind == "call" || site.kind == "attr") {
+      // [.. R] -> [.. NULL, R[callee]]; the call is captured like the site.
+      out.push_back(make(Op::COPY, 1));
+      out.push_back(make(Op::LOAD_CONST, constant(slotsEnd + site.depth)));
+      out.push_back(make(Op::BINARY_SUBSCR));
+      out.push_back(make(Op::SWAP, 2));
+      out.push_back(make(Op::POP_TOP));
+      out.push_back(make(Op::PUSH_NULL));
+      out.push_back(make(Op::SWAP, 2));
+      uint32_t rebuilt = append(t, std::move(out));
+      t.blocks[selects[k]].instrs.back().target = int32_t(rebuilt);
+      Instr precall = make(Op::PRECALL, 0), call = make(Op::CALL, 0);
+      precall.handler = call.handler =
+          Handler{int32_t(site.capture), uint16_t(site.depth), true};
+      twin.sites[k].resumeBlock = append(t, {precall, call});
+      append(t, {make(Op::JUMP_FORWARD, 0, int32_t(site.after))});
+      continue;
+    }
+    out.push_back(make(Op::POP_TOP)); // the record
+    uint32_t rebuilt = append(t, std::move(out));
+    t.blocks[selects[k]].instrs.back().target = int32_t(rebuilt);
+    if (site.kind == "iter") {
+      append(t, {make(Op::JUMP_FORWARD, 0, int32_t(site.block))});
+    } else if (site.kind == "send") {
+      append(t, {make(Op::LOAD_CONST, none),
+                 make(Op::JUMP_FORWARD, 0, int32_t(site.block))});
+    } else if (site.kind == "yield") {
+      // Prime: yield once where the generator yielded; what is sent next
+      // arrives as it would have at the original yield.
+      Instr yield = make(Op::YIELD_VALUE), resume = make(Op::RESUME, 1);
+      yield.handler = resume.handler = site.original;
+      append(t, {make(Op::LOAD_CONST, none)});
+      twin.sites[k].resumeBlock = append(t, {yield, resume});
+      append(t, {make(Op::JUMP_FORWARD, 0, int32_t(site.after))});
+    } else if (site.kind == "entry") {
+      const CodeObject &c = graph.code(code);
+      if (c.flags & CO_GENERATOR_LIKE) {
+        // A generator not started: park at a yield before its first line.
+        append(t, {make(Op::LOAD_CONST, none)});
+        twin.sites[k].resumeBlock =
+            append(t, {make(Op::YIELD_VALUE), make(Op::RESUME, 1),
+                       make(Op::POP_TOP)});
+      }
+      append(t, {make(Op::JUMP_FORWARD, 0, int32_t(site.block))});
+    }
+  }
+
+  // The entry jump: first, or after RETURN_GENERATOR and POP_TOP.
+  uint32_t entry = t.addBlock();
+  t.blocks[entry].instrs = {make(Op::JUMP_FORWARD, 0, int32_t(dispatch))};
+  size_t at = 0;
+  const Block &first = t.blocks[t.layout[0]];
+  if (!first.instrs.empty() && first.instrs.back().op == Op::POP_TOP &&
+      first.instrs.size() >= 2 &&
+      first.instrs[first.instrs.size() - 2].op == Op::RETURN_GENERATOR)
+    at = 1;
+  t.layout.insert(t.layout.begin() + long(at), entry);
+  twin.entryBlock = entry;
+  twin.bodyBlock = t.layout[at + 1];
+}
+
+} // namespace
+
+std::unique_ptr<Twin> buildTwin(const Function &fn, ObjectGraph &graph,
+                                ObjectId code, std::vector<SuspendSite> sites,
+                                std::vector<std::pair<std::string, char>> slots,
+                                std::vector<Provenance> provenances) {
+  auto twin = std::make_unique<Twin>(fn);
+  twin->sites = std::move(sites);
+  twin->slots = std::move(slots);
+  twin->provenances = std::move(provenances);
+  Builder(*twin, graph, code).build();
+  return twin;
+}
+
+} // namespace sleepy
