@@ -14,6 +14,7 @@ import builtins
 import os
 import sys
 
+from . import _generators  # noqa: F401  (pickle.dumps of rewritten generators)
 from ._capture import SuspendError
 from ._snapshot import SnapshotError
 

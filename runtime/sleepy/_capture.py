@@ -135,6 +135,15 @@ def _check_call(planned, callee_frame, suspend_fn):
     if site.kind == "attr":
         _check_getter(planned, callee_frame)
         return
+    if site.kind in ("iter", "send"):
+        # FOR_ITER or SEND runs again on resume and drives the generator,
+        # which resumes itself. Anything else under them was called from C.
+        if callee_frame is not None and callee_frame.f_code.co_flags & _GEN_FLAGS:
+            return
+        op = "the for loop's iterator" if site.kind == "iter" else "yield from / await"
+        inner = where(callee_frame) if callee_frame is not None else "suspend()"
+        raise SuspendError(f"{where(frame)}: {op} there called {inner} from C (not a "
+                           "generator), which cannot be resumed")
     target = None
     if prov is not None:
         try:
@@ -148,6 +157,11 @@ def _check_call(planned, callee_frame, suspend_fn):
                            f"{suspend_fn.__name__} directly")
     code = _code_of(target) if target is not None else None
     if code is not None and _same_code(code, callee_frame):
+        return
+    if callee_frame.f_code.co_flags & _GEN_FLAGS and _drives(target, prov):
+        # next(gen), gen.send(v), gen.throw(...): resumed by send(None) on
+        # the generator, which resumes itself.
+        planned.result_kind = "drive"
         return
     if isinstance(target, type):
         init = None
@@ -209,6 +223,23 @@ def _check_call(planned, callee_frame, suspend_fn):
         "have been called from C, which cannot be resumed")
 
 
+_GEN_FLAGS = 0x20 | 0x80 | 0x100
+_DRIVERS = ("send", "throw", "__next__")
+
+
+def _drives(target, prov):
+    """Is this call next(), send() or throw() of a generator or coroutine?"""
+    if target is next:
+        return True
+    name = getattr(target, "__name__", None)
+    if name in _DRIVERS and isinstance(target, (types.MethodDescriptorType,
+                                                types.BuiltinMethodType,
+                                                types.MethodWrapperType)):
+        return True
+    return target is None and prov is not None and prov[0] in ("m", "a") and \
+        prov[2] in _DRIVERS
+
+
 def _check_getter(planned, callee_frame):
     """An attribute load suspends only inside a property getter that the
     descriptor called: the getter of `name` on the callee's self."""
@@ -236,8 +267,8 @@ def plan(start, suspend_fn, boundaries):
     callee = None
     f = start
     while f is not None and f.f_code not in boundaries:
-        if f.f_code.co_flags & 0x2A0:
-            raise SuspendError(f"{where(f)}: the frame is a generator or coroutine; "
+        if f.f_code.co_flags & 0x200:
+            raise SuspendError(f"{where(f)}: the frame is an async generator; "
                                "suspending inside one is not supported yet")
         located = _registry.locate(f.f_code, f.f_globals)
         if located is None:
@@ -293,6 +324,8 @@ class FrameRecord:
         self.result = None
         self.result_kind = "value"
         self.first_prev = None
+        self.drive = None  # the generator a "drive" call resumes
+        self.gen = None  # the generator this frame belongs to
 
 
 class Unwinder(BaseException):
@@ -304,12 +337,13 @@ class Unwinder(BaseException):
         self.frames = frames
         self.records = []
         self.finish = finish
+        self.running = {}  # id(generator) -> (generator, its record)
 
     def __call__(self, packed):
         try:
             return self._capture(sys._getframe(1), packed)
         except BaseException as e:  # never let the program see an error here
-            self.finish(None, e)
+            self.finish(None, e, None)
             os._exit(70)
 
     def _capture(self, frame, packed):
@@ -339,6 +373,15 @@ class Unwinder(BaseException):
                           stack, None)
         rec.result_kind = planned.result_kind
         rec.site_shape = site.shape
+        if frame.f_code.co_flags & _GEN_FLAGS:
+            from ._generators import find_generator
+            gen = find_generator(frame)
+            if gen is None:
+                raise RuntimeError(f"no generator owns {where(frame)}")
+            self.running[id(gen)] = (gen, rec)
+            rec.gen = gen
+        if planned.result_kind == "drive":
+            rec.drive = self.records[-1].gen
         # The exception state this frame's first handler saved, if any.
         for j, kind in enumerate(site.shape):
             if kind == "p":
@@ -346,7 +389,7 @@ class Unwinder(BaseException):
                 break
         self.records.append(rec)
         if len(self.records) == len(self.frames):
-            self.finish(self.records, None)
+            self.finish(self.records, None, self.running)
             os._exit(0)
         return self
 

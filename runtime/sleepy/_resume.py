@@ -9,6 +9,7 @@ frame a function returning what suspend() or checkpoint() returns there.
 """
 
 import builtins
+import functools
 import importlib
 import importlib.util
 import io
@@ -77,20 +78,47 @@ def _function_for(rec, info):
     return types.FunctionType(code, g, code.co_name, None, tuple(frees) or None)
 
 
+def _drive(gen):
+    """In place of next(gen), gen.send(v) or gen.throw(...) interrupted while
+    the generator ran: start its shell, which resumes its frame."""
+    return gen.send(None)
+
+
+def record_tuple_for_parked(shell, state):
+    """The record a parked generator's shell is primed with."""
+    info = _registry.info_for_globals(sys.modules[state.module].__dict__)
+    entry = info.entries[state.index]
+    site = entry.sites[state.site]
+    sets = {}
+    current = state.exc
+    for j in reversed([j for j, k in enumerate(site.shape) if k == "p"]):
+        if j + 1 < len(site.shape) and site.shape[j + 1] == "e":
+            sets[j] = state.stack[j + 1]
+        else:
+            sets[j] = current
+        current = state.stack[j]
+    return _build_tuple(entry, site, state.locals, state.cells, state.stack, sets, None)
+
+
 def _record_tuple(rec, info, callee):
     entry = info.entries[rec.index]
     site = entry.sites[rec.site]
+    return _build_tuple(entry, site, rec.locals, rec.cells, rec.stack, rec.exc_sets,
+                        callee)
+
+
+def _build_tuple(entry, site, locals_, cells, stack, exc_sets, callee):
     out = [site.index]
-    cells = iter(rec.cells)
+    cells = iter(cells)
     for name, kind in entry.slots:
         if kind == "l":
-            if name in rec.locals:
-                out += [True, rec.locals[name]]
+            if name in locals_:
+                out += [True, locals_[name]]
             else:
                 out += [False, None]
         else:
             out += [True, next(cells)]
-    stack = list(rec.stack)
+    stack = list(stack)
     shape = site.shape
     for j, kind in enumerate(shape):
         v = stack[j]
@@ -101,7 +129,7 @@ def _record_tuple(rec, info, callee):
                 stack[j + 1] = v.__get__(stack[j + 1], type(stack[j + 1]))
             out.append(None)
         elif kind == "p":
-            out.append(rec.exc_sets.get(j))
+            out.append(exc_sets.get(j))
         elif kind == "l":
             out.append(v + entry.delta)
         else:
@@ -163,7 +191,9 @@ def resume(path):
     for k, rec in enumerate(records):
         if k + 1 < len(records):
             nxt = _function_for(records[k + 1], infos[k + 1])
-            if rec.result_kind == "self":
+            if rec.result_kind == "drive":
+                callees.append(functools.partial(_drive, rec.drive))
+            elif rec.result_kind == "self":
                 self_name = infos[k + 1].entries[records[k + 1].index].slots[0][0]
                 self_obj = records[k + 1].locals.get(self_name)
                 callees.append(lambda f=nxt, s=self_obj: (f(), s)[1])

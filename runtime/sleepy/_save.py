@@ -105,13 +105,13 @@ def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
         os.write(w, text.encode("utf-8", "replace"))
         os.close(w)
 
-    def finish(records, error):
+    def finish(records, error, running):
         if error is not None:
             report(f"internal error while capturing: {type(error).__name__}: {error}")
             os._exit(70)
         try:
             _write(records, frames, path, is_checkpoint, innermost_exc, main_path,
-                   main_bytes, settings)
+                   main_bytes, settings, running)
         except SuspendError as e:
             report(str(e))
             os._exit(1)
@@ -138,7 +138,7 @@ def _module_states(main_path):
 
 
 def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_bytes,
-           settings):
+           settings, running):
     records = list(reversed(records))  # outermost first
     planned = list(reversed(frames))
     _capture.settle_exceptions(records, innermost_exc)
@@ -155,7 +155,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
     }
 
     def dump(f):
-        pickler = _state.Pickler(f, codes)
+        pickler = _state.Pickler(f, codes, running)
         try:
             pickler.dump(payload_obj)
         except Exception as e:

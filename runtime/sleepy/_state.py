@@ -100,9 +100,10 @@ class Pickler(pickle.Pickler):
     """The pickler of snapshots. `codes` collects (module, index, hash) of
     every rewritten code object the snapshot refers to."""
 
-    def __init__(self, file, codes):
+    def __init__(self, file, codes, running=None):
         super().__init__(file, protocol=5)
         self.codes = codes
+        self.running = running or {}  # generators of the suspended stack
 
     def reducer_override(self, obj):
         t = type(obj)
@@ -125,9 +126,8 @@ class Pickler(pickle.Pickler):
         if isinstance(obj, type) and getattr(obj, "__module__", None) == _MAIN_NAME:
             return self._main_class(obj)
         if t is types.GeneratorType or t is types.CoroutineType:
-            raise pickle.PicklingError(
-                f"cannot save the {t.__name__} {obj.__qualname__}: suspending with "
-                "generators or coroutines in the heap is not supported yet")
+            from ._generators import reduce_generator
+            return reduce_generator(obj, self.running)
         return NotImplemented
 
     def _function(self, fn):

@@ -24,11 +24,12 @@ TIMEOUT = 60
 def run(tool, inputs, out):
     shutil.rmtree(out, ignore_errors=True)
     try:
-        p = subprocess.run([*tool, *inputs, "-o", out], capture_output=True, text=True,
-                           timeout=TIMEOUT)
+        # Printers (with --emit) may write any bytes a string constant holds.
+        p = subprocess.run([*tool, *inputs, "-o", out], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return None, ""
-    return p.returncode, p.stderr
+    return p.returncode, p.stderr.decode(errors="backslashreplace")
 
 
 def files_under(d):

@@ -1,0 +1,209 @@
+"""Generators and coroutines across a snapshot.
+
+A generator that is running when the program suspends is a frame like any
+other: it is captured as the stack unwinds, and comes back as a fresh
+generator made from its resume twin (a "shell"), which resumes its frame the
+first time something drives it: the FOR_ITER or SEND that was driving it
+runs again, or the runtime calls send(None) in place of the next() or send()
+that was interrupted.
+
+A generator parked in the heap (created, partly consumed, not running) cannot
+be unwound. Its frame is read instead: gc.get_referents() of a generator
+lists its code, names, frame, and then its local slots and value stack (the
+non-NULL ones), which the static shape of the yield it waits at makes
+sense of. It comes back as a shell primed through its twin: the twin
+restores the frame and yields once at the equivalent yield, so what is sent
+next arrives as it would have. A generator not started is primed to wait
+before its first line; a finished one comes back finished.
+
+pickle.dumps() of a rewritten generator works wherever the runtime is
+imported (a copyreg reducer).
+"""
+
+import builtins
+import copyreg
+import gc
+import inspect
+import sys
+import types
+
+from . import _registry
+from ._capture import SuspendError, _NULL
+
+_GEN_FLAGS = 0x20 | 0x80 | 0x100  # generator, coroutine, iterable coroutine
+
+
+def frame_of(gen):
+    return gen.gi_frame if isinstance(gen, types.GeneratorType) else gen.cr_frame
+
+
+def state_of(gen):
+    if isinstance(gen, types.GeneratorType):
+        return inspect.getgeneratorstate(gen)
+    return inspect.getcoroutinestate(gen).replace("CORO_", "GEN_")
+
+
+def find_generator(frame):
+    """The generator or coroutine object that owns a running frame."""
+    for obj in gc.get_referrers(frame):
+        if isinstance(obj, (types.GeneratorType, types.CoroutineType)):
+            if frame_of(obj) is frame:
+                return obj
+    return None
+
+
+# -- rebuilding -----------------------------------------------------------
+
+def _shell(module_name, index, frees):
+    """A fresh generator from the twin of code `index` of a module: it
+    resumes its frame when first driven."""
+    from ._state import _module_globals
+    g = _module_globals(module_name)
+    info = _registry.info_for_globals(g)
+    code = info.twin_code(index)
+    fn = types.FunctionType(code, g, code.co_name, None, tuple(frees) or None)
+    return fn()
+
+
+def _prime(shell, state):
+    """Runs a shell's twin up to the yield its generator waited at."""
+    from ._resume import record_tuple_for_parked
+    record = record_tuple_for_parked(shell, state)
+    saved = getattr(builtins, "__sleepy_resume__", None)
+    builtins.__sleepy_resume__ = lambda: record
+    try:
+        shell.send(None)
+    finally:
+        if saved is None:
+            del builtins.__sleepy_resume__
+        else:
+            builtins.__sleepy_resume__ = saved
+
+
+def _finished():
+    def done():
+        return
+        yield  # pragma: no cover
+    g = done()
+    g.close()
+    return g
+
+
+# -- capturing ------------------------------------------------------------
+
+class ParkedState:
+    """A parked generator's frame: its site, slots and stack."""
+
+    def __init__(self, module, index, site, locals_, cells, stack, exc):
+        self.module = module
+        self.index = index
+        self.site = site
+        self.locals = locals_
+        self.cells = cells
+        self.stack = stack
+        self.exc = exc
+
+
+def _located(gen):
+    frame = frame_of(gen)
+    located = _registry.locate(frame.f_code, frame.f_globals)
+    if located is None:
+        raise SuspendError(f"cannot save the generator {gen.__qualname__}: its code is not "
+                           "rewritten (run sleepy-rewrite on its module)")
+    return frame, located
+
+
+def capture_parked(gen):
+    """(module, index, frees, ParkedState) of a generator that is not running."""
+    state = state_of(gen)
+    frame, (info, index, twin) = _located(gen)
+    entry = info.entries.get(index)
+    if entry is None:
+        raise SuspendError(f"cannot save the generator {gen.__qualname__}: its code has "
+                           "no resume points (an async generator?)")
+    if state == "GEN_CREATED":
+        site = next((s for s in entry.sites if s.kind == "entry"), None)
+    else:
+        site = entry.site_at(frame.f_lasti // 2, twin)
+    if site is None or site.kind not in ("yield", "entry"):
+        raise SuspendError(f"cannot save the generator {gen.__qualname__}: it is not "
+                           "paused where it can be resumed")
+    refs = gc.get_referents(gen)
+    code = refs[0]
+    start = next(i for i in range(3, len(refs)) if refs[i] is code) + 1
+    items = refs[start:]
+    bound = frame.f_locals
+    pos = 0
+    locals_, cells = {}, []
+    for name, kind in entry.slots:
+        if kind == "l":
+            if name in bound:
+                locals_[name] = items[pos]
+                pos += 1
+        else:
+            cells.append(items[pos])
+            pos += 1
+    shape = site.shape if site.kind == "yield" else ""
+    known = sum(1 for k in shape if k not in "nm")
+    maybe = shape.count("m")
+    # What is left is the stack (NULLs skipped), then maybe the generator's
+    # exception state. A method pending under the yield is there or not.
+    extra = len(items) - pos - known
+    if maybe == 0 or extra == 0:
+        present_m = 0
+    elif extra in (maybe, maybe + 1) and not (maybe == 1 and extra == 1):
+        present_m = maybe
+    elif maybe == 1 and extra == 1:
+        # One method pending and no exception state, or the reverse: a
+        # method is callable and sits where the shape puts it.
+        before = shape[:shape.index("m")]
+        candidate = items[pos + sum(1 for k in before if k not in "nm")]
+        present_m = 1 if callable(candidate) and not isinstance(candidate, BaseException) \
+            else 0
+    else:
+        raise SuspendError(f"cannot save the generator {gen.__qualname__}: it is paused "
+                           "inside a method call's arguments")
+    stack = []
+    for k in shape:
+        if k == "n" or (k == "m" and present_m == 0):
+            stack.append(_NULL)
+        else:
+            stack.append(items[pos])
+            pos += 1
+    exc = items[pos] if pos < len(items) else None
+    module = frame.f_globals["__name__"]
+    frees = [c for (name, kind), c in zip([s for s in entry.slots if s[1] != "l"], cells)
+             if kind == "f"]
+    return module, index, frees, ParkedState(module, index, site.index, locals_, cells,
+                                             stack, exc)
+
+
+def reduce_generator(gen, running=None):
+    """The reduction of a generator or coroutine for pickle."""
+    if running is not None and id(gen) in running:
+        gen_obj, rec = running[id(gen)]
+        info = _registry.info_for_globals(sys.modules[rec.module].__dict__)
+        entry = info.entries[rec.index]
+        frees = [c for (name, kind), c in zip([s for s in entry.slots if s[1] != "l"],
+                                               rec.cells) if kind == "f"]
+        return (_shell, (rec.module, rec.index, frees))
+    state = state_of(gen)
+    if state == "GEN_CLOSED":
+        return (_finished, ())
+    if state == "GEN_RUNNING":
+        raise SuspendError(f"cannot save the generator {gen.__qualname__} while it runs "
+                           "outside the suspended stack")
+    module, index, frees, parked = capture_parked(gen)
+    return (_shell, (module, index, frees), parked, None, None, _prime)
+
+
+def _copyreg_reducer(gen):
+    try:
+        return reduce_generator(gen)
+    except SuspendError as e:
+        import pickle
+        raise pickle.PicklingError(str(e)) from None
+
+
+copyreg.pickle(types.GeneratorType, _copyreg_reducer)
+copyreg.pickle(types.CoroutineType, _copyreg_reducer)
