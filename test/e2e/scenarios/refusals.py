@@ -78,7 +78,7 @@ main()
 # expect: filter refused: .*calls list, but .* in stop was called from C code under it.*
 # expect: reduce refused: .*functools.reduce is not Python code.*
 # expect: re.sub refused: .*re/__init__.py:\d+ in sub: the frame is not rewritten code.*
-# expect: sum refused: .*<genexpr>: the frame is a generator.*
+# expect: sum refused: .*<lambda>: sum is not Python code: it called .*<genexpr> from C.*
 # expect: operator refused: .*<lambda>: BINARY_OP there called .* in Adds.__add__ from C.*
 # expect: deepcopy refused: .*copy.py.*not rewritten.*
 # expect: socket refused: .*in with_socket: local 'sock' holds an object that cannot be saved.*socket.*
