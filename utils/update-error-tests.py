@@ -17,7 +17,8 @@ variable, and the n-th error message uses the n-th report's variables where
 the values appear in it: the test then checks that the tool names the offset
 the generator computed, rather than an offset copied from the tool. Every
 other `| FileCheck %s [--check-prefix=P]` line gets its output as literal
-lines. Review the diff before committing.
+lines. Review the diff before committing. (The corpus-*.test files check a
+summary with patterns, on purpose: do not update those.)
 """
 import importlib.util
 import os
@@ -115,7 +116,8 @@ def update(test):
             lines = [l.rstrip() for l in body.replace(d, "%t-dir").splitlines()]
             outputs[prefix] = with_variables(lines) if prefix == "CHECK" else [escape(l) for l in lines]
     if not outputs:
-        sys.exit(f"{test}: no RUN line pipes into FileCheck %s")
+        print(f"skipped {os.path.relpath(test, golden.ROOT)}: no RUN line pipes into FileCheck %s")
+        return
     kept = [l for l in text.rstrip("\n").splitlines()
             if not re.match(rf"\s*#\s*({'|'.join(outputs)})(-NEXT|-EMPTY)?:", l)]
     while kept and not kept[-1].strip():
