@@ -15,6 +15,7 @@
 #include "llvm/Support/Threading.h"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 
 namespace sleepy {
@@ -30,38 +31,41 @@ struct JobResult {
   bool written = false;
 };
 
-/// Writes outputs atomically: each file is written to a temporary file under
-/// OUTDIR/.sleepy-tmp-PID and renamed into place once complete, so an output
-/// is either whole or absent. Each worker thread reuses one temporary name,
-/// registered once for removal if a signal kills the process; registering a
-/// name per file costs more than the rewrite itself on big trees.
+/// Writes outputs atomically: each file is written to a temporary file
+/// OUTDIR/.sleepy-tmp-PID-N.pyc and renamed into place once complete, so an
+/// output is either whole or absent. Each worker thread reuses one temporary
+/// name, registered once for removal if a signal kills the process;
+/// registering a name per file costs more than the rewrite itself on big
+/// trees. The temporaries sit in OUTDIR itself: the removal on a signal
+/// removes files only, and left a directory of them behind.
 class OutputWriter {
 public:
-  explicit OutputWriter(llvm::StringRef outDir) {
-    llvm::SmallString<256> dir(outDir);
-    path::append(dir, fmt::format(".sleepy-tmp-{}", llvm::sys::Process::getProcessId()));
-    tempDir = std::string(dir);
+  explicit OutputWriter(llvm::StringRef outDir)
+      : outDir(outDir.str()), id(++lastId) {
+    llvm::SmallString<256> prefix(outDir);
+    path::append(prefix, fmt::format(".sleepy-tmp-{}-",
+                                     llvm::sys::Process::getProcessId()));
+    tempPrefix = std::string(prefix);
   }
   ~OutputWriter() {
     for (const std::string &name : tempNames) {
       fs::remove(name);
       llvm::sys::DontRemoveFileOnSignal(name);
     }
-    fs::remove(tempDir);
   }
 
   llvm::Error write(llvm::StringRef outPath, llvm::ArrayRef<char> bytes) {
-    // Name the output and the reason: the temporary directory is ours, not
+    // Name the output and the reason: the temporary file is ours, not
     // something the user asked for.
     std::string temp;
     if (std::error_code ec = tempName(temp))
-      return fileError(outPath, "cannot create the temporary directory " +
-                                    tempDir + ": " + ec.message());
+      return fileError(outPath, "cannot create the output directory " +
+                                    outDir + ": " + ec.message());
     int fd;
     if (std::error_code ec =
             fs::openFileForWrite(temp, fd, fs::CD_CreateAlways, fs::OF_None))
-      return fileError(outPath, "cannot create a temporary file: " +
-                                    ec.message());
+      return fileError(outPath, "cannot create the temporary file " + temp +
+                                    ": " + ec.message());
     {
       llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
       os.write(bytes.data(), bytes.size());
@@ -83,31 +87,38 @@ public:
 private:
   /// This thread's temporary file, made and registered on first use.
   std::error_code tempName(std::string &out) {
-    thread_local const OutputWriter *owner = nullptr;
+    // Keyed by the writer's id rather than its address: a later writer can
+    // be allocated where an earlier one was, and must not take its name.
+    thread_local uint64_t owner = 0;
     thread_local std::string name;
-    if (owner == this) {
+    if (owner == id) {
       out = name;
       return {};
     }
     std::lock_guard<std::mutex> lock(mutex);
     if (!dirMade) {
-      if (std::error_code ec = fs::create_directories(tempDir))
+      if (std::error_code ec = fs::create_directories(outDir))
         return ec;
       dirMade = true;
     }
-    name = tempDir + "/" + std::to_string(tempNames.size()) + ".pyc";
+    name = tempPrefix + std::to_string(tempNames.size()) + ".pyc";
     llvm::sys::RemoveFileOnSignal(name);
     tempNames.push_back(name);
-    owner = this;
+    owner = id;
     out = name;
     return {};
   }
 
-  std::string tempDir;
+  static std::atomic<uint64_t> lastId;
+  std::string outDir;
+  uint64_t id;
+  std::string tempPrefix;
   std::mutex mutex;
   bool dirMade = false;
   std::vector<std::string> tempNames;
 };
+
+std::atomic<uint64_t> OutputWriter::lastId{0};
 
 /// Compiles the .py inputs with one interpreter process: each job with a
 /// source gets its input, a .pyc in \p scratch (made here). A file that does
