@@ -51,7 +51,33 @@ def _info(path):
             print(f"        {src}")
 
 
+def _early_signals(argv):
+    """Installs the signal triggers before anything slow: a signal that
+    finds no handler ends the process."""
+    args = argv if argv is not None else sys.argv[1:]
+    if args[:1] == ["resume"]:
+        from . import _snapshot
+        path = args[1] if len(args) > 1 and not args[1].startswith("-") else (
+            os.environ.get("SLEEPY_SNAPSHOT") or "sleepy.snapshot")
+        try:
+            names = _snapshot.read_header(path).get("suspend_on")
+        except _snapshot.SnapshotError:
+            return
+        if names:
+            from . import _signals
+            _signals.install(names)
+    elif args[:1] == ["run"]:
+        names = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--suspend-on"]
+        if names:
+            from . import _signals
+            try:
+                _signals.install(names)
+            except ValueError:
+                pass  # reported by the parser below
+
+
 def main(argv=None):
+    _early_signals(argv)
     args = _parser().parse_args(argv)
     import sleepy
     from sleepy import _resume, _snapshot
@@ -76,8 +102,12 @@ def main(argv=None):
     if args.snapshot:
         sleepy._settings["snapshot"] = os.path.abspath(args.snapshot)
     if args.suspend_on:
-        print("sleepy: error: --suspend-on is not implemented yet", file=sys.stderr)
-        return 2
+        from sleepy import _signals
+        try:
+            _signals.install(args.suspend_on)
+        except ValueError as e:
+            print(f"sleepy: error: {e}", file=sys.stderr)
+            return 2
     prog_args = list(args.args)
     if args.module is not None:
         if args.program is not None:

@@ -15,7 +15,6 @@ snapshot and exits. The parent never unwinds anything.
 
 import builtins
 import gc
-import inspect
 import os
 import sys
 import types
@@ -81,6 +80,7 @@ def _resolve(prov, frame):
                 return scope[name]
         raise LookupError(name)
     if kind in ("a", "m"):
+        import inspect
         base = _resolve(prov[1], frame)
         try:
             attr = inspect.getattr_static(base, prov[2])
@@ -261,10 +261,11 @@ def _check_getter(planned, callee_frame):
                        "not a property getter; it cannot be resumed")
 
 
-def plan(start, suspend_fn, boundaries):
-    """The frames to capture, innermost first, or raise SuspendError."""
+def plan(start, suspend_fn, boundaries, entering=None):
+    """The frames to capture, innermost first, or raise SuspendError. With
+    `entering`, `start` called that frame, which has just started."""
     frames = []
-    callee = None
+    callee = entering
     f = start
     while f is not None and f.f_code not in boundaries:
         if f.f_code.co_flags & 0x200:
@@ -392,6 +393,27 @@ class Unwinder(BaseException):
             self.finish(self.records, None, self.running)
             os._exit(0)
         return self
+
+
+def entry_record(frame, info, index, entry, closure):
+    """The record of a frame that has just started: its arguments, fresh
+    cells for its cell variables, its closure's cells, and its entry site."""
+    site = next(s for s in entry.sites if s.kind == "entry")
+    bound = frame.f_locals
+    locals_, cells = {}, []
+    frees = iter(closure or ())
+    for name, kind in entry.slots:
+        if kind == "l":
+            if name in bound:
+                locals_[name] = bound[name]
+        elif kind == "c":
+            cells.append(types.CellType(bound[name]) if name in bound else types.CellType())
+        else:
+            cells.append(next(frees))
+    rec = FrameRecord(frame.f_globals["__name__"], index, site.index, locals_, cells, [], {})
+    rec.site_shape = ""
+    rec.hash = info.hashes[index]
+    return rec
 
 
 def settle_exceptions(records, innermost_exc):

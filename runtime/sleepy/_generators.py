@@ -23,7 +23,6 @@ imported (a copyreg reducer).
 import builtins
 import copyreg
 import gc
-import inspect
 import sys
 import types
 
@@ -38,6 +37,7 @@ def frame_of(gen):
 
 
 def state_of(gen):
+    import inspect
     if isinstance(gen, types.GeneratorType):
         return inspect.getgeneratorstate(gen)
     return inspect.getcoroutinestate(gen).replace("CORO_", "GEN_")

@@ -147,6 +147,10 @@ def resume(path):
     """Continues the program saved in the snapshot at `path`."""
     from . import _settings
     header, main_bytes, data = _snapshot.read(path)
+    if header.get("suspend_on"):
+        # As early as can be: a signal that finds no handler ends the process.
+        from . import _signals
+        _signals.install(header["suspend_on"])
     main_path = header["main"]["pyc"]
     # Refuse a snapshot of code that changed since.
     for module, index, expected in header["codes"]:

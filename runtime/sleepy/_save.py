@@ -44,10 +44,16 @@ def _main_module():
     return main, path, data
 
 
-def save(path, start, fn, stop):
+def save(path, start, fn, stop, entering=None):
+    """Suspends (stop) or checkpoints the stack from `start` out. With
+    `entering` (frame, info, index, entry, closure), `start` is calling a
+    function whose frame has just started: it is saved as a call to make
+    again on resume."""
     from . import _boundaries, _settings
     _check_threads()
-    frames = _capture.plan(start, fn, _boundaries)
+    frames = _capture.plan(start, fn, _boundaries,
+                           entering[0] if entering else None)
+    entry_record = _capture.entry_record(*entering) if entering else None
     main, main_path, main_bytes = _main_module()
     innermost_exc = sys.exc_info()[1]
     for stream in (sys.stdout, sys.stderr):
@@ -59,8 +65,9 @@ def save(path, start, fn, stop):
     pid = os.fork()
     if pid == 0:
         os.close(r)
+        sys.setprofile(None)  # a signal's hook, if any, must not see the unwinding
         _child(frames, path, w, fn.__name__ == "checkpoint", innermost_exc,
-               main_path, main_bytes, _settings)
+               main_path, main_bytes, _settings, entry_record)
         os._exit(70)  # not reached: the unwinding ends the child
     os.close(w)
     chunks = []
@@ -100,7 +107,7 @@ def _reap_later(pid):
 
 
 def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
-           settings):
+           settings, entry_record):
     def report(text):
         os.write(w, text.encode("utf-8", "replace"))
         os.close(w)
@@ -111,7 +118,7 @@ def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
             os._exit(70)
         try:
             _write(records, frames, path, is_checkpoint, innermost_exc, main_path,
-                   main_bytes, settings, running)
+                   main_bytes, settings, running, entry_record)
         except SuspendError as e:
             report(str(e))
             os._exit(1)
@@ -138,7 +145,7 @@ def _module_states(main_path):
 
 
 def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_bytes,
-           settings, running):
+           settings, running, entry_record):
     records = list(reversed(records))  # outermost first
     planned = list(reversed(frames))
     _capture.settle_exceptions(records, innermost_exc)
@@ -146,6 +153,9 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
     codes = set()
     for rec, p in zip(records, planned):
         codes.add((rec.module, rec.index, p.info.hashes[rec.index]))
+    if entry_record is not None:
+        records.append(entry_record)
+        codes.add((entry_record.module, entry_record.index, entry_record.hash))
     payload_obj = {
         "records": records,
         "modules": _module_states(main_path),
@@ -166,6 +176,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
                        for rec, p in zip(records, planned)],
             "codes": sorted([list(c) for c in codes]),
             "main": {"pyc": main_path},
+            "suspend_on": list(settings.get("suspend_on") or []),
             "sizes": {"main": len(main_bytes)},
             "checkpoint": is_checkpoint,
         }

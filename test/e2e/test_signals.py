@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""A signal at random moments: `python -m sleepy run --suspend-on USR1`.
+
+    SLEEPY_PYTHON=python3.11 SLEEPY_TOOL=build/bin/sleepy-rewrite \\
+        python3 test/e2e/test_signals.py [ROUNDS]
+
+Runs programs/longjob.py uninterrupted, then again under
+`--suspend-on USR1`, sending SIGUSR1 after a random delay to the running
+process and to every process that resumes it, until the job ends. The
+concatenated output must equal the uninterrupted run's. Exits 1 otherwise.
+"""
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PYTHON = os.environ.get("SLEEPY_PYTHON", "python3.11")
+TOOL = os.environ.get("SLEEPY_TOOL", os.path.join(HERE, "..", "..", "build", "bin",
+                                                  "sleepy-rewrite"))
+
+
+def main():
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    rng = random.Random(int(os.environ.get("SLEEPY_SEED", "0")) or None)
+    work = tempfile.mkdtemp(prefix="sleepy-signals-")
+    failures = 0
+    try:
+        out = os.path.join(work, "out")
+        subprocess.run([TOOL, f"--python={PYTHON}", os.path.join(HERE, "programs", "longjob.py"),
+                        "-o", out], check=True)
+        env = dict(os.environ, PYTHONPATH=out)
+        prog = os.path.join(out, "longjob.pyc")
+        t0 = time.time()
+        ref = subprocess.run([PYTHON, prog], env=env, capture_output=True, text=True,
+                             check=True).stdout
+        duration = time.time() - t0
+        for r in range(rounds):
+            snap = os.path.join(work, f"snap{r}")
+            cmd = [PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1",
+                   "--snapshot", snap, prog]
+            outputs, suspensions = [], 0
+            while True:
+                p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+                # After start-up (the handler is installed before the program
+                # runs), at a random moment of the computation.
+                time.sleep(0.5 + rng.uniform(0, duration * 0.5))
+                if p.poll() is None:
+                    p.send_signal(signal.SIGUSR1)
+                o, e = p.communicate(timeout=300)
+                outputs.append(o)
+                if p.returncode == 75:
+                    suspensions += 1
+                    cmd = [PYTHON, "-m", "sleepy", "resume", snap]
+                    continue
+                if p.returncode != 0:
+                    print(f"round {r}: status {p.returncode}\n{e[-3000:]}")
+                    failures += 1
+                break
+            got = "".join(outputs)
+            ok = got == ref
+            failures += not ok
+            print(f"round {r}: {suspensions} suspensions, output "
+                  f"{'matches' if ok else 'DIFFERS'}")
+            if not ok:
+                import difflib
+                print("".join(difflib.unified_diff(ref.splitlines(True), got.splitlines(True),
+                                                   "uninterrupted", "interrupted")))
+        return 1 if failures else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
