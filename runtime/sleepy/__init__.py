@@ -15,6 +15,9 @@ import os
 import sys
 
 from . import _generators  # noqa: F401  (pickle.dumps of rewritten generators)
+from . import _process
+
+_process.install()  # open() remembers files, to flush and save them
 from ._capture import SuspendError
 from ._snapshot import SnapshotError
 

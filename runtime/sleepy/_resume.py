@@ -174,6 +174,8 @@ def resume(path):
     for name, values in state["modules"].items():
         module = sys.modules.get(name) or importlib.import_module(name)
         module.__dict__.update(values)
+    from . import _process
+    _process.restore_random(state.get("random"))
     records = state["records"]
     infos = []
     for rec in records:

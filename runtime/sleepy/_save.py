@@ -12,7 +12,7 @@ import builtins
 import os
 import sys
 
-from . import _capture, _registry, _snapshot, _state
+from . import _capture, _process, _registry, _snapshot, _state
 from ._capture import SuspendError
 
 _MODULE_SKIP = {"__name__", "__file__", "__cached__", "__loader__", "__spec__",
@@ -56,18 +56,16 @@ def save(path, start, fn, stop, entering=None):
     entry_record = _capture.entry_record(*entering) if entering else None
     main, main_path, main_bytes = _main_module()
     innermost_exc = sys.exc_info()[1]
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (AttributeError, ValueError, OSError):
-            pass
+    _process.flush_files()
+    # Before fork: the random module reseeds itself in a forked child.
+    settings = dict(_settings, random=_process.random_state())
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(r)
         sys.setprofile(None)  # a signal's hook, if any, must not see the unwinding
         _child(frames, path, w, fn.__name__ == "checkpoint", innermost_exc,
-               main_path, main_bytes, _settings, entry_record)
+               main_path, main_bytes, settings, entry_record)
         os._exit(70)  # not reached: the unwinding ends the child
     os.close(w)
     chunks = []
@@ -161,6 +159,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "modules": _module_states(main_path),
         "argv": list(sys.argv),
         "cwd": os.getcwd(),
+        "random": settings.pop("random"),
         "settings": dict(settings),
     }
 

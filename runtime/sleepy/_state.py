@@ -22,7 +22,7 @@ import pickle
 import sys
 import types
 
-from . import _registry
+from . import _process, _registry
 
 _MAIN_NAME = "__main__"
 
@@ -125,6 +125,10 @@ class Pickler(pickle.Pickler):
             return (property, (obj.fget, obj.fset, obj.fdel, obj.__doc__))
         if isinstance(obj, type) and getattr(obj, "__module__", None) == _MAIN_NAME:
             return self._main_class(obj)
+        if _process.is_file(obj):
+            return _process.reduce_file(obj)
+        if _process.is_random_inst(obj):
+            return (_process._random_inst, ())
         if t is types.GeneratorType or t is types.CoroutineType:
             from ._generators import reduce_generator
             return reduce_generator(obj, self.running)

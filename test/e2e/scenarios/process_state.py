@@ -1,0 +1,42 @@
+"""State beyond frames: random's hidden generator and Random instances,
+open files (written, appended and read), sys.argv and the working directory."""
+import os
+import random
+import sys
+import tempfile
+from random import randint
+
+from support import pause
+
+random.seed(12345)
+rng = random.Random(99)
+work = tempfile.mkdtemp(prefix="sleepy-state-")
+os.chdir(work)
+with open("input.txt", "w") as f:
+    f.write("".join(f"line {i}\n" for i in range(6)))
+
+out = open("output.txt", "w")
+log = open("log.txt", "a")
+src = open("input.txt")
+data = open("blob.bin", "wb")
+
+print("first", src.readline().strip(), random.random(), randint(1, 100), rng.random())
+out.write("written before\n")
+log.write("appended before\n")
+data.write(b"\x00\x01")
+pause()
+print("cwd kept", os.getcwd() == work, "argv", sys.argv[1:])
+print("after", src.readline().strip(), random.random(), randint(1, 100), rng.random())
+out.write("written after\n")
+log.write("appended after\n")
+data.write(b"\x02")
+pause()
+print("again", src.readline().strip(), random.choice("abcdef"), rng.randint(0, 9))
+for f in (out, log, src, data):
+    f.close()
+with open("output.txt") as f:
+    print("output:", f.read().splitlines())
+with open("log.txt") as f:
+    print("log:", f.read().splitlines())
+with open("blob.bin", "rb") as f:
+    print("blob:", f.read())
