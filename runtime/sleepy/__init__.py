@@ -53,12 +53,19 @@ def suspend(path=None):
     _save.save(_snapshot_path(path), sys._getframe(1), suspend, stop=True)
 
 
-def checkpoint(path=None):
+def checkpoint(path=None, *, wait=True):
     """Save the state as suspend() does, while the program keeps running.
     Returns False once the snapshot is safely on disk, and True in a process
-    resumed from it."""
+    resumed from it.
+
+    With wait=False the program is paused only for the checks and a fork: a
+    child process writes the snapshot while the program goes on, and
+    checkpoint() returns False at once. A checkpoint that then fails leaves
+    any previous snapshot in place and is reported on stderr; the next
+    checkpoint() or suspend() first waits for the one still being written."""
     from . import _save
-    return _save.save(_snapshot_path(path), sys._getframe(1), checkpoint, stop=False)
+    return _save.save(_snapshot_path(path), sys._getframe(1), checkpoint, stop=False,
+                      wait=wait)
 
 
 def is_rewritten(obj):

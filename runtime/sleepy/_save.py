@@ -44,12 +44,13 @@ def _main_module():
     return main, path, data
 
 
-def save(path, start, fn, stop, entering=None):
+def save(path, start, fn, stop, entering=None, wait=True):
     """Suspends (stop) or checkpoints the stack from `start` out. With
     `entering` (frame, info, index, entry, closure), `start` is calling a
     function whose frame has just started: it is saved as a call to make
     again on resume."""
     from . import _boundaries, _settings
+    _finish_background()
     _check_threads()
     frames = _capture.plan(start, fn, _boundaries,
                            entering[0] if entering else None)
@@ -68,14 +69,10 @@ def save(path, start, fn, stop, entering=None):
                main_path, main_bytes, settings, entry_record)
         os._exit(70)  # not reached: the unwinding ends the child
     os.close(w)
-    chunks = []
-    while True:
-        chunk = os.read(r, 65536)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(r)
-    message = b"".join(chunks).decode("utf-8", "replace")
+    if not wait:
+        _background.append((pid, r, path))
+        return False
+    message = _read_all(r)
     if message == "ok":
         # The snapshot is on disk. The child is still tearing down its copy
         # of the heap: do not wait for that.
@@ -90,6 +87,36 @@ def save(path, start, fn, stop, entering=None):
 
 
 _children = []
+_background = []  # checkpoints being written: (pid, read end, path)
+
+
+def _read_all(r):
+    chunks = []
+    while True:
+        chunk = os.read(r, 65536)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(r)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def _finish_background():
+    """Waits for background checkpoints; reports those that failed."""
+    while _background:
+        pid, r, path = _background.pop(0)
+        message = _read_all(r)
+        if message == "ok":
+            _reap_later(pid)
+            continue
+        os.waitpid(pid, 0)
+        print(f"sleepy: warning: the checkpoint to {path} failed: "
+              f"{message or 'its writer died'}", file=sys.stderr)
+
+
+import atexit  # noqa: E402
+
+atexit.register(_finish_background)
 
 
 def _reap_later(pid):

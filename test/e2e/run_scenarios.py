@@ -77,10 +77,22 @@ def check_roundtrip(name, python, out, work):
 
 
 def check_checkpoint(name, python, out, work):
-    """checkpoint() at the first pause: the run goes on to the end (its output,
-    less the marker printed where checkpoint() returned False, is the
-    reference); resuming the snapshot prints what came after the marker."""
-    env = dict(os.environ, PYTHONPATH=out, PYTHONHASHSEED="0")
+    """checkpoint() at the first pause, waiting for the snapshot and then not
+    (wait=False): the run goes on to the end (its output, less the marker
+    printed where checkpoint() returned False, is the reference); resuming
+    the snapshot prints what came after the marker."""
+    problems = []
+    for wait in ("1", "0"):
+        sub = os.path.join(work, f"wait{wait}")
+        os.makedirs(sub)
+        p = _check_checkpoint(name, python, out, sub, wait)
+        if p:
+            problems.append(f"with wait={'True' if wait == '1' else 'False'}: {p}")
+    return "\n".join(problems) or None
+
+
+def _check_checkpoint(name, python, out, work, wait):
+    env = dict(os.environ, PYTHONPATH=out, PYTHONHASHSEED="0", SLEEPY_TEST_WAIT=wait)
     prog = os.path.join(out, name + ".pyc")
     rc, ref_out, ref_err = run([python, prog], dict(env, SLEEPY_TEST="count"), work)
     snap = os.path.join(work, "snap")

@@ -24,7 +24,7 @@ def pause(value=None):
         sleepy.suspend()
     elif MODE == "checkpoint" and not checkpointed:
         checkpointed = True
-        if sleepy.checkpoint():
+        if sleepy.checkpoint(wait=os.environ.get("SLEEPY_TEST_WAIT", "1") == "1"):
             print("checkpoint returned True", file=sys.stderr)
         else:
             print("@@checkpoint@@")
