@@ -33,7 +33,7 @@ def _parser():
 
 def _info(path):
     from . import _snapshot
-    header = _snapshot.read_header(path)
+    header, payload = _snapshot.payload_of(path)
     py = header.get("python", {})
     print(f"snapshot {path}")
     print(f"  CPython {py.get('version')} (magic {py.get('magic')})")
@@ -49,6 +49,14 @@ def _info(path):
         src = linecache.getline(fr["file"], fr["line"] or 0).strip()
         if src:
             print(f"        {src}")
+    sizes, refs = _snapshot.sizes_by_type(payload)
+    print("  payload by type (bytes):")
+    for kind, n in sizes.most_common():
+        print(f"    {kind:<8} {n:>12}")
+    if refs:
+        print("  most referenced classes and functions (references in the pickle):")
+        for name, n in refs.most_common(8):
+            print(f"    {n:>8}  {name}")
 
 
 def _early_signals(argv):

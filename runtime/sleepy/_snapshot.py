@@ -185,3 +185,48 @@ def read(path):
     main_bytes = data[main_at:main_at + n]
     payload = memoryview(data)[main_at + n:head_at]
     return header, main_bytes, payload
+
+
+def payload_of(path):
+    """(header, payload bytes) without checking or loading anything, for
+    `info`."""
+    with open(path, "rb") as f:
+        data = f.read()
+    head_at, head_len, _ = _layout(path, data)
+    header = _header(path, data[head_at:head_at + head_len])
+    n = struct.unpack("<Q", data[len(MAGIC):len(MAGIC) + 8])[0]
+    return header, data[len(MAGIC) + 8 + n:head_at]
+
+
+def sizes_by_type(payload):
+    """Bytes of the pickle by the kind of value they encode, and instances
+    by class, read from its opcodes without loading it."""
+    import collections
+    import pickletools
+    kinds = {
+        "str": ("UNICODE", "BINUNICODE", "SHORT_BINUNICODE", "BINUNICODE8"),
+        "bytes": ("BINBYTES", "SHORT_BINBYTES", "BINBYTES8", "BYTEARRAY8"),
+        "int": ("INT", "BININT", "BININT1", "BININT2", "LONG", "LONG1", "LONG4"),
+        "float": ("FLOAT", "BINFLOAT"),
+        "list": ("EMPTY_LIST", "LIST", "APPEND", "APPENDS"),
+        "dict": ("EMPTY_DICT", "DICT", "SETITEM", "SETITEMS"),
+        "tuple": ("EMPTY_TUPLE", "TUPLE", "TUPLE1", "TUPLE2", "TUPLE3"),
+        "set": ("EMPTY_SET", "ADDITEMS", "FROZENSET"),
+        "objects": ("REDUCE", "NEWOBJ", "NEWOBJ_EX", "BUILD", "GLOBAL", "STACK_GLOBAL",
+                    "INST", "OBJ"),
+    }
+    kind_of = {op: k for k, ops in kinds.items() for op in ops}
+    sizes = collections.Counter()
+    instances = collections.Counter()
+    strings = []
+    ops = list(pickletools.genops(payload))
+    for i, (op, arg, pos) in enumerate(ops):
+        end = ops[i + 1][2] if i + 1 < len(ops) else len(payload)
+        sizes[kind_of.get(op.name, "other")] += end - pos
+        if isinstance(arg, str):
+            strings.append(arg)
+        if op.name == "GLOBAL" and isinstance(arg, str):
+            instances[arg.replace(" ", ".")] += 1
+        elif op.name == "STACK_GLOBAL" and len(strings) >= 2:
+            instances[f"{strings[-2]}.{strings[-1]}"] += 1
+    return sizes, instances

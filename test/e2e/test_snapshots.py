@@ -169,6 +169,50 @@ class SnapshotTests(unittest.TestCase):
         self.assertIn("not signed", p.stdout)
         self.assertRegex(p.stdout, r"prog.py:11 in <module>\n\s+sleepy.suspend\(\)")
 
+    def test_signed_snapshots(self):
+        key = {"SLEEPY_KEY": "s3cret"}
+
+        def run_key(args, extra):
+            env = dict(os.environ, PYTHONPATH=self.out, SLEEPY_SNAPSHOT=self.snap, **extra)
+            env.pop("SLEEPY_KEY", None) if "SLEEPY_KEY" not in extra else None
+            return subprocess.run([PYTHON, *args], capture_output=True, text=True, env=env,
+                                  cwd=self.dir, timeout=120)
+
+        p = run_key(["-m", "sleepy", "run", os.path.join(self.out, "prog.pyc"), "stop"], key)
+        self.assertEqual(p.returncode, 75, p.stderr)
+        p = run_key(["-m", "sleepy", "info", self.snap], {})
+        self.assertIn("  signed", p.stdout)
+        p = run_key(["-m", "sleepy", "resume", self.snap], {})
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("the snapshot is signed; set SLEEPY_KEY", p.stderr)
+        p = run_key(["-m", "sleepy", "resume", self.snap], {"SLEEPY_KEY": "other"})
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("the signature does not match", p.stderr)
+        self.assertEqual(p.stdout, "")
+        with open(self.snap, "rb") as f:
+            data = bytearray(f.read())
+        tampered = os.path.join(self.dir, "tampered")
+        data[len(data) // 2] ^= 0x01
+        with open(tampered, "wb") as f:
+            f.write(data)
+        p = run_key(["-m", "sleepy", "resume", tampered], key)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("the signature does not match", p.stderr)
+        p = run_key(["-m", "sleepy", "resume", self.snap], key)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "total 60 4\n")
+        # An unsigned snapshot is refused when a key is set.
+        self.suspend()
+        p = run_key(["-m", "sleepy", "resume", self.snap], key)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("not signed and SLEEPY_KEY is set", p.stderr)
+
+    def test_info_sizes_by_type(self):
+        self.suspend()
+        p = self.run_py(["-m", "sleepy", "info", self.snap])
+        self.assertRegex(p.stdout, r"payload by type \(bytes\):\n(    \w+ +\d+\n)+")
+        self.assertRegex(p.stdout, r"\d+  sleepy\._capture\.FrameRecord")
+
     def test_not_a_snapshot(self):
         with open(self.snap, "w") as f:
             f.write("hello")
