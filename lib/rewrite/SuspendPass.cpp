@@ -106,18 +106,6 @@ Instr make(Op op, uint32_t arg = 0, int32_t target = -1) {
   return i;
 }
 
-/// Moves the instructions of block \p b from \p at on into a new block that
-/// follows it in the layout; returns the new block.
-uint32_t splitBlock(Function &fn, uint32_t b, size_t at) {
-  uint32_t nb = fn.addBlock();
-  auto &src = fn.blocks[b].instrs;
-  fn.blocks[nb].instrs.assign(src.begin() + long(at), src.end());
-  src.resize(at);
-  auto pos = std::find(fn.layout.begin(), fn.layout.end(), b);
-  fn.layout.insert(pos + 1, nb);
-  return nb;
-}
-
 /// Appends a new block at the end of the layout.
 uint32_t appendBlock(Function &fn, std::vector<Instr> instrs) {
   uint32_t b = fn.addBlock();
@@ -247,29 +235,51 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     }
   }
 
-  // Give every site a block of its own.
+  // Give every site a block of its own: cut each block at the sites' edges
+  // (the first piece keeps the block's number, so jumps to it still land on
+  // its first instruction) and lay the pieces out in order.
   std::vector<SuspendSite> sites(found.size());
-  std::vector<size_t> order(found.size());
-  for (size_t k = 0; k < found.size(); ++k)
-    order[k] = k;
-  // Within a block, split from the last site back so earlier indexes hold.
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return found[a].block != found[b].block ? found[a].block < found[b].block
-                                            : found[a].index > found[b].index;
-  });
-  for (size_t k : order) {
-    FoundSite &f = found[k];
-    uint32_t b = f.block;
-    if (f.index + f.length < fn.blocks[b].instrs.size())
-      sites[k].after = splitBlock(fn, b, f.index + f.length);
-    sites[k].block = f.index > 0 ? splitBlock(fn, b, f.index) : b;
-  }
-  for (size_t k = 0; k < found.size(); ++k) {
-    if (sites[k].after == ~0u) {
-      auto pos = std::find(fn.layout.begin(), fn.layout.end(), sites[k].block);
-      if (pos + 1 != fn.layout.end())
-        sites[k].after = *(pos + 1);
+  {
+    std::vector<std::vector<size_t>> byBlock(fn.blocks.size());
+    for (size_t k = 0; k < found.size(); ++k)
+      byBlock[found[k].block].push_back(k);
+    std::vector<uint32_t> layout;
+    layout.reserve(fn.layout.size() + 2 * found.size());
+    std::vector<uint32_t> oldLayout = fn.layout;
+    for (uint32_t b : oldLayout) {
+      layout.push_back(b);
+      if (byBlock[b].empty())
+        continue;
+      std::vector<Instr> all = std::move(fn.blocks[b].instrs);
+      std::vector<size_t> cuts = {0, all.size()};
+      for (size_t k : byBlock[b]) {
+        cuts.push_back(found[k].index);
+        cuts.push_back(found[k].index + found[k].length);
+      }
+      std::sort(cuts.begin(), cuts.end());
+      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+      std::vector<uint32_t> pieceAt(all.size() + 1, ~0u);
+      for (size_t c = 0; c + 1 < cuts.size(); ++c) {
+        uint32_t piece = c == 0 ? b : fn.addBlock();
+        if (c > 0)
+          layout.push_back(piece);
+        fn.blocks[piece].instrs.assign(all.begin() + long(cuts[c]),
+                                       all.begin() + long(cuts[c + 1]));
+        pieceAt[cuts[c]] = piece;
+      }
+      for (size_t k : byBlock[b]) {
+        sites[k].block = pieceAt[found[k].index];
+        sites[k].after = pieceAt[found[k].index + found[k].length];
+      }
     }
+    fn.layout = std::move(layout);
+    // A site that ends its block goes on to the next block of the layout.
+    std::vector<int32_t> position(fn.blocks.size(), -1);
+    for (size_t i = 0; i < fn.layout.size(); ++i)
+      position[fn.layout[i]] = int32_t(i);
+    for (SuspendSite &site : sites)
+      if (site.after == ~0u && size_t(position[site.block]) + 1 < fn.layout.size())
+        site.after = fn.layout[position[site.block] + 1];
   }
 
   // Capture handlers; sites that keep the same slots under the same handler

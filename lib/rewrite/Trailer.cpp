@@ -21,7 +21,6 @@
 //===----------------------------------------------------------------------===//
 #include "sleepy/rewrite/Suspend.h"
 
-#include "sleepy/pyc/Marshal.h"
 
 #include "llvm/Support/xxhash.h"
 
@@ -64,14 +63,17 @@ ObjectId provenanceObj(ObjectGraph &graph, const std::vector<Provenance> &provs,
   return noneObj(graph);
 }
 
-/// Where the block after \p block in \p layout starts, or \p end.
-uint32_t nextStart(const std::vector<uint32_t> &layout,
-                   const std::vector<uint32_t> &starts, uint32_t block,
-                   uint32_t end) {
-  auto pos = std::find(layout.begin(), layout.end(), block);
-  if (pos == layout.end() || pos + 1 == layout.end())
-    return end;
-  return starts[*(pos + 1)];
+/// Where each block of \p layout ends: where the next one starts, or \p end.
+std::vector<uint32_t> blockEnds(const std::vector<uint32_t> &layout,
+                                const std::vector<uint32_t> &starts,
+                                size_t blocks, uint32_t end) {
+  std::vector<uint32_t> ends(blocks, end);
+  // The normal code's layout is the twin's less its entry; blocks only the
+  // twin has are not in `starts` and end nothing here.
+  for (size_t i = 0; i + 1 < layout.size(); ++i)
+    if (layout[i] < blocks && layout[i + 1] < starts.size())
+      ends[layout[i]] = starts[layout[i + 1]];
+  return ends;
 }
 
 } // namespace
@@ -97,15 +99,18 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
   for (uint32_t b : t.layout)
     if (b != twin.entryBlock)
       normalLayout.push_back(b);
+  std::vector<uint32_t> normalEnds = blockEnds(
+      normalLayout, normal.blockStart, normal.blockStart.size(), normalUnits);
+  std::vector<uint32_t> twinEnds = blockEnds(
+      t.layout, assembledTwin.blockStart, assembledTwin.blockStart.size(),
+      twinUnits);
   for (const SuspendSite &s : twin.sites) {
     uint32_t start = normal.blockStart[s.block];
-    uint32_t end = nextStart(normalLayout, normal.blockStart, s.block,
-                             normalUnits);
+    uint32_t end = normalEnds[s.block];
     uint32_t rstart = 0, rend = 0;
     if (s.resumeBlock != ~0u) {
       rstart = assembledTwin.blockStart[s.resumeBlock];
-      rend = nextStart(t.layout, assembledTwin.blockStart, s.resumeBlock,
-                       twinUnits);
+      rend = twinEnds[s.resumeBlock];
     }
     sites.push_back(graph.addTuple(
         {graph.addStr(s.kind), intObj(graph, start), intObj(graph, end),
@@ -141,33 +146,63 @@ ObjectId makeTrailer(ObjectGraph &graph, llvm::ArrayRef<ObjectId> entries,
        graph.addTuple(entries), graph.addTuple(hashes)});
 }
 
+namespace {
+
+/// Mixes \p v into the running hash \p h (stable across runs and hosts).
+uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+  return h * 0xFF51AFD7ED558CCDull;
+}
+
+/// A structural hash of an object; code objects contribute their own hash.
+uint64_t hashObject(const ObjectGraph &graph, ObjectId id,
+                    llvm::ArrayRef<uint64_t> nested, unsigned depth = 0) {
+  if (id == NoObject)
+    return 0;
+  const Object &o = graph.get(id);
+  uint64_t h = mix(0, uint64_t(o.kind));
+  switch (o.kind) {
+  case ObjKind::Int:
+    return mix(h, uint64_t(o.i));
+  case ObjKind::Long:
+    h = mix(h, uint64_t(o.i));
+    [[fallthrough]];
+  case ObjKind::Float:
+  case ObjKind::Complex:
+  case ObjKind::Bytes:
+  case ObjKind::Str:
+    return mix(h, llvm::xxHash64(o.data));
+  case ObjKind::Code:
+    return mix(h, o.first < nested.size() ? nested[o.first] : 0);
+  case ObjKind::Tuple:
+  case ObjKind::List:
+  case ObjKind::Dict:
+  case ObjKind::Set:
+  case ObjKind::FrozenSet:
+    if (depth > 64)
+      return h;
+    for (ObjectId item : graph.items(id))
+      h = mix(h, hashObject(graph, item, nested, depth + 1));
+    return h;
+  default:
+    return h;
+  }
+}
+
+} // namespace
+
 uint64_t hashCode(const ObjectGraph &graph, ObjectId code,
                   llvm::ArrayRef<uint64_t> nested) {
   const CodeObject &c = graph.code(code);
-  llvm::SmallVector<char, 256> bytes;
-  auto field = [&](ObjectId id) {
-    if (id != NoObject)
-      writeMarshal(graph, id, bytes);
-  };
-  for (int32_t n : {c.argCount, c.posOnlyArgCount, c.kwOnlyArgCount,
-                    c.flags, c.firstLineNo})
-    bytes.append(reinterpret_cast<const char *>(&n),
-                 reinterpret_cast<const char *>(&n) + sizeof n);
-  for (ObjectId id : {c.code, c.names, c.localsPlusNames, c.localsPlusKinds,
-                      c.varNames, c.freeVars, c.cellVars, c.name, c.qualName,
-                      c.exceptionTable})
-    field(id);
-  for (ObjectId k : graph.items(c.consts)) {
-    const Object &o = graph.get(k);
-    if (o.kind == ObjKind::Code) {
-      uint64_t h = o.first < nested.size() ? nested[o.first] : 0;
-      bytes.append(reinterpret_cast<const char *>(&h),
-                   reinterpret_cast<const char *>(&h) + sizeof h);
-    } else {
-      field(k);
-    }
-  }
-  return llvm::xxHash64(llvm::StringRef(bytes.data(), bytes.size()));
+  uint64_t h = 0;
+  for (int32_t n : {c.argCount, c.posOnlyArgCount, c.kwOnlyArgCount, c.flags,
+                    c.firstLineNo})
+    h = mix(h, uint64_t(uint32_t(n)));
+  for (ObjectId id : {c.code, c.consts, c.names, c.localsPlusNames,
+                      c.localsPlusKinds, c.varNames, c.freeVars, c.cellVars,
+                      c.name, c.qualName, c.exceptionTable})
+    h = mix(h, hashObject(graph, id, nested));
+  return h;
 }
 
 } // namespace sleepy
