@@ -75,22 +75,31 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   // Resolve jumps to a fixed point, the way CPython's resolve_jump_offsets
   // does: each round lays the code out with the current sizes, recomputes
   // every jump argument, and repeats while a size changed. Where a jump fits
-  // with and without a prefix both are fixed points; CPython 3.13 starts from
-  // the target's instruction index, which picks the larger one, and so do we
-  // to give the same bytes. After a few rounds sizes may only grow, so the
-  // loop always ends.
-  const bool startFromIndex = fn.version() >= PyVersion(3, 13);
-  if (startFromIndex) {
-    std::vector<uint32_t> firstIndex(fn.blocks.size(), 0);
+  // with and without a prefix both are fixed points, so a jump starts from
+  // the prefixes it had in the input, and unchanged code comes back as it
+  // was. A new jump starts from none, or on 3.13 (like CPython 3.13) from
+  // the target's instruction index. After a few rounds sizes may only grow,
+  // with room for every other jump to grow too, so a chain of jumps that
+  // push each other over 255 cannot make the loop run once per jump.
+  std::vector<uint32_t> firstIndex;
+  if (fn.version() >= PyVersion(3, 13)) {
+    firstIndex.assign(fn.blocks.size(), 0);
     uint32_t index = uint32_t(slots.size());
     for (size_t k = fn.layout.size(); k-- > 0;) {
       uint32_t b = fn.layout[k];
       index -= uint32_t(fn.blocks[b].instrs.size());
       firstIndex[b] = index;
     }
-    for (Slot &s : slots)
-      if (ops.info(s.instr->op).isJump())
-        s.prefixes = uint8_t(prefixesFor(firstIndex[s.instr->target]));
+  }
+  uint32_t jumps = 0;
+  for (Slot &s : slots) {
+    if (!ops.info(s.instr->op).isJump())
+      continue;
+    ++jumps;
+    if (s.instr->offset != ~0u)
+      s.prefixes = s.instr->prefixHint;
+    else if (!firstIndex.empty())
+      s.prefixes = uint8_t(prefixesFor(firstIndex[s.instr->target]));
   }
   constexpr unsigned ShrinkingRounds = 8;
   for (unsigned round = 0, changed = 1; changed; ++round) {
@@ -130,7 +139,10 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
         continue;
       }
       in.arg = want == JumpKind::Forward ? target - base : base - target;
-      unsigned need = prefixesFor(in.arg);
+      unsigned need = prefixesFor(round < ShrinkingRounds
+                                      ? in.arg
+                                      : in.arg + std::min<uint64_t>(
+                                                     3ull * jumps, 1u << 29));
       if (need > s.prefixes || (need < s.prefixes && round < ShrinkingRounds)) {
         s.prefixes = uint8_t(need);
         changed = 1;

@@ -119,6 +119,7 @@ llvm::Error Decoder::decodeUnits() {
                                    opName(info.op)));
     Instr in;
     in.op = info.op;
+    in.prefixHint = uint8_t(prefixes);
     in.arg = arg | p[2 * u + 1];
     in.offset = u;
     startToInstr[start] = int32_t(instrs.size());

@@ -59,8 +59,38 @@ double readDouble(const char *p) {
 
 std::string reprStr(llvm::StringRef text) { return quoted(text, false); }
 
+namespace {
+
+std::string reprOne(const ObjectGraph &graph, ObjectId id, unsigned maxItems,
+                    size_t &budget);
+
+/// The repr of \p id, spending at most \p budget characters: a constant
+/// that shares a tuple many times over cannot make the output explode.
+std::string reprBudget(const ObjectGraph &graph, ObjectId id,
+                       unsigned maxItems, size_t &budget);
+
+} // namespace
+
 std::string reprObject(const ObjectGraph &graph, ObjectId id,
                        unsigned maxItems) {
+  size_t budget = 4096;
+  return reprBudget(graph, id, maxItems, budget);
+}
+
+namespace {
+
+std::string reprBudget(const ObjectGraph &graph, ObjectId id,
+                       unsigned maxItems, size_t &budget) {
+  if (budget == 0)
+    return "...";
+  std::string out = reprOne(graph, id, maxItems, budget);
+  budget = out.size() >= budget ? 0 : budget - out.size();
+  return out;
+}
+
+/// One object's repr, its children drawing on the same budget.
+std::string reprOne(const ObjectGraph &graph, ObjectId id, unsigned maxItems,
+                    size_t &budget) {
   const Object &o = graph.get(id);
   auto join = [&](const char *open, const char *close, bool pairs) {
     std::string out = open;
@@ -69,13 +99,13 @@ std::string reprObject(const ObjectGraph &graph, ObjectId id,
     for (size_t k = 0; k < items.size(); k += step) {
       if (k)
         out += ", ";
-      if (k / step >= maxItems) {
+      if (k / step >= maxItems || budget == 0) {
         out += "...";
         break;
       }
-      out += reprObject(graph, items[k], maxItems);
+      out += reprBudget(graph, items[k], maxItems, budget);
       if (pairs)
-        out += ": " + reprObject(graph, items[k + 1], maxItems);
+        out += ": " + reprBudget(graph, items[k + 1], maxItems, budget);
     }
     if (o.kind == ObjKind::Tuple && items.size() == 1)
       out += ",";
@@ -120,5 +150,7 @@ std::string reprObject(const ObjectGraph &graph, ObjectId id,
   }
   return "?";
 }
+
+} // namespace
 
 } // namespace sleepy

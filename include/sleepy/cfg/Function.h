@@ -51,6 +51,9 @@ struct Handler {
 
 struct Instr {
   Op op = Op::NOP;
+  /// EXTENDED_ARG prefixes the instruction had in the input: where the
+  /// assembler starts a jump, so that unchanged code lays out as it was.
+  uint8_t prefixHint = 0;
   uint32_t arg = 0;
   int32_t target = -1; ///< jump target block, for jumps
   Handler handler;

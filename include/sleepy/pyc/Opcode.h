@@ -47,7 +47,7 @@ struct StackEffect {
   int8_t base;
   int8_t scale;
 
-  int eval(uint32_t oparg) const {
+  int64_t eval(uint32_t oparg) const {
     int64_t x = 0;
     switch (kind) {
     case Fixed: x = 0; break;
@@ -58,7 +58,7 @@ struct StackEffect {
     case Popcount4: x = __builtin_popcount(oparg & 0xF); break;
     case Is3: x = oparg == 3; break;
     }
-    return int(base + scale * x);
+    return base + scale * x;
   }
 };
 
