@@ -51,7 +51,13 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   // harmless where one slot too small corrupts memory.
   out.stackSize = std::max(depths->maxDepth, fn.codeObject().stackSize);
 
-  std::vector<Slot> slots;
+  // Working vectors are kept per thread: thousands of functions should not
+  // each allocate (and fault in) fresh memory.
+  thread_local std::vector<Slot> slotScratch;
+  thread_local std::vector<ExceptionEntry> entryScratch;
+  thread_local std::vector<LocationRun> runScratch;
+  std::vector<Slot> &slots = slotScratch;
+  slots.clear();
   size_t count = 0;
   for (uint32_t b : fn.layout)
     count += fn.blocks[b].instrs.size();
@@ -168,7 +174,8 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   }
 
   // co_exceptiontable: one entry per run of instructions with one handler.
-  std::vector<ExceptionEntry> entries;
+  std::vector<ExceptionEntry> &entries = entryScratch;
+  entries.clear();
   Handler current;
   uint32_t runStart = 0;
   auto close = [&](uint32_t end) {
@@ -192,8 +199,8 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   // co_linetable: 3.11 writes an entry per instruction, later versions one
   // per run of instructions that share a location.
   bool merge = fn.version() >= PyVersion(3, 12);
-  std::vector<LocationRun> runs;
-  runs.reserve(slots.size());
+  std::vector<LocationRun> &runs = runScratch;
+  runs.clear();
   for (const Slot &s : slots) {
     if (merge && !runs.empty() && runs.back().loc == s.instr->loc)
       runs.back().length += s.size();

@@ -60,11 +60,25 @@ private:
   uint64_t codeOffset = 0;
   uint32_t numUnits = 0;
 
-  std::vector<Instr> instrs;           // flat, in code order
-  std::vector<uint32_t> starts;        // first unit (prefix) of each instr
-  std::vector<int32_t> startToInstr;   // unit -> instr starting there
-  std::vector<int32_t> jumpUnit;       // target unit of each jump, else -1
-  std::vector<int32_t> handlerUnit;    // handler unit of each instr, else -1
+  /// Working vectors, kept per thread: decoding thousands of functions
+  /// should not allocate (and fault in) fresh memory for each one.
+  struct Scratch {
+    std::vector<Instr> instrs;         // flat, in code order
+    std::vector<uint32_t> starts;      // first unit (prefix) of each instr
+    std::vector<int32_t> startToInstr; // unit -> instr starting there
+    std::vector<int32_t> jumpUnit;     // target unit of each jump, else -1
+    std::vector<int32_t> handlerUnit;  // handler unit of each instr, else -1
+  };
+  static Scratch &scratch() {
+    thread_local Scratch s;
+    return s;
+  }
+  Scratch &work = scratch();
+  std::vector<Instr> &instrs = work.instrs;
+  std::vector<uint32_t> &starts = work.starts;
+  std::vector<int32_t> &startToInstr = work.startToInstr;
+  std::vector<int32_t> &jumpUnit = work.jumpUnit;
+  std::vector<int32_t> &handlerUnit = work.handlerUnit;
 };
 
 llvm::Expected<Function> Decoder::run() {
@@ -88,6 +102,8 @@ llvm::Expected<Function> Decoder::run() {
 
 llvm::Error Decoder::decodeUnits() {
   startToInstr.assign(numUnits, NoInstr);
+  instrs.clear();
+  starts.clear();
   const uint8_t ext = ops.extendedArg();
   const uint8_t *p = reinterpret_cast<const uint8_t *>(bytes.data());
   uint32_t u = 0;
@@ -216,25 +232,28 @@ llvm::Error Decoder::attachLocations() {
   auto runs = decodeLocationTable(table.data, co.firstLineNo, path, tableOffset);
   if (!runs)
     return runs.takeError();
+  // Walk the runs and the instructions together: an instruction takes the
+  // location of the run that holds its first unit.
   uint64_t unit = 0;
-  // As in the exception table, the k-th run comes from the k-th byte with
-  // bit 7 set: the message names the entry that goes past the end.
-  size_t entryByte = 0;
-  for (const LocationRun &run : *runs) {
-    while (!(uint8_t(table.data[entryByte]) & 0x80))
-      ++entryByte;
-    uint64_t entryOffset = tableOffset + entryByte++;
+  size_t k = 0;
+  for (size_t r = 0; r < runs->size(); ++r) {
+    const LocationRun &run = (*runs)[r];
     uint64_t end = unit + run.length;
-    if (end > numUnits)
-      return inputError(path, entryOffset,
+    if (end > numUnits) {
+      // As in the exception table, the r-th run comes from the r-th byte
+      // with bit 7 set: name the entry that goes past the end.
+      size_t entryByte = 0;
+      for (size_t seen = 0;; ++entryByte)
+        if ((uint8_t(table.data[entryByte]) & 0x80) && seen++ == r)
+          break;
+      return inputError(path, tableOffset + entryByte,
                         fmt::format("location table covers more than the {} "
                                     "code units of the bytecode",
                                     numUnits));
-    for (; unit < end; ++unit) {
-      int32_t k = startToInstr[unit];
-      if (k != NoInstr)
-        instrs[k].loc = run.loc;
     }
+    for (; k < instrs.size() && starts[k] < end; ++k)
+      instrs[k].loc = run.loc;
+    unit = end;
   }
   return llvm::Error::success();
 }
@@ -252,14 +271,14 @@ void Decoder::buildBlocks() {
     if ((info.isJump() || info.isTerminal()) && k + 1 < n)
       leader[k + 1] = true;
   }
+  // Number the blocks, resolve targets, then copy each block's run of
+  // instructions in one piece.
   std::vector<int32_t> blockOf(n, -1);
-  int32_t current = -1;
+  std::vector<size_t> firstOf;
   for (size_t k = 0; k < n; ++k) {
-    if (leader[k]) {
-      current = int32_t(fn.addBlock());
-      fn.layout.push_back(uint32_t(current));
-    }
-    blockOf[k] = current;
+    if (leader[k])
+      firstOf.push_back(k);
+    blockOf[k] = int32_t(firstOf.size() - 1);
   }
   for (size_t k = 0; k < n; ++k) {
     Instr &in = instrs[k];
@@ -267,7 +286,14 @@ void Decoder::buildBlocks() {
       in.target = blockOf[startToInstr[jumpUnit[k]]];
     if (handlerUnit[k] >= 0)
       in.handler.block = blockOf[startToInstr[handlerUnit[k]]];
-    fn.blocks[blockOf[k]].instrs.push_back(in);
+  }
+  fn.blocks.resize(firstOf.size());
+  fn.layout.resize(firstOf.size());
+  for (size_t b = 0; b < firstOf.size(); ++b) {
+    size_t end = b + 1 < firstOf.size() ? firstOf[b + 1] : n;
+    fn.blocks[b].instrs.assign(instrs.begin() + long(firstOf[b]),
+                               instrs.begin() + long(end));
+    fn.layout[b] = uint32_t(b);
   }
 }
 

@@ -93,6 +93,7 @@ llvm::Expected<std::vector<LocationRun>>
 decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
                     llvm::StringRef path, uint64_t fileOffset) {
   std::vector<LocationRun> runs;
+  runs.reserve(bytes.size() / 2 + 1);
   size_t pos = 0;
   int64_t line = firstLineNo;
   size_t entryAt = 0;

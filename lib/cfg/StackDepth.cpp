@@ -25,11 +25,15 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
     return result;
 
   // Position of each block in the layout, for fallthrough.
-  std::vector<int32_t> position(fn.blocks.size(), -1);
+  thread_local std::vector<int32_t> positionScratch;
+  thread_local std::vector<uint32_t> workScratch;
+  std::vector<int32_t> &position = positionScratch;
+  position.assign(fn.blocks.size(), -1);
   for (size_t k = 0; k < fn.layout.size(); ++k)
     position[fn.layout[k]] = int32_t(k);
 
-  std::vector<uint32_t> work;
+  std::vector<uint32_t> &work = workScratch;
+  work.clear();
   auto reach = [&](int32_t block, int64_t depth, const Instr &from,
                    const char *edge) -> llvm::Error {
     if (block < 0 || size_t(block) >= fn.blocks.size() ||
