@@ -15,6 +15,7 @@
 #include "llvm/Support/Threading.h"
 
 #include <algorithm>
+#include <chrono>
 #include <atomic>
 #include <mutex>
 
@@ -28,7 +29,9 @@ struct JobResult {
   std::string text;   ///< printer output
   std::string errors; ///< error messages, one per line
   unsigned codeObjects = 0;
+  unsigned sites = 0;
   bool written = false;
+  bool upToDate = false; ///< left alone: the output is newer than the input
 };
 
 /// Writes outputs atomically: each file is written to a temporary file
@@ -124,13 +127,17 @@ std::atomic<uint64_t> OutputWriter::lastId{0};
 /// source gets its input, a .pyc in \p scratch (made here). A file that does
 /// not compile gets its error in its result.
 void compileSources(const DriverOptions &options, std::vector<RewriteJob> &jobs,
+                    const std::vector<bool> &todo,
                     std::vector<JobResult> &results,
                     llvm::SmallString<256> &scratch) {
-  if (llvm::none_of(jobs, [](const RewriteJob &j) { return !j.source.empty(); }))
+  bool any = false;
+  for (size_t k = 0; k < jobs.size(); ++k)
+    any |= todo[k] && !jobs[k].source.empty();
+  if (!any)
     return;
   auto failAll = [&](const std::string &why) {
     for (size_t k = 0; k < jobs.size(); ++k)
-      if (!jobs[k].source.empty())
+      if (!jobs[k].source.empty() && todo[k])
         results[k].errors += fmt::format("{}: error: {}\n", jobs[k].source, why);
   };
   if (std::error_code ec = fs::createUniqueDirectory("sleepy-src", scratch))
@@ -145,7 +152,7 @@ void compileSources(const DriverOptions &options, std::vector<RewriteJob> &jobs,
     std::error_code ec;
     llvm::raw_fd_ostream os(list, ec);
     for (size_t k = 0; k < jobs.size(); ++k) {
-      if (jobs[k].source.empty())
+      if (jobs[k].source.empty() || !todo[k])
         continue;
       llvm::SmallString<256> src(jobs[k].source), pyc(scratch);
       fs::make_absolute(src);
@@ -221,16 +228,39 @@ llvm::Error copyRuntime(const DriverOptions &options, OutputWriter &writer) {
   return llvm::Error::success();
 }
 
+/// Copies \p from to \p to through the writer.
+llvm::Error copyFile(llvm::StringRef from, llvm::StringRef to,
+                     OutputWriter &writer) {
+  auto data = llvm::MemoryBuffer::getFile(from, /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!data)
+    return fileError(from, data.getError().message());
+  llvm::StringRef bytes = (*data)->getBuffer();
+  return writer.write(to, llvm::ArrayRef<char>(bytes.data(), bytes.size()));
+}
+
 JobResult runJob(const RewriteJob &job, const PipelineOptions &options,
                  OutputWriter &writer) {
   JobResult result;
-  if (job.input.empty())
-    return result; // its source did not compile
   auto fail = [&](llvm::Error e) {
     llvm::handleAllErrors(std::move(e), [&](const llvm::ErrorInfoBase &info) {
       result.errors += info.message() + "\n";
     });
   };
+  if (job.kind == RewriteJob::Copy) {
+    if (auto e = copyFile(job.input, job.output, writer))
+      fail(std::move(e));
+    else
+      result.written = true;
+    return result;
+  }
+  if (job.input.empty())
+    return result; // its source did not compile
+  if (!job.sourceCopy.empty())
+    if (auto e = copyFile(job.source, job.sourceCopy, writer)) {
+      fail(std::move(e));
+      return result;
+    }
   auto file = PycFile::open(job.input);
   if (!file) {
     fail(file.takeError());
@@ -249,118 +279,117 @@ JobResult runJob(const RewriteJob &job, const PipelineOptions &options,
     return result;
   }
   result.codeObjects = stats.codeObjects;
+  result.sites = stats.sites;
   result.written = true;
   return result;
 }
 
-} // namespace
-
-std::string sourcelessName(llvm::StringRef fileName, bool inCache) {
-  if (!fileName.endswith(".pyc"))
+/// The cache tag of the interpreter (cpython-311), or "" if it cannot run.
+std::string cacheTag(const std::string &python) {
+  auto program = llvm::sys::findProgramByName(python);
+  if (!program)
     return "";
-  if (!inCache)
-    return fileName.str();
-  // mod.cpython-311.pyc -> mod.pyc; mod.cpython-311.opt-1.pyc is skipped.
-  llvm::StringRef stem = fileName.drop_back(4);
-  if (stem.contains(".opt-"))
+  llvm::SmallString<128> out;
+  if (fs::createTemporaryFile("sleepy-tag", "txt", out))
     return "";
-  size_t dot = stem.find('.');
-  return (dot == llvm::StringRef::npos ? stem : stem.take_front(dot)).str() +
-         ".pyc";
+  llvm::Optional<llvm::StringRef> redirects[] = {llvm::None, llvm::StringRef(out),
+                                                 llvm::None};
+  llvm::SmallVector<llvm::StringRef, 4> args = {
+      *program, "-c", "import sys; print(sys.implementation.cache_tag)"};
+  int rc = llvm::sys::ExecuteAndWait(*program, args, llvm::None, redirects);
+  auto text = llvm::MemoryBuffer::getFile(out);
+  fs::remove(out);
+  if (rc != 0 || !text)
+    return "";
+  return (*text)->getBuffer().trim().str();
 }
 
-std::vector<RewriteJob> planJobs(const DriverOptions &options,
-                                 llvm::raw_ostream &errs, unsigned &failed) {
-  std::vector<RewriteJob> jobs;
-  auto addFile = [&](llvm::StringRef input, llvm::StringRef relDir) {
-    llvm::StringRef parent = path::parent_path(input);
-    bool inCache = path::filename(parent) == "__pycache__";
-    std::string name = sourcelessName(path::filename(input), inCache);
-    if (name.empty())
+/// Is \p output there and at least as new as \p input?
+bool newer(llvm::StringRef output, llvm::StringRef input) {
+  fs::file_status in, out;
+  if (fs::status(input, in) || fs::status(output, out))
+    return false;
+  return out.getLastModificationTime() >= in.getLastModificationTime();
+}
+
+/// A progress bar on stderr, updated as jobs finish.
+class Progress {
+public:
+  Progress(llvm::raw_ostream &os, size_t total, bool on)
+      : os(os), total(total), on(on && total > 0) {}
+  void step() {
+    if (!on)
       return;
-    llvm::SmallString<256> out(options.outDir);
-    path::append(out, relDir, name);
-    jobs.push_back(RewriteJob{input.str(), std::string(out), ""});
-  };
-  for (const std::string &input : options.inputs) {
-    fs::file_status status;
-    if (std::error_code ec = fs::status(input, status)) {
-      errs << fmt::format("{}: error: {}\n", input, ec.message());
-      ++failed;
-      continue;
-    }
-    if (!fs::is_directory(status) && llvm::StringRef(input).endswith(".py")) {
-      llvm::SmallString<256> out(options.outDir);
-      path::append(out, path::stem(input) + ".pyc");
-      jobs.push_back(RewriteJob{"", std::string(out), input});
-      continue;
-    }
-    if (!fs::is_directory(status)) {
-      if (!llvm::StringRef(input).endswith(".pyc")) {
-        errs << fmt::format("{}: error: not a .py or .pyc file or a directory\n",
-                            input);
-        ++failed;
-        continue;
-      }
-      addFile(input, "");
-      continue;
-    }
-    // Mirror the directory into OUTDIR/<its name>.
-    llvm::SmallString<256> root(input);
-    path::remove_dots(root, /*remove_dot_dot=*/false);
-    while (root.size() > 1 && path::is_separator(root.back()))
-      root.pop_back();
-    llvm::StringRef base = path::filename(root);
-    if (base == "." || base.empty())
-      base = "";
-    std::error_code ec;
-    std::vector<std::string> found;
-    for (fs::recursive_directory_iterator it(root, ec), end; it != end && !ec;
-         it.increment(ec)) {
-      if (it->type() == fs::file_type::regular_file ||
-          it->type() == fs::file_type::symlink_file)
-        found.push_back(it->path());
-    }
-    if (ec) {
-      errs << fmt::format("{}: error: {}\n", input, ec.message());
-      ++failed;
-    }
-    std::sort(found.begin(), found.end());
-    for (const std::string &file : found) {
-      llvm::StringRef rel = llvm::StringRef(file).drop_front(root.size());
-      rel = rel.ltrim("/");
-      llvm::SmallString<256> relDir(base);
-      llvm::StringRef dir = path::parent_path(rel);
-      if (path::filename(dir) == "__pycache__")
-        dir = path::parent_path(dir);
-      path::append(relDir, dir);
-      addFile(file, relDir);
-    }
+    std::lock_guard<std::mutex> lock(mutex);
+    size_t width = 40, fill = ++done * width / total;
+    if (fill == shown && done != total)
+      return;
+    shown = fill;
+    os << "\r[" << std::string(fill, '#') << std::string(width - fill, '.')
+       << "] " << done << "/" << total << " files";
+    if (done == total)
+      os << "\r" << std::string(width + 30, ' ') << "\r";
+    os.flush();
   }
-  // Two inputs must not write one output.
-  llvm::StringSet<> seen;
-  std::vector<RewriteJob> unique;
-  for (RewriteJob &job : jobs) {
-    if (!seen.insert(job.output).second) {
-      errs << fmt::format("{}: error: another input already writes {}\n",
-                          job.input, job.output);
-      ++failed;
-      continue;
-    }
-    unique.push_back(std::move(job));
-  }
-  return unique;
-}
+
+private:
+  llvm::raw_ostream &os;
+  size_t total, done = 0, shown = ~size_t(0);
+  bool on;
+  std::mutex mutex;
+};
+
+} // namespace
 
 DriverSummary runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
                         llvm::raw_ostream &errs) {
+  auto started = std::chrono::steady_clock::now();
   DriverSummary summary;
   std::vector<RewriteJob> jobs = planJobs(options, errs, summary.failed);
   std::vector<JobResult> results(jobs.size());
+
+  // Cached names (pycache layout) take the target interpreter's tag.
+  if (llvm::any_of(jobs, [](const RewriteJob &j) { return !j.cacheStem.empty(); })) {
+    std::string tag = cacheTag(options.python);
+    for (size_t k = 0; k < jobs.size(); ++k) {
+      if (jobs[k].cacheStem.empty())
+        continue;
+      if (tag.empty()) {
+        results[k].errors += fmt::format("{}: error: cannot run {} to learn "
+                                         "its cache tag\n",
+                                         jobs[k].source, options.python);
+        continue;
+      }
+      llvm::SmallString<256> out(jobs[k].output);
+      path::append(out, jobs[k].cacheStem + "." + tag + ".pyc");
+      jobs[k].output = std::string(out);
+    }
+  }
+  // Incremental: an output newer than its input is left alone.
+  std::vector<bool> todo(jobs.size(), true);
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    const RewriteJob &job = jobs[k];
+    if (!results[k].errors.empty()) {
+      todo[k] = false;
+      continue;
+    }
+    // Asked to print the functions: they are read whatever their age.
+    if (options.force || options.pipeline.emit != EmitKind::None ||
+        options.pipeline.printAfterAll)
+      continue;
+    llvm::StringRef in = job.source.empty() ? job.input : job.source;
+    if (newer(job.output, in) &&
+        (job.sourceCopy.empty() || newer(job.sourceCopy, in))) {
+      todo[k] = false;
+      results[k].upToDate = true;
+    }
+  }
   // Make every output directory once, before the workers start.
   llvm::StringSet<> dirs;
-  for (const RewriteJob &job : jobs) {
-    llvm::StringRef dir = path::parent_path(job.output);
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    if (!todo[k])
+      continue;
+    llvm::StringRef dir = path::parent_path(jobs[k].output);
     if (!dir.empty() && dirs.insert(dir).second)
       if (std::error_code ec = fs::create_directories(dir))
         errs << fmt::format("{}: error: cannot create directory: {}\n", dir,
@@ -368,18 +397,27 @@ DriverSummary runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   }
   OutputWriter writer(options.outDir);
   llvm::SmallString<256> scratch;
-  compileSources(options, jobs, results, scratch);
+  compileSources(options, jobs, todo, results, scratch);
+
+  size_t work = size_t(std::count(todo.begin(), todo.end(), true));
+  Progress progress(errs, work, options.progress);
+  auto run = [&](size_t k) {
+    if (jobs[k].input.empty() && !results[k].errors.empty())
+      return; // the source did not compile
+    results[k] = runJob(jobs[k], options.pipeline, writer);
+    progress.step();
+  };
   unsigned threads =
       llvm::hardware_concurrency(options.jobs).compute_thread_count();
-  if (threads <= 1 || jobs.size() <= 1) {
+  if (threads <= 1 || work <= 1) {
     for (size_t k = 0; k < jobs.size(); ++k)
-      if (!(jobs[k].input.empty() && !results[k].errors.empty()))
-        results[k] = runJob(jobs[k], options.pipeline, writer);
+      if (todo[k])
+        run(k);
   } else {
     llvm::ThreadPool pool(llvm::hardware_concurrency(options.jobs));
     for (size_t k = 0; k < jobs.size(); ++k)
-      if (!(jobs[k].input.empty() && !results[k].errors.empty()))
-        pool.async([&, k] { results[k] = runJob(jobs[k], options.pipeline, writer); });
+      if (todo[k])
+        pool.async([&, k] { run(k); });
     pool.wait();
   }
   if (!options.runtimeDir.empty() &&
@@ -391,16 +429,25 @@ DriverSummary runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
     }
   if (!scratch.empty())
     fs::remove_directories(scratch);
-  for (const JobResult &r : results) {
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    const JobResult &r = results[k];
     outs << r.text;
     errs << r.errors;
-    if (r.written) {
+    if (r.upToDate)
+      ++summary.upToDate;
+    else if (!r.written)
+      ++summary.failed;
+    else if (jobs[k].kind == RewriteJob::Copy)
+      ++summary.copied;
+    else {
       ++summary.files;
       summary.codeObjects += r.codeObjects;
-    } else {
-      ++summary.failed;
+      summary.sites += r.sites;
     }
   }
+  summary.seconds = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
   return summary;
 }
 

@@ -49,6 +49,11 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
     if (!fn)
       return fn.takeError();
     bool show = selected(*fn, options);
+    if (show && options.emit != EmitKind::None && !options.passes.empty()) {
+      os << "; before the passes\n";
+      print(os, options.emit, *fn);
+      os << "; after the passes\n";
+    }
     RewriteContext ctx{graph, id, uint32_t(k), nullptr};
     for (const PassInfo *pass : options.passes) {
       // With --verify-each, keep the function as it was before the pass, to
@@ -87,6 +92,7 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
         return twin.takeError();
       entries.push_back(makeTrailerEntry(graph, uint32_t(k), *code, *ctx.twin,
                                          *twin));
+      stats.sites += unsigned(ctx.twin->sites.size());
       if (show && options.printAfterAll) {
         os << "; resume twin\n";
         printFunction(os, ctx.twin->fn);

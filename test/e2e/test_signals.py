@@ -24,6 +24,23 @@ TOOL = os.environ.get("SLEEPY_TOOL", os.path.join(HERE, "..", "..", "build", "bi
                                                   "sleepy-rewrite"))
 
 
+def wait_for_handler(pid, sig, timeout=20):
+    """Waits until the process catches `sig` (its handler is installed): a
+    signal sent before that would end it, and it would not be our bug."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("SigCgt:"):
+                        if int(line.split()[1], 16) >> (sig - 1) & 1:
+                            return True
+        except OSError:
+            return False
+        time.sleep(0.005)
+    return False
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     rng = random.Random(int(os.environ.get("SLEEPY_SEED", "0")) or None)
@@ -47,9 +64,10 @@ def main():
             while True:
                 p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
-                # After start-up (the handler is installed before the program
-                # runs), at a random moment of the computation.
-                time.sleep(0.5 + rng.uniform(0, duration * 0.5))
+                # Once the handler is installed (before the program runs on),
+                # at a random moment of the computation.
+                wait_for_handler(p.pid, signal.SIGUSR1)
+                time.sleep(rng.uniform(0, duration * 0.6))
                 if p.poll() is None:
                     p.send_signal(signal.SIGUSR1)
                 o, e = p.communicate(timeout=300)

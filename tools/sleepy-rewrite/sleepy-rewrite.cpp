@@ -5,7 +5,10 @@
 //===----------------------------------------------------------------------===//
 #include "sleepy/rewrite/Driver.h"
 
+#include "fmt/format.h"
+
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -47,6 +50,26 @@ cl::opt<bool> VerifyEach("verify-each",
 cl::opt<std::string> Python("python", cl::init("python3"), cl::value_desc("PY"),
                             cl::desc("Interpreter that compiles .py inputs"),
                             cl::cat(Category));
+cl::opt<sleepy::Layout> LayoutOpt(
+    "layout", cl::init(sleepy::Layout::Sourceless),
+    cl::desc("Where outputs go"),
+    cl::values(clEnumValN(sleepy::Layout::Sourceless, "sourceless",
+                          "OUTDIR/pkg/mod.pyc"),
+               clEnumValN(sleepy::Layout::Pycache, "pycache",
+                          "OUTDIR/pkg/mod.py and "
+                          "OUTDIR/pkg/__pycache__/mod.TAG.pyc")),
+    cl::cat(Category));
+cl::list<std::string> Excludes("exclude", cl::value_desc("GLOB"),
+                               cl::desc("Leave out matching files and "
+                                        "directories (repeatable)"),
+                               cl::cat(Category));
+cl::opt<bool> Force("force", cl::desc("Rewrite even outputs newer than their "
+                                      "inputs"),
+                    cl::cat(Category));
+cl::opt<bool> Summary("summary",
+                      cl::desc("Print a closing summary (the default on a "
+                               "terminal)"),
+                      cl::cat(Category));
 cl::opt<unsigned> Jobs("j", cl::init(0), cl::Prefix, cl::value_desc("N"),
                        cl::desc("Files rewritten at once (default: one per "
                                 "core)"),
@@ -67,6 +90,11 @@ int main(int argc, char **argv) {
   options.outDir = OutDir;
   options.jobs = Jobs;
   options.python = Python;
+  options.layout = LayoutOpt;
+  options.excludes.assign(Excludes.begin(), Excludes.end());
+  options.force = Force;
+  bool terminal = sys::Process::StandardErrIsDisplayed();
+  options.progress = terminal;
   // The runtime copied next to the output: $SLEEPY_RUNTIME, else the one in
   // the source tree this tool was built from.
   const char *runtime = std::getenv("SLEEPY_RUNTIME");
@@ -85,5 +113,12 @@ int main(int argc, char **argv) {
 
   sleepy::DriverSummary summary = sleepy::runDriver(options, outs(), errs());
   outs().flush();
+  if (terminal || Summary)
+    errs() << fmt::format("sleepy-rewrite: {} files rewritten, {} up to date, "
+                          "{} copied, {} failed; {} code objects, {} "
+                          "suspension sites; {:.2f} s\n",
+                      summary.files, summary.upToDate, summary.copied,
+                      summary.failed, summary.codeObjects, summary.sites,
+                      summary.seconds);
   return summary.failed ? 1 : 0;
 }

@@ -23,6 +23,12 @@
 
 namespace sleepy {
 
+/// Where rewritten files go (see lib/rewrite/Inputs.cpp).
+enum class Layout {
+  Sourceless, ///< OUTDIR/pkg/mod.pyc
+  Pycache,    ///< OUTDIR/pkg/mod.py and OUTDIR/pkg/__pycache__/mod.TAG.pyc
+};
+
 struct DriverOptions {
   std::vector<std::string> inputs;
   std::string outDir;
@@ -30,19 +36,30 @@ struct DriverOptions {
   unsigned jobs = 0;               ///< 0: one per core
   std::string python = "python3";  ///< compiles .py inputs
   std::string runtimeDir;          ///< copied to OUTDIR/sleepy when suspending
+  Layout layout = Layout::Sourceless;
+  std::vector<std::string> excludes; ///< glob patterns
+  bool force = false;   ///< rewrite outputs that are newer than their inputs
+  bool progress = false; ///< a progress bar on stderr
 };
 
 struct DriverSummary {
-  unsigned files = 0;       ///< files written
+  unsigned files = 0;       ///< files rewritten
+  unsigned copied = 0;      ///< files copied (package data)
+  unsigned upToDate = 0;    ///< outputs newer than their inputs, left alone
   unsigned failed = 0;      ///< inputs that gave an error
   unsigned codeObjects = 0; ///< code objects rewritten
+  unsigned sites = 0;       ///< suspension sites made
+  double seconds = 0;
 };
 
-/// One file to rewrite.
+/// One file to rewrite or copy.
 struct RewriteJob {
-  std::string input;  ///< the .pyc to read
-  std::string output;
-  std::string source; ///< a .py input, compiled into `input` first
+  enum Kind { Rewrite, Copy } kind = Rewrite;
+  std::string input;      ///< the .pyc to read, or the file to copy
+  std::string output;     ///< where it goes; a directory if cacheStem is set
+  std::string source;     ///< a .py compiled into `input` first
+  std::string sourceCopy; ///< where the .py is copied (pycache layout)
+  std::string cacheStem;  ///< output is output/<stem>.<tag>.pyc
 };
 
 /// The output name of a cached or sourceless .pyc file name, or "" for a file

@@ -21,6 +21,7 @@ struct PipelineOptions {
 
 struct PipelineStats {
   unsigned codeObjects = 0;
+  unsigned sites = 0; ///< suspension sites made
 };
 
 /// Decodes every code object of \p file, runs the passes, and assembles it
