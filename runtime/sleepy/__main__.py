@@ -84,9 +84,35 @@ def _early_signals(argv):
                 pass  # reported by the parser below
 
 
+def _split_program(argv):
+    """`run` options, then the program (PROGRAM.pyc or -m MODULE) and all
+    that follows it, which belongs to the program."""
+    opts, i = [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("--snapshot", "--suspend-on"):
+            opts += argv[i:i + 2]
+            i += 2
+        elif a.startswith(("--snapshot=", "--suspend-on=")) or a in ("-h", "--help"):
+            opts.append(a)
+            i += 1
+        elif a == "-m":
+            return opts + argv[i:i + 2], argv[i + 2:]
+        else:
+            return opts + [a], argv[i + 1:]
+    return opts, []
+
+
 def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
     _early_signals(argv)
+    program_args = []
+    if argv[:1] == ["run"]:
+        head, program_args = _split_program(argv[1:])
+        argv = ["run"] + head
     args = _parser().parse_args(argv)
+    if args.command == "run":
+        args.args = program_args
     import sleepy
     from sleepy import _resume, _snapshot
     if args.command == "info":

@@ -58,6 +58,9 @@ def run(target, args, module=False):
     """Runs a rewritten program as __main__."""
     spec = None
     if module:
+        spec = importlib.util.find_spec(target)
+        if spec is not None and spec.submodule_search_locations is not None:
+            target += ".__main__"  # a package runs its __main__, as -m does
         path, spec = find_module_pyc(target)
     else:
         path = os.path.abspath(target)

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Rewrite a whole compiled stdlib with the default passes: time and loads.
+
+    python3.11 bench/stdlib_rewrite.py [--tool build/bin/sleepy-rewrite] [--rounds 3]
+
+Every .pyc of this interpreter's stdlib (Lib/test included, site-packages and
+optimized caches excluded) is rewritten by `sleepy-rewrite -j1` with the
+default passes; in the same run, the baseline is marshal.loads + dumps of the
+same files (bench/speed.py). Then every output is loaded back with this
+interpreter's marshal: the module's code object and the trailer after it.
+Prints the times, the ratio (goal: at most 2.0), `errors=` and `loaded=A/N`.
+"""
+import argparse
+import marshal
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from identity import DEFAULT_TOOL, output_name, stdlib_pycs  # noqa: E402
+from speed import baseline  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tool", default=DEFAULT_TOOL)
+    ap.add_argument("--lib", default=sysconfig.get_paths()["stdlib"])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--tmp", default="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    args = ap.parse_args()
+    pycs = stdlib_pycs(args.lib, sys.implementation.cache_tag)
+    work = tempfile.mkdtemp(prefix="sleepy-stdlib-", dir=args.tmp)
+    try:
+        src = os.path.join(work, "in", "lib")
+        for p in pycs:
+            dst = os.path.join(src, os.path.relpath(p, args.lib))
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            os.symlink(p, dst)
+        outs = [output_name(src, os.path.join(work, "base"),
+                            os.path.join(src, os.path.relpath(p, args.lib))) for p in pycs]
+        tool_times, base_times, errors = [], [], ""
+        for r in range(args.rounds):
+            out = os.path.join(work, f"out{r}")
+            t = time.perf_counter()
+            p = subprocess.run([args.tool, "-j1", src, "-o", out], capture_output=True,
+                               text=True)
+            tool_times.append(time.perf_counter() - t)
+            errors = p.stderr
+            base_times.append(baseline(pycs, [o.replace(os.path.join(work, "base"),
+                                                        os.path.join(work, f"b{r}"))
+                                              for o in outs]))
+        out = os.path.join(work, f"out{args.rounds - 1}")
+        loaded = 0
+        problems = []
+        for p in pycs:
+            q = output_name(src, out, os.path.join(src, os.path.relpath(p, args.lib)))
+            try:
+                with open(q, "rb") as f:
+                    f.seek(16)
+                    marshal.load(f)
+                    trailer = marshal.load(f)
+                assert trailer[0] == b"sleepy", "no trailer"
+                loaded += 1
+            except Exception as e:
+                problems.append(f"{q}: {type(e).__name__}: {e}")
+        t, b = statistics.median(tool_times), statistics.median(base_times)
+        print(f"CPython {sys.version.split()[0]}: {len(pycs)} files")
+        print(f"sleepy-rewrite (default passes) -j1: {t:.2f} s   marshal.loads+dumps: "
+              f"{b:.2f} s   ratio={t / b:.2f}")
+        print(f"errors={len(errors.splitlines())} loaded={loaded}/{len(pycs)}")
+        for line in (errors.splitlines() + problems)[:10]:
+            print("  " + line)
+        return 0 if loaded == len(pycs) and not errors else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
