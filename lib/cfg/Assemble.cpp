@@ -40,16 +40,39 @@ struct Slot {
 
 } // namespace
 
+namespace {
+
+llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
+                                     const std::vector<uint32_t> *external);
+
+} // namespace
+
 llvm::Expected<AssembledCode> assemble(Function &fn) {
-  const OpcodeTable &ops = fn.ops;
-  AssembledCode out;
   auto depths = computeStackDepths(fn);
   if (!depths)
     return depths.takeError();
+  auto out = layOut(fn, 0, nullptr);
+  if (!out)
+    return out.takeError();
   // Never below the compiler's own figure: CPython over-estimates some
   // functions (and 3.12+ raises 0 to 1), and a frame one slot larger is
   // harmless where one slot too small corrupts memory.
-  out.stackSize = std::max(depths->maxDepth, fn.codeObject().stackSize);
+  out->stackSize = std::max(depths->maxDepth, fn.codeObject().stackSize);
+  return out;
+}
+
+llvm::Expected<AssembledCode>
+assembleAppendix(Function &fn, uint32_t base,
+                 const std::vector<uint32_t> &external) {
+  return layOut(fn, base, &external);
+}
+
+namespace {
+
+llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
+                                     const std::vector<uint32_t> *external) {
+  const OpcodeTable &ops = fn.ops;
+  AssembledCode out;
 
   // Working vectors are kept per thread: thousands of functions should not
   // each allocate (and fault in) fresh memory.
@@ -63,6 +86,9 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
     count += fn.blocks[b].instrs.size();
   slots.reserve(count);
   std::vector<uint32_t> blockStart(fn.blocks.size(), 0);
+  if (external)
+    for (size_t b = 0; b < external->size() && b < blockStart.size(); ++b)
+      blockStart[b] = (*external)[b];
   for (uint32_t b : fn.layout) {
     for (Instr &in : fn.blocks[b].instrs) {
       const OpInfo &info = ops.info(in.op);
@@ -110,7 +136,7 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   constexpr unsigned ShrinkingRounds = 8;
   for (unsigned round = 0, changed = 1; changed; ++round) {
     changed = 0;
-    uint32_t unit = 0;
+    uint32_t unit = base;
     size_t k = 0;
     for (uint32_t b : fn.layout) {
       blockStart[b] = unit;
@@ -159,8 +185,8 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   // co_code.
   const uint8_t ext = ops.extendedArg();
   uint32_t totalUnits =
-      slots.empty() ? 0 : slots.back().start + slots.back().size();
-  out.code.assign(2 * size_t(totalUnits), '\0');
+      slots.empty() ? base : slots.back().start + slots.back().size();
+  out.code.assign(2 * size_t(totalUnits - base), '\0');
   char *p = &out.code[0];
   for (const Slot &s : slots) {
     const Instr &in = *s.instr;
@@ -213,6 +239,8 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   out.blockStart = std::move(blockStart);
   return out;
 }
+
+} // namespace
 
 void storeAssembled(ObjectGraph &graph, ObjectId id,
                     const AssembledCode &code) {

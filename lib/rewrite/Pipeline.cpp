@@ -84,17 +84,13 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
       return code.takeError();
     storeAssembled(graph, id, *code);
     if (ctx.twin) {
-      if (options.verifyEach)
-        if (auto e = verifyFunction(ctx.twin->fn))
-          return e;
-      auto twin = assemble(ctx.twin->fn);
-      if (!twin)
-        return twin.takeError();
-      entries.push_back(makeTrailerEntry(graph, uint32_t(k), *code, *ctx.twin,
-                                         *twin));
+      auto entry = makeTrailerEntry(graph, uint32_t(k), *fn, *code, *ctx.twin);
+      if (!entry)
+        return entry.takeError();
+      entries.push_back(*entry);
       stats.sites += unsigned(ctx.twin->sites.size());
       if (show && options.printAfterAll) {
-        os << "; resume twin\n";
+        os << "; resume dispatcher\n";
         printFunction(os, ctx.twin->fn);
       }
     }

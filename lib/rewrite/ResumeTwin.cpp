@@ -1,9 +1,11 @@
-//===- lib/rewrite/ResumeTwin.cpp - the resume twin of a rewritten function ===//
+//===- lib/rewrite/ResumeTwin.cpp - the resume dispatcher of a function ---===//
 //
-// The twin is the rewritten function with an entry jump to a dispatcher
-// appended at the end (for a generator, after RETURN_GENERATOR and POP_TOP,
-// so that calling the twin still makes a generator). Normal calls never run
-// it. The dispatcher:
+// The resume twin of a function is its rewritten code with a jump at the
+// start (for a generator, after RETURN_GENERATOR and POP_TOP, so that calling
+// the twin still makes a generator) to a dispatcher appended at the end.
+// Normal calls never run it. This file builds the dispatcher; the pipeline
+// assembles it after the normal code and the runtime composes the twin (see
+// Trailer.cpp and runtime/sleepy/_registry.py). The dispatcher:
 //
 //   R = __sleepy_resume__()            the frame's record, from the runtime
 //   for each slot i: if R[1+2i]: slot i = R[2+2i]   (cells by identity)
@@ -18,6 +20,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "sleepy/rewrite/Suspend.h"
+
+#include "llvm/ADT/DenseMap.h"
 
 namespace sleepy {
 namespace {
@@ -39,8 +43,11 @@ uint32_t append(Function &fn, std::vector<Instr> instrs) {
 
 class Builder {
 public:
-  Builder(Twin &twin, ObjectGraph &graph, ObjectId code)
-      : twin(twin), t(twin.fn), graph(graph), code(code) {
+  Builder(Twin &twin, ObjectGraph &graph, ObjectId code,
+          std::vector<std::pair<std::string, char>> slots,
+          const std::vector<uint32_t> &normalLayout)
+      : twin(twin), t(twin.fn), graph(graph), code(code),
+        slots(std::move(slots)), normalLayout(normalLayout) {
     const CodeObject &c = graph.code(code);
     baseConsts = uint32_t(graph.items(c.consts).size());
     baseNames = uint32_t(graph.items(c.names).size());
@@ -58,20 +65,33 @@ private:
   ObjectGraph &graph;
   ObjectId code;
   uint32_t baseConsts = 0, baseNames = 0;
+  bool indexed = false;
+  llvm::DenseMap<int64_t, uint32_t> known; ///< int constant -> index
+  uint32_t noneIndex = ~0u;
+  std::vector<std::pair<std::string, char>> slots;
+  const std::vector<uint32_t> &normalLayout;
 };
 
 uint32_t Builder::constant(int64_t value, bool none) {
-  auto matches = [&](const Object &o) {
-    return none ? o.kind == ObjKind::None
-                : o.kind == ObjKind::Int && o.i == value;
-  };
-  auto items = graph.items(graph.code(code).consts);
-  for (size_t k = 0; k < items.size(); ++k)
-    if (matches(graph.get(items[k])))
-      return uint32_t(k);
-  for (size_t k = 0; k < twin.extraConsts.size(); ++k)
-    if (matches(graph.get(twin.extraConsts[k])))
-      return baseConsts + uint32_t(k);
+  // The code's own ints and None, once: the dispatcher asks for hundreds.
+  if (!indexed) {
+    auto items = graph.items(graph.code(code).consts);
+    for (size_t k = items.size(); k-- > 0;) {
+      const Object &o = graph.get(items[k]);
+      if (o.kind == ObjKind::Int)
+        known[o.i] = uint32_t(k);
+      else if (o.kind == ObjKind::None)
+        noneIndex = uint32_t(k);
+    }
+    indexed = true;
+  }
+  if (none && noneIndex != ~0u)
+    return noneIndex;
+  if (!none) {
+    auto found = known.find(value);
+    if (found != known.end())
+      return found->second;
+  }
   Object o;
   if (!none) {
     o.kind = ObjKind::Int;
@@ -79,11 +99,16 @@ uint32_t Builder::constant(int64_t value, bool none) {
     o.i = value;
   }
   twin.extraConsts.push_back(graph.add(o));
-  return baseConsts + uint32_t(twin.extraConsts.size() - 1);
+  uint32_t index = baseConsts + uint32_t(twin.extraConsts.size() - 1);
+  if (none)
+    noneIndex = index;
+  else
+    known[value] = index;
+  return index;
 }
 
 void Builder::rebuildStack(const SuspendSite &site, std::vector<Instr> &out) {
-  int64_t base = 1 + 2 * int64_t(twin.slots.size());
+  int64_t base = 1 + 2 * int64_t(slots.size());
   auto load = [&](int64_t index) {
     out.push_back(make(Op::COPY, 1));
     out.push_back(make(Op::LOAD_CONST, constant(index)));
@@ -120,7 +145,7 @@ void Builder::build() {
 
   uint32_t dispatch = append(t, {make(Op::LOAD_GLOBAL, (resumeName << 1) | 1),
                                  make(Op::PRECALL, 0), make(Op::CALL, 0)});
-  for (size_t i = 0; i < twin.slots.size(); ++i) {
+  for (size_t i = 0; i < slots.size(); ++i) {
     uint32_t test = append(
         t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(1 + 2 * int64_t(i))),
             make(Op::BINARY_SUBSCR), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
@@ -138,7 +163,7 @@ void Builder::build() {
                    make(Op::COMPARE_OP, 2), make(Op::POP_JUMP_FORWARD_IF_TRUE)}));
   append(t, {make(Op::RAISE_VARARGS, 0)}); // an unknown site: never asked for
 
-  int64_t slotsEnd = 1 + 2 * int64_t(twin.slots.size());
+  int64_t slotsEnd = 1 + 2 * int64_t(slots.size());
   for (size_t k = 0; k < sites.size(); ++k) {
     const SuspendSite &site = sites[k];
     std::vector<Instr> out = {make(Op::POP_TOP)}; // the site number
@@ -191,18 +216,10 @@ void Builder::build() {
     }
   }
 
-  // The entry jump: first, or after RETURN_GENERATOR and POP_TOP.
-  uint32_t entry = t.addBlock();
-  t.blocks[entry].instrs = {make(Op::JUMP_FORWARD, 0, int32_t(dispatch))};
-  size_t at = 0;
-  const Block &first = t.blocks[t.layout[0]];
-  if (!first.instrs.empty() && first.instrs.back().op == Op::POP_TOP &&
-      first.instrs.size() >= 2 &&
-      first.instrs[first.instrs.size() - 2].op == Op::RETURN_GENERATOR)
-    at = 1;
-  t.layout.insert(t.layout.begin() + long(at), entry);
-  twin.entryBlock = entry;
-  twin.bodyBlock = t.layout[at + 1];
+  // For a generator the entry jump goes after RETURN_GENERATOR and POP_TOP,
+  // which end the first block (the entry site cut RESUME off).
+  if (graph.code(code).flags & CO_GENERATOR_LIKE)
+    twin.jumpBefore = normalLayout.size() > 1 ? normalLayout[1] : ~0u;
 }
 
 } // namespace
@@ -211,11 +228,13 @@ std::unique_ptr<Twin> buildTwin(const Function &fn, ObjectGraph &graph,
                                 ObjectId code, std::vector<SuspendSite> sites,
                                 std::vector<std::pair<std::string, char>> slots,
                                 std::vector<Provenance> provenances) {
-  auto twin = std::make_unique<Twin>(fn);
+  // The normal blocks stay as numbers only: targets of the dispatcher.
+  Function dispatcher(fn.ops, fn.graph, fn.code, fn.path);
+  dispatcher.blocks.resize(fn.blocks.size());
+  auto twin = std::make_unique<Twin>(std::move(dispatcher));
   twin->sites = std::move(sites);
-  twin->slots = std::move(slots);
   twin->provenances = std::move(provenances);
-  Builder(*twin, graph, code).build();
+  Builder(*twin, graph, code, std::move(slots), fn.layout).build();
   return twin;
 }
 

@@ -8,13 +8,14 @@
 //   (b"sleepy", 1, (major, minor), entries, hashes)
 //   hashes:  one int per code object, in the order marshal reads them
 //            (children before parents), to refuse a snapshot of other code
-//   entries: one per function with call sites:
-//     (code index, twin co_code, twin extra consts, twin extra names,
-//      twin co_exceptiontable, twin co_linetable, twin co_stacksize,
-//      delta (where the body starts in the twin, in code units),
-//      slots ((name, kind) in localsplus order; kind l, c or f),
-//      sites ((kind, start, end, resume start, resume end, depth, shape,
-//              callee), ...))
+//   entries: one per function with sites:
+//     (code index, dispatcher co_code, its co_exceptiontable, its
+//      co_linetable (both with offsets in the twin), twin extra consts, twin
+//      extra names, twin co_stacksize, delta (size of the entry jump), prefix
+//      (where it goes, in code units), sites (packed: kind char, start, end,
+//      resume start, resume end as u32, depth and callee as u16, little
+//      endian), shapes (one string: the sites' shapes one after another),
+//      callees (the distinct provenances the sites name))
 //   callee:  None, ("g"|"l"|"d"|"n", name), ("a"|"m", base, name),
 //            ("c", code index)
 //
@@ -22,6 +23,7 @@
 #include "sleepy/rewrite/Suspend.h"
 
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/xxhash.h"
 
 namespace sleepy {
@@ -78,56 +80,76 @@ std::vector<uint32_t> blockEnds(const std::vector<uint32_t> &layout,
 
 } // namespace
 
-ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
-                          const AssembledCode &normal, const Twin &twin,
-                          const AssembledCode &assembledTwin) {
-  const Function &t = twin.fn;
-  uint32_t normalUnits = uint32_t(normal.code.size() / 2);
-  uint32_t twinUnits = uint32_t(assembledTwin.code.size() / 2);
-  // The body moved by the size of the twin's entry jump.
-  uint32_t delta = assembledTwin.blockStart[twin.bodyBlock] -
-                   normal.blockStart[twin.bodyBlock];
+llvm::Expected<ObjectId> makeTrailerEntry(ObjectGraph &graph,
+                                          uint32_t codeIndex,
+                                          const Function &normalFn,
+                                          const AssembledCode &normal,
+                                          Twin &twin) {
+  uint32_t units = uint32_t(normal.code.size() / 2);
+  // The entry jump: JUMP_FORWARD over the normal code after the prefix P,
+  // to the dispatcher; everything from P on moves by its size, delta.
+  uint32_t prefix = twin.jumpBefore == ~0u ? 0 : normal.blockStart[twin.jumpBefore];
+  uint32_t delta = 1 + prefixesFor(units - prefix);
+  std::vector<uint32_t> moved(normalFn.blocks.size(), 0);
+  for (size_t b = 0; b < moved.size(); ++b)
+    moved[b] = normal.blockStart[b] + (normal.blockStart[b] >= prefix ? delta : 0);
+  auto appendix = assembleAppendix(twin.fn, units + delta, moved);
+  if (!appendix)
+    return appendix.takeError();
+  // The dispatcher never holds more than a site's slots and four more.
+  int32_t stack = normal.stackSize;
+  for (const SuspendSite &site : twin.sites)
+    stack = std::max<int32_t>(stack, int32_t(site.depth) + 4);
 
-  std::vector<ObjectId> slots;
-  for (const auto &[name, kind] : twin.slots)
-    slots.push_back(graph.addTuple({graph.addStr(name),
-                                    graph.addStr(llvm::StringRef(&kind, 1))}));
-  std::vector<ObjectId> sites;
-  // Ranges in the normal code come from the normal layout, which is the
-  // twin's without its entry block.
-  std::vector<uint32_t> normalLayout;
-  for (uint32_t b : t.layout)
-    if (b != twin.entryBlock)
-      normalLayout.push_back(b);
   std::vector<uint32_t> normalEnds = blockEnds(
-      normalLayout, normal.blockStart, normal.blockStart.size(), normalUnits);
-  std::vector<uint32_t> twinEnds = blockEnds(
-      t.layout, assembledTwin.blockStart, assembledTwin.blockStart.size(),
-      twinUnits);
+      normalFn.layout, normal.blockStart, normal.blockStart.size(), units);
+  std::vector<uint32_t> twinEnds =
+      blockEnds(twin.fn.layout, appendix->blockStart, appendix->blockStart.size(),
+                units + delta + uint32_t(appendix->code.size() / 2));
+  // Sites, packed: kind, start, end, resume start, resume end (u32), depth,
+  // callee (u16, index in the provenances, 0xFFFF for none); the shapes of
+  // all sites follow each other in one string.
+  std::string packed, shapes;
+  std::vector<ObjectId> provs;
+  llvm::DenseMap<int32_t, uint16_t> provIndex;
+  auto put = [&](uint64_t v, unsigned bytes) {
+    for (unsigned k = 0; k < bytes; ++k)
+      packed.push_back(char((v >> (8 * k)) & 0xFF));
+  };
   for (const SuspendSite &s : twin.sites) {
-    uint32_t start = normal.blockStart[s.block];
-    uint32_t end = normalEnds[s.block];
     uint32_t rstart = 0, rend = 0;
     if (s.resumeBlock != ~0u) {
-      rstart = assembledTwin.blockStart[s.resumeBlock];
+      rstart = appendix->blockStart[s.resumeBlock];
       rend = twinEnds[s.resumeBlock];
     }
-    sites.push_back(graph.addTuple(
-        {graph.addStr(s.kind), intObj(graph, start), intObj(graph, end),
-         intObj(graph, rstart), intObj(graph, rend), intObj(graph, s.depth),
-         graph.addStr(s.shape),
-         provenanceObj(graph, twin.provenances, s.callee)}));
+    uint16_t callee = 0xFFFF;
+    if (s.callee >= 0) {
+      auto found = provIndex.find(s.callee);
+      if (found == provIndex.end()) {
+        found = provIndex.insert({s.callee, uint16_t(provs.size())}).first;
+        provs.push_back(provenanceObj(graph, twin.provenances, s.callee));
+      }
+      callee = found->second;
+    }
+    put(uint8_t(s.kind[0]), 1);
+    put(normal.blockStart[s.block], 4);
+    put(normalEnds[s.block], 4);
+    put(rstart, 4);
+    put(rend, 4);
+    put(s.depth, 2);
+    put(callee, 2);
+    shapes += s.shape;
   }
   std::vector<ObjectId> names;
   for (const std::string &n : twin.extraNames)
     names.push_back(graph.addStr(n));
   return graph.addTuple(
-      {intObj(graph, codeIndex), graph.addBytes(assembledTwin.code),
-       graph.addTuple(twin.extraConsts), graph.addTuple(names),
-       graph.addBytes(assembledTwin.exceptionTable),
-       graph.addBytes(assembledTwin.lineTable),
-       intObj(graph, assembledTwin.stackSize), intObj(graph, delta),
-       graph.addTuple(slots), graph.addTuple(sites)});
+      {intObj(graph, codeIndex), graph.addBytes(appendix->code),
+       graph.addBytes(appendix->exceptionTable),
+       graph.addBytes(appendix->lineTable), graph.addTuple(twin.extraConsts),
+       graph.addTuple(names), intObj(graph, stack), intObj(graph, delta),
+       intObj(graph, prefix), graph.addBytes(packed), graph.addStr(shapes),
+       graph.addTuple(provs)});
 }
 
 ObjectId makeTrailer(ObjectGraph &graph, llvm::ArrayRef<ObjectId> entries,

@@ -9,6 +9,7 @@ a hash, so that a snapshot taken with other code is refused.
 
 import marshal
 import os
+import struct
 import sys
 import types
 
@@ -17,34 +18,115 @@ _FORMAT = 1
 _FOOTER = b"SLEEPY01"  # the last bytes of every rewritten .pyc
 
 
+_SITE = struct.Struct("<BIIIIHH")
+_KINDS = {"c": "call", "a": "attr", "i": "iter", "s": "send", "y": "yield", "e": "entry"}
+
+
 class Site:
     __slots__ = ("index", "kind", "start", "end", "rstart", "rend", "depth",
                  "shape", "callee")
 
-    def __init__(self, index, raw):
-        (self.kind, self.start, self.end, self.rstart, self.rend, self.depth,
-         self.shape, self.callee) = raw
+    def __init__(self, index, kind, start, end, rstart, rend, depth, shape, callee):
         self.index = index
+        self.kind = _KINDS[chr(kind)]
+        self.start, self.end, self.rstart, self.rend = start, end, rstart, rend
+        self.depth = depth
+        self.shape = shape
+        self.callee = callee
+
+
+def localsplus(code):
+    """The frame's slots in localsplus order: (name, kind) with kind l
+    (a local), c (a cell; an argument that is a cell shares its slot) or f (a
+    free variable)."""
+    cells = set(code.co_cellvars)
+    slots = [(n, "c" if n in cells else "l") for n in code.co_varnames]
+    varnames = set(code.co_varnames)
+    slots += [(n, "c") for n in code.co_cellvars if n not in varnames]
+    slots += [(n, "f") for n in code.co_freevars]
+    return slots
+
+
+def _varint_items(data):
+    """The values of an exception table, four per entry."""
+    out, i = [], 0
+    while i < len(data):
+        b = data[i]
+        i += 1
+        v = b & 63
+        while b & 64:
+            b = data[i]
+            i += 1
+            v = (v << 6) | (b & 63)
+        out.append(v)
+    return out
+
+
+def _varint(v, first):
+    groups = [v & 63]
+    v >>= 6
+    while v:
+        groups.append(v & 63)
+        v >>= 6
+    groups.reverse()
+    out = bytearray(g | 64 for g in groups[:-1]) + bytes([groups[-1]])
+    if first:
+        out[0] |= 128
+    return bytes(out)
+
+
+def _shift_table(table, prefix, delta):
+    """co_exceptiontable with every offset from `prefix` on moved by
+    `delta` code units."""
+    items = _varint_items(table)
+    out = bytearray()
+    for k in range(0, len(items), 4):
+        start, length, target, depth_lasti = items[k:k + 4]
+        end = start + length
+        start += delta if start >= prefix else 0
+        end += delta if end > prefix else 0
+        target += delta if target >= prefix else 0
+        out += _varint(start, True) + _varint(end - start, False)
+        out += _varint(target, False) + _varint(depth_lasti, False)
+    return bytes(out)
+
+
+def _split_linetable(table, units):
+    """The byte offset in a 3.11+ co_linetable where code unit `units`
+    starts (an entry boundary: entries never span two instructions)."""
+    covered, i = 0, 0
+    while i < len(table) and covered < units:
+        covered += (table[i] & 7) + 1
+        i += 1
+        while i < len(table) and not table[i] & 128:
+            i += 1
+    return i
 
 
 class Entry:
     """What the trailer says of one rewritten code object."""
 
-    __slots__ = ("index", "twin_code_bytes", "extra_consts", "extra_names",
-                 "twin_exceptiontable", "twin_linetable", "twin_stacksize", "delta",
-                 "slots", "sites", "_twin")
+    __slots__ = ("index", "code", "exceptiontable", "linetable", "extra_consts",
+                 "extra_names", "twin_stacksize", "delta", "prefix", "callees",
+                 "sites", "slots", "_twin")
 
     def __init__(self, raw):
-        (self.index, self.twin_code_bytes, self.extra_consts, self.extra_names,
-         self.twin_exceptiontable, self.twin_linetable, self.twin_stacksize,
-         self.delta, slots, sites) = raw
-        self.slots = slots
-        self.sites = [Site(k, s) for k, s in enumerate(sites)]
+        (self.index, self.code, self.exceptiontable, self.linetable, self.extra_consts,
+         self.extra_names, self.twin_stacksize, self.delta, self.prefix, packed,
+         shapes, self.callees) = raw
+        self.sites = []
+        at = 0
+        for k, (kind, start, end, rstart, rend, depth, callee) in enumerate(
+                _SITE.iter_unpack(packed)):
+            self.sites.append(Site(k, kind, start, end, rstart, rend, depth,
+                                   shapes[at:at + depth],
+                                   None if callee == 0xFFFF else self.callees[callee]))
+            at += depth
         self._twin = None
 
     def site_at(self, lasti_units, in_twin):
-        """The site whose call (or, in a twin, whose resume call) covers the
-        code unit `lasti_units`."""
+        """The site whose instructions (or, in a twin, whose resume call)
+        cover the code unit `lasti_units`."""
         for s in self.sites:
             if in_twin:
                 if s.rstart <= lasti_units < s.rend:
@@ -56,15 +138,31 @@ class Entry:
         return None
 
     def twin(self, normal):
-        """The resume twin of `normal`, made once."""
+        """The resume twin of `normal`, made once: the normal code with, at
+        `prefix`, a jump to the dispatcher appended after it."""
         if self._twin is None:
+            import opcode
+            code = normal.co_code
+            units = len(code) // 2
+            arg = units - self.prefix
+            jump = bytearray()
+            for shift in range(8 * (self.delta - 1), 0, -8):
+                jump += bytes([opcode.EXTENDED_ARG, (arg >> shift) & 255])
+            jump += bytes([opcode.opmap["JUMP_FORWARD"], arg & 255])
+            p = 2 * self.prefix
+            twin_code = code[:p] + bytes(jump) + code[p:] + self.code
+            table = _shift_table(normal.co_exceptiontable, self.prefix, self.delta)
+            cut = _split_linetable(normal.co_linetable, self.prefix)
+            none = bytes([0x80 | (15 << 3) | (self.delta - 1)])
+            lines = (normal.co_linetable[:cut] + none + normal.co_linetable[cut:]
+                     + self.linetable)
             flags = normal.co_flags & ~(0x04 | 0x08)  # no *args, **kwargs
             self._twin = normal.replace(
-                co_code=self.twin_code_bytes,
+                co_code=twin_code,
                 co_consts=normal.co_consts + tuple(self.extra_consts),
                 co_names=normal.co_names + tuple(self.extra_names),
-                co_exceptiontable=self.twin_exceptiontable,
-                co_linetable=self.twin_linetable,
+                co_exceptiontable=table + self.exceptiontable,
+                co_linetable=lines,
                 co_stacksize=self.twin_stacksize,
                 co_argcount=0, co_posonlyargcount=0, co_kwonlyargcount=0,
                 co_flags=flags)
@@ -96,6 +194,8 @@ class ModuleInfo:
             raise ValueError(f"{path}: trailer describes {len(self.hashes)} code objects, "
                              f"the module has {len(self.codes)}")
         self.entries = {e[0]: Entry(e) for e in trailer[3]}
+        for idx, entry in self.entries.items():
+            entry.slots = localsplus(self.codes[idx])
         self._index = {}
         for k, code in enumerate(self.codes):
             self._index.setdefault(code, k)

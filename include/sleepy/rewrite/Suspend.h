@@ -48,35 +48,42 @@ struct SuspendSite {
   Handler original;         ///< the handler that covered the site
 };
 
-/// The resume twin of a rewritten function.
+/// The resume twin of a rewritten function: the normal code with an entry
+/// jump to a dispatcher appended after it. Only the dispatcher is built and
+/// assembled here (it starts where the normal code ends); the runtime
+/// composes the twin from the normal code object and the trailer (see
+/// runtime/sleepy/_registry.py), so nothing is stored twice.
 struct Twin {
   explicit Twin(Function fn) : fn(std::move(fn)) {}
-  Function fn;                         ///< normal body, entry jump, dispatcher
+  /// The dispatcher: its layout holds only dispatcher blocks; the blocks of
+  /// the normal code keep their numbers (empty here) as jump targets.
+  Function fn;
   std::vector<ObjectId> extraConsts;   ///< after the normal code's constants
   std::vector<std::string> extraNames; ///< after the normal code's names
   std::vector<SuspendSite> sites;
-  /// The frame's slots in localsplus order: name and kind (l, c, f).
-  std::vector<std::pair<std::string, char>> slots;
   std::vector<Provenance> provenances;
-  uint32_t entryBlock = 0;
-  /// The first block of the normal code after the twin's entry jump.
-  uint32_t bodyBlock = 0;
+  /// For a generator, the entry jump goes before this block (after
+  /// RETURN_GENERATOR and POP_TOP); ~0u: at the very start.
+  uint32_t jumpBefore = ~0u;
 };
 
 /// Builds the resume twin of \p fn, a function already rewritten by the
 /// suspension pass (capture handlers in place, every site in a block of its
 /// own). Constants and names the twin adds come after those of the code
-/// object \p code of \p graph.
+/// object \p code of \p graph. \p slots are the frame's slots in
+/// localsplus order, name and kind (l, c, f).
 std::unique_ptr<Twin> buildTwin(const Function &fn, ObjectGraph &graph,
                                 ObjectId code, std::vector<SuspendSite> sites,
                                 std::vector<std::pair<std::string, char>> slots,
                                 std::vector<Provenance> provenances);
 
-/// Builds the trailer entry of one rewritten code object from the assembled
-/// normal code and twin; returns the entry object (a tuple) in \p graph.
-ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
-                          const AssembledCode &normal, const Twin &twin,
-                          const AssembledCode &assembledTwin);
+/// Assembles the dispatcher of \p twin after the assembled \p normal code
+/// and returns the trailer entry of the code object (a tuple in \p graph).
+llvm::Expected<ObjectId> makeTrailerEntry(ObjectGraph &graph,
+                                          uint32_t codeIndex,
+                                          const Function &normalFn,
+                                          const AssembledCode &normal,
+                                          Twin &twin);
 
 /// The trailer: (b"sleepy", format, (major, minor), entries, hashes).
 ObjectId makeTrailer(ObjectGraph &graph, llvm::ArrayRef<ObjectId> entries,
