@@ -143,7 +143,7 @@ void Builder::build() {
   uint32_t resumeName = baseNames;
   twin.extraNames.push_back(ResumeName);
 
-  uint32_t dispatch = append(t, {make(Op::LOAD_GLOBAL, (resumeName << 1) | 1),
+  append(t, {make(Op::LOAD_GLOBAL, (resumeName << 1) | 1),
                                  make(Op::PRECALL, 0), make(Op::CALL, 0)});
   for (size_t i = 0; i < slots.size(); ++i) {
     uint32_t test = append(
