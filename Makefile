@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all configure test demo fuzz clean format
+.PHONY: all configure test demo fuzz conformance clean format
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -20,6 +20,16 @@ test: all
 # The README's demo: rewrite an example program and run it.
 demo: all
 	examples/demo.sh
+
+# CPython's whole test suite on its rewritten stdlib (test/conformance/run.py;
+# `make test` runs a quick set). Appends a row to bench/results/conformance.md.
+CONFORMANCE_PYTHON ?= $(or $(lastword $(sort $(wildcard \
+  $(shell pyenv root 2>/dev/null)/versions/3.11.*/bin/python3.11))),\
+  $(shell command -v python3.11))
+
+conformance: all
+	$(CONFORMANCE_PYTHON) test/conformance/run.py --tool $(BUILD)/bin/sleepy-rewrite \
+	  --table bench/results/conformance.md -j $(JOBS)
 
 # libFuzzer on the .pyc reader, decoder and assembler (fuzz/read-pyc-fuzzer.cpp):
 # builds it with clang, ASan and UBSan in $(FUZZ_BUILD)/, writes a seed corpus

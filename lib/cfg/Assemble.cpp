@@ -246,9 +246,9 @@ void storeAssembled(ObjectGraph &graph, ObjectId id,
                     const AssembledCode &code) {
   auto replace = [&](ObjectId &field, const std::string &bytes) {
     if (graph.get(field).data != bytes)
-      field = graph.addBytes(bytes);
+      field = graph.addSharedBytes(bytes);
   };
-  // addBytes may grow the graph; take the code object afresh after each.
+  // addSharedBytes may grow the graph; take the code object afresh after each.
   ObjectId field = graph.code(id).code;
   replace(field, code.code);
   graph.code(id).code = field;

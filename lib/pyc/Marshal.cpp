@@ -628,6 +628,15 @@ ObjectId ObjectGraph::addBytes(llvm::StringRef bytes) {
   return add(o);
 }
 
+ObjectId ObjectGraph::addSharedBytes(llvm::StringRef bytes) {
+  auto [it, inserted] = sharedBytes.try_emplace(bytes, NoObject);
+  if (inserted)
+    it->second = addBytes(bytes);
+  else
+    objects[it->second].ref = true;
+  return it->second;
+}
+
 ObjectId ObjectGraph::addStr(llvm::StringRef text) {
   Object o;
   o.kind = ObjKind::Str;

@@ -402,8 +402,15 @@ DriverSummary runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   size_t work = size_t(std::count(todo.begin(), todo.end(), true));
   Progress progress(errs, work, options.progress);
   auto run = [&](size_t k) {
-    if (jobs[k].input.empty() && !results[k].errors.empty())
-      return; // the source did not compile
+    if (jobs[k].input.empty() && !results[k].errors.empty()) {
+      // The source did not compile; in the pycache layout it is still
+      // mirrored, as any other file.
+      if (!jobs[k].sourceCopy.empty())
+        if (auto e = copyFile(jobs[k].source, jobs[k].sourceCopy, writer))
+          results[k].errors += llvm::toString(std::move(e)) + "\n";
+      progress.step();
+      return;
+    }
     results[k] = runJob(jobs[k], options.pipeline, writer);
     progress.step();
   };

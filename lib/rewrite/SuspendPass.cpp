@@ -9,11 +9,22 @@
 // function (a frame caught as it starts, by a signal), and in generators the
 // yields (where a generator parked in the heap waits).
 //
-// Capture. Every site but a yield gets its own
-// innermost handler that keeps the value-stack slots below the call and the
-// offset of the call (lasti). The handler first checks whether the exception
-// is the runtime's unwinding marker (the builtin __sleepy_unwinding__, None
-// until a suspension starts). Any other exception is re-raised with RERAISE 1
+// Capture. Every site but a yield or an entry gets its own innermost handler
+// that keeps the value-stack slots below the site and the offset of the site
+// (lasti). (A parked generator is captured by pickling it; a frame caught as
+// it starts is captured in its caller, which the profile hook sees stopped at
+// the call: the interpreter unwinds an exception raised by that hook without
+// looking at the new frame's table. So a function without calls or attribute
+// loads keeps its code as it was; only its trailer entry tells the runtime
+// how to enter it on resume.)
+//
+// The handler first checks whether the exception is the runtime's unwinding
+// marker: it compares it with what LOAD_BUILD_CLASS pushes (the frame's
+// builtins.__build_class__). No exception is ever that builtin, except while
+// a suspension unwinds, when the runtime puts the marker there (it still
+// builds classes, should any be built meanwhile). So the rewritten code adds
+// no name, no global and no prologue: co_names and the module's namespace
+// are the original ones. Any other exception is re-raised with RERAISE 1
 // from an instruction covered by the site's original handler, which hands the
 // original handler exactly what the interpreter would have: the stack popped
 // to its depth, the call's offset as lasti, the exception. When it is the
@@ -21,7 +32,9 @@
 // no instruction touches a bare NULL, packs the slots, lasti, the exception
 // and the frame's cells into one tuple, calls the marker with it, and
 // re-raises from code no handler covers: no except, finally or __exit__ of
-// the program runs while the stack unwinds.
+// the program runs while the stack unwinds. The handler has no source
+// position, like CPython's own cleanup code: were it given a line, a tracer
+// would see a line event whenever an exception passes a call.
 //
 // Resume. The twin is the rewritten function with an entry jump to a
 // dispatcher appended at the end. The dispatcher asks the runtime for the
@@ -32,9 +45,6 @@
 // call (the next frame's twin, or the value the innermost call returns), and
 // jumps to the instruction after the call. That call is covered by the same
 // capture handler, so a resumed frame can be suspended again.
-//
-// Module code also gets a prologue that makes sure the builtin exists, so the
-// check in the capture handler never fails when the runtime is not loaded.
 //
 //===----------------------------------------------------------------------===//
 #include "sleepy/rewrite/Pass.h"
@@ -47,56 +57,6 @@
 
 namespace sleepy {
 namespace {
-
-/// Finds \p text in a tuple of str objects, or appends it; returns the index.
-/// The tuple object of \p field is replaced when it grows.
-uint32_t internName(ObjectGraph &graph, ObjectId &field, llvm::StringRef text) {
-  auto items = graph.items(field);
-  for (size_t k = 0; k < items.size(); ++k)
-    if (graph.str(items[k]) == text)
-      return uint32_t(k);
-  std::vector<ObjectId> grown(items.begin(), items.end());
-  grown.push_back(graph.addStr(text));
-  field = graph.addTuple(grown);
-  return uint32_t(grown.size() - 1);
-}
-
-/// Finds a constant of exactly this kind and value, or appends one.
-uint32_t internConst(ObjectGraph &graph, ObjectId &field, const Object &want) {
-  auto items = graph.items(field);
-  for (size_t k = 0; k < items.size(); ++k) {
-    const Object &o = graph.get(items[k]);
-    if (o.kind == want.kind && o.i == want.i && o.data == want.data &&
-        (o.kind != ObjKind::Tuple))
-      return uint32_t(k);
-  }
-  std::vector<ObjectId> grown(items.begin(), items.end());
-  Object copy = want;
-  copy.ref = false;
-  copy.offset = ~0u;
-  copy.data = graph.save(want.data);
-  grown.push_back(graph.add(copy));
-  field = graph.addTuple(grown);
-  return uint32_t(grown.size() - 1);
-}
-
-Object intObject(int64_t value) {
-  Object o;
-  o.kind = ObjKind::Int;
-  o.type = 'i';
-  o.i = value;
-  return o;
-}
-
-Object noneObject() { return Object{}; }
-
-Object strObject(llvm::StringRef text) {
-  Object o;
-  o.kind = ObjKind::Str;
-  o.type = 'z';
-  o.data = text;
-  return o;
-}
 
 Instr make(Op op, uint32_t arg = 0, int32_t target = -1) {
   Instr i;
@@ -166,7 +126,7 @@ void SuspendPass::findSites(Function &fn, StackShapes &shapes, bool generator,
     } else if (in.op == Op::RESUME && in.arg == 0 && function && !sawEntry) {
       sawEntry = true;
       kind = "entry";
-      captured = !generator;
+      captured = false; // captured in the caller: see above
     } else {
       return;
     }
@@ -208,8 +168,6 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   if (flags & CO_ASYNC_GENERATOR)
     return llvm::Error::success();
   bool generator = flags & CO_GENERATOR_LIKE;
-  bool isModule = !(flags & CO_OPTIMIZED) &&
-                  graph.str(graph.code(ctx.code).name) == "<module>";
 
   auto computed = StackShapes::compute(fn);
   if (!computed)
@@ -217,8 +175,6 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   StackShapes shapes = std::move(*computed);
   std::vector<FoundSite> found;
   findSites(fn, shapes, generator, (flags & CO_OPTIMIZED) != 0, found);
-
-  uint32_t unwinding = internName(graph, graph.code(ctx.code).names, UnwindingName);
 
   // The frame's slots, in localsplus order.
   std::vector<std::pair<std::string, char>> slots;
@@ -304,7 +260,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     if (shared == captureByShape.end()) {
       // Is it the marker? Anything else goes on as the interpreter would
       // send it.
-      uint32_t check = appendBlock(fn, {make(Op::LOAD_GLOBAL, unwinding << 1),
+      uint32_t check = appendBlock(fn, {make(Op::LOAD_BUILD_CLASS),
                                         make(Op::COPY, 2), make(Op::IS_OP, 0),
                                         make(Op::POP_JUMP_FORWARD_IF_TRUE)});
       Instr reraise = make(Op::RERAISE, 1);
@@ -327,7 +283,8 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
           ++cells;
         }
       capture.push_back(make(Op::BUILD_TUPLE, d + 2 + cells));
-      capture.push_back(make(Op::LOAD_GLOBAL, (unwinding << 1) | 1));
+      capture.push_back(make(Op::PUSH_NULL));
+      capture.push_back(make(Op::LOAD_BUILD_CLASS));
       capture.push_back(make(Op::SWAP, 2));
       capture.push_back(make(Op::SWAP, 3));
       capture.push_back(make(Op::PRECALL, 1));
@@ -340,28 +297,6 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     site.capture = shared->second;
     for (Instr &in : fn.blocks[site.block].instrs)
       in.handler = Handler{int32_t(site.capture), uint16_t(d), true};
-  }
-
-  // Module code makes sure the marker's builtin exists.
-  if (isModule) {
-    CodeObject &c = graph.code(ctx.code);
-    uint32_t zero = internConst(graph, c.consts, intObject(0));
-    uint32_t none = internConst(graph, c.consts, noneObject());
-    uint32_t nameConst = internConst(graph, c.consts, strObject(UnwindingName));
-    uint32_t builtins = internName(graph, c.names, "builtins");
-    uint32_t dict = internName(graph, c.names, "__dict__");
-    uint32_t setdefault = internName(graph, c.names, "setdefault");
-    std::vector<Instr> prologue = {
-        make(Op::LOAD_CONST, zero),       make(Op::LOAD_CONST, none),
-        make(Op::IMPORT_NAME, builtins),  make(Op::LOAD_ATTR, dict),
-        make(Op::LOAD_METHOD, setdefault), make(Op::LOAD_CONST, nameConst),
-        make(Op::LOAD_CONST, none),       make(Op::PRECALL, 2),
-        make(Op::CALL, 2),                make(Op::POP_TOP)};
-    // After the RESUME that opens the code.
-    Block &first = fn.blocks[fn.layout[0]];
-    size_t at = !first.instrs.empty() && first.instrs[0].op == Op::RESUME;
-    first.instrs.insert(first.instrs.begin() + long(at), prologue.begin(),
-                        prologue.end());
   }
 
   if (!sites.empty())

@@ -144,9 +144,9 @@ llvm::Expected<ObjectId> makeTrailerEntry(ObjectGraph &graph,
   for (const std::string &n : twin.extraNames)
     names.push_back(graph.addStr(n));
   return graph.addTuple(
-      {intObj(graph, codeIndex), graph.addBytes(appendix->code),
-       graph.addBytes(appendix->exceptionTable),
-       graph.addBytes(appendix->lineTable), graph.addTuple(twin.extraConsts),
+      {intObj(graph, codeIndex), graph.addSharedBytes(appendix->code),
+       graph.addSharedBytes(appendix->exceptionTable),
+       graph.addSharedBytes(appendix->lineTable), graph.addTuple(twin.extraConsts),
        graph.addTuple(names), intObj(graph, stack), intObj(graph, delta),
        intObj(graph, prefix), graph.addBytes(packed), graph.addStr(shapes),
        graph.addTuple(provs)});

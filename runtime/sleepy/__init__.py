@@ -10,7 +10,6 @@ and be continued with `python -m sleepy resume [PATH]`. See README.md.
 This package is pure Python and uses the standard library only.
 """
 
-import builtins
 import os
 import sys
 
@@ -25,10 +24,6 @@ __all__ = ["suspend", "checkpoint", "is_rewritten", "SuspendError", "SnapshotErr
            "EXIT_SUSPENDED"]
 
 EXIT_SUSPENDED = 75  # EX_TEMPFAIL
-
-# The capture handlers of rewritten code compare exceptions with this builtin.
-if not hasattr(builtins, "__sleepy_unwinding__"):
-    builtins.__sleepy_unwinding__ = None
 
 _settings = {"snapshot": None}
 _boundaries = set()  # code of the runtime frames a program runs under

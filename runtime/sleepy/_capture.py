@@ -331,7 +331,13 @@ class FrameRecord:
 
 class Unwinder(BaseException):
     """Raised in the child to unwind the program; the capture handlers call
-    it with what they hold."""
+    it with what they hold.
+
+    The capture handlers recognise it as the frame's builtins.__build_class__
+    (what LOAD_BUILD_CLASS pushes), so rewritten code needs no name of its
+    own: while it unwinds, the unwinder stands in for that builtin, and
+    builds classes as the builtin would should a class statement run
+    meanwhile (a __del__, say)."""
 
     def __init__(self, frames, finish):
         super().__init__("sleepy: unwinding to suspend")
@@ -339,11 +345,21 @@ class Unwinder(BaseException):
         self.records = []
         self.finish = finish
         self.running = {}  # id(generator) -> (generator, its record)
+        self.build_class = builtins.__build_class__
 
-    def __call__(self, packed):
+    def install(self):
+        builtins.__build_class__ = self
+
+    def uninstall(self):
+        builtins.__build_class__ = self.build_class
+
+    def __call__(self, *args, **kwargs):
+        if kwargs or len(args) != 1 or type(args[0]) is not tuple:
+            return self.build_class(*args, **kwargs)  # a class statement
         try:
-            return self._capture(sys._getframe(1), packed)
+            return self._capture(sys._getframe(1), args[0])
         except BaseException as e:  # never let the program see an error here
+            self.uninstall()
             self.finish(None, e, None)
             os._exit(70)
 
@@ -390,6 +406,7 @@ class Unwinder(BaseException):
                 break
         self.records.append(rec)
         if len(self.records) == len(self.frames):
+            self.uninstall()
             self.finish(self.records, None, self.running)
             os._exit(0)
         return self

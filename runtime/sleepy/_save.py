@@ -8,7 +8,6 @@ unwound: on failure it raises SuspendError and the program goes on; on
 success suspend() exits with status 75 and checkpoint() returns False.
 """
 
-import builtins
 import os
 import sys
 
@@ -154,7 +153,7 @@ def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
         os._exit(0)
 
     unwinder = _capture.Unwinder(frames, finish)
-    builtins.__sleepy_unwinding__ = unwinder
+    unwinder.install()
     raise unwinder
 
 

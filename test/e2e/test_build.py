@@ -131,8 +131,33 @@ class BuildTests(unittest.TestCase):
         before, after = p.stdout.split("; after the passes\n")
         self.assertIn("; before the passes\ncode Cart.total", before)
         self.assertIn("code Cart.total", after)
-        self.assertNotIn("__sleepy_unwinding__", before)
-        self.assertIn("__sleepy_unwinding__", after)
+        # Capture handlers are added; the code's names are not touched.
+        self.assertNotIn("LOAD_BUILD_CLASS", before)
+        self.assertIn("LOAD_BUILD_CLASS", after)
+        self.assertNotIn("__sleepy", after)
+
+    def test_names_and_namespaces_untouched(self):
+        # The rewritten code adds no name to any code object and nothing to a
+        # module's namespace or to builtins: inspect.getclosurevars, dir()
+        # and co_names see the program as written.
+        p = self.tool(self.src, "-o", self.out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        probe = (
+            "import builtins, marshal, sys\n"
+            "def names(c):\n"
+            "    out = [(c.co_qualname, c.co_names)]\n"
+            "    for k in c.co_consts:\n"
+            "        if hasattr(k, 'co_code'): out += names(k)\n"
+            "    return out\n"
+            "import shop.cart, sleepy\n"
+            "with open(shop.cart.__file__, 'rb') as f: rewritten = marshal.loads(f.read()[16:])\n"
+            "orig = compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')\n"
+            "print(rewritten.co_code != orig.co_code, names(orig) == names(rewritten))\n"
+            "print(sorted(k for k in vars(shop.cart) if 'sleepy' in k))\n"
+            "print(sorted(k for k in vars(builtins) if 'sleepy' in k))\n")
+        p = self.shop("-c", probe, os.path.join(self.src, "cart.py"))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "True True\n[]\n[]\n")
 
 
 if __name__ == "__main__":

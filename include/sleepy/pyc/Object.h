@@ -17,6 +17,7 @@
 #include "sleepy/pyc/Version.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Allocator.h"
 #include "llvm/Support/StringSaver.h"
@@ -142,6 +143,11 @@ public:
   }
   /// A new bytes object that owns a copy of \p data.
   ObjectId addBytes(llvm::StringRef data);
+  /// A bytes object equal to \p data, the same for every call with equal
+  /// data, as CPython's compiler merges equal constants (and code, line and
+  /// exception tables) of one module: marshal then writes it once and refers
+  /// to it after. It carries FLAG_REF once it is shared.
+  ObjectId addSharedBytes(llvm::StringRef data);
   /// A new str object that owns a copy of \p text.
   ObjectId addStr(llvm::StringRef text);
   /// A new tuple of \p ids.
@@ -162,6 +168,7 @@ private:
   std::vector<CodeObject> codeStore;
   llvm::BumpPtrAllocator alloc;
   llvm::StringSaver saver{alloc};
+  llvm::StringMap<ObjectId> sharedBytes;
 };
 
 } // namespace sleepy

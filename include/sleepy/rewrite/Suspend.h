@@ -19,8 +19,8 @@
 
 namespace sleepy {
 
-/// Names the rewritten code and the runtime share.
-constexpr const char *UnwindingName = "__sleepy_unwinding__";
+/// The builtin through which a resume twin asks the runtime for its frame's
+/// record. (Capture needs no name: see SuspendPass.cpp.)
 constexpr const char *ResumeName = "__sleepy_resume__";
 
 /// A place where a frame can be captured and resumed.
