@@ -55,7 +55,7 @@ class PlannedFrame:
         self.twin = twin
         self.entry = entry
         self.site = site
-        self.module = frame.f_globals.get("__name__")
+        self.module = _registry.module_name(frame.f_globals)
         self.result_kind = "value"  # what resuming the call returns
         self.line = frame.f_lineno
         self.where = where(frame)
@@ -427,7 +427,7 @@ def entry_record(frame, info, index, entry, closure):
             cells.append(types.CellType(bound[name]) if name in bound else types.CellType())
         else:
             cells.append(next(frees))
-    rec = FrameRecord(frame.f_globals["__name__"], index, site.index, locals_, cells, [], {})
+    rec = FrameRecord(_registry.module_name(frame.f_globals), index, site.index, locals_, cells, [], {})
     rec.site_shape = ""
     rec.hash = info.hashes[index]
     return rec

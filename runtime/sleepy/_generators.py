@@ -171,7 +171,7 @@ def capture_parked(gen):
             stack.append(items[pos])
             pos += 1
     exc = items[pos] if pos < len(items) else None
-    module = frame.f_globals["__name__"]
+    module = _registry.module_name(frame.f_globals)
     frees = [c for (name, kind), c in zip([s for s in entry.slots if s[1] != "l"], cells)
              if kind == "f"]
     return module, index, frees, ParkedState(module, index, site.index, locals_, cells,

@@ -13,8 +13,16 @@ random. The module's hidden generator is saved by its state and restored
 into the module of the resumed process, so that random.random() and friends,
 and the functions imported from it, go on with the same sequence; every
 random.Random instance pickles with its state anyway.
+
+Locks. A threading.Lock or RLock (and so Condition, Event, Semaphore,
+queue.Queue, logging's handlers, sched...) is saved by its state: a lock
+held when the program stopped is held again on resume, an RLock as many
+times by the resumed thread, so the `with` or `finally` that releases it
+finds it as it left it. No other thread can hold one: a program with other
+live threads is refused.
 """
 
+import _thread
 import builtins
 import functools
 import io
@@ -134,3 +142,39 @@ def restore_random(state):
     if state is not None:
         import random
         random.setstate(state)
+
+
+# -- locks ----------------------------------------------------------------
+
+_LOCK = _thread.LockType
+_RLOCK = _thread.RLock
+
+
+def is_lock(obj):
+    t = type(obj)
+    return t is _LOCK or t is _RLOCK
+
+
+def reduce_lock(lock):
+    if type(lock) is _LOCK:
+        return (_lock, (lock.locked(),))
+    count = 0
+    if lock._is_owned():
+        state = lock._release_save()  # (count, owner), put back at once
+        lock._acquire_restore(state)
+        count = state[0]
+    return (_rlock, (count,))
+
+
+def _lock(locked):
+    lock = _thread.allocate_lock()
+    if locked:
+        lock.acquire()
+    return lock
+
+
+def _rlock(count):
+    lock = _thread.RLock()
+    for _ in range(count):
+        lock.acquire()
+    return lock

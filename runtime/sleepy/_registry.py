@@ -275,12 +275,25 @@ def module_pyc(module):
     return None
 
 
+def module_name(g):
+    """The name in sys.modules of the module whose globals are `g`, or None.
+    Its spec's name first: a module may set its own __name__
+    (_collections_abc calls itself collections.abc)."""
+    spec = g.get("__spec__")
+    for name in (getattr(spec, "name", None), g.get("__name__")):
+        if isinstance(name, str):
+            module = sys.modules.get(name)
+            if module is not None and getattr(module, "__dict__", None) is g:
+                return name
+    return None
+
+
 def info_for_globals(g):
     """ModuleInfo of the module whose globals are `g`, or None."""
-    name = g.get("__name__")
-    module = sys.modules.get(name) if isinstance(name, str) else None
-    if module is None or getattr(module, "__dict__", None) is not g:
+    name = module_name(g)
+    if name is None:
         return None
+    module = sys.modules[name]
     path = module_pyc(module)
     if path is None:
         return None

@@ -10,6 +10,7 @@ success suspend() exits with status 75 and checkpoint() returns False.
 
 import os
 import sys
+import sysconfig
 
 from . import _capture, _process, _registry, _snapshot, _state
 from ._capture import SuspendError
@@ -157,12 +158,32 @@ def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
     raise unwinder
 
 
+def _stdlib_dirs():
+    paths = sysconfig.get_paths()
+    return tuple({os.path.join(os.path.realpath(paths[k]), "") for k in ("stdlib", "platstdlib")})
+
+
+def _in_stdlib(module, dirs):
+    path = getattr(module, "__file__", None)
+    if not isinstance(path, str):
+        return False
+    path = os.path.realpath(path)
+    return (path.startswith(dirs) and os.sep + "site-packages" + os.sep not in path
+            and os.sep + "dist-packages" + os.sep not in path)
+
+
 def _module_states(main_path):
-    """The globals of every rewritten module, by name."""
+    """The globals of every rewritten module outside the interpreter's
+    stdlib, by name. Stdlib modules, rewritten or not, are imported afresh
+    on resume: a rewritten stdlib lets frames of its functions be saved,
+    and saves no more state than the untouched one."""
     states = {}
+    dirs = _stdlib_dirs()
     for name, module in list(sys.modules.items()):
         g = getattr(module, "__dict__", None)
         if not isinstance(g, dict) or _registry.info_for_globals(g) is None:
+            continue
+        if _in_stdlib(module, dirs):
             continue
         states[name] = {k: v for k, v in g.items() if k not in _MODULE_SKIP}
     return states

@@ -96,6 +96,16 @@ _CLASS_SKIP = {"__dict__", "__weakref__"}
 
 # -- pickling -------------------------------------------------------------
 
+def _types_by_name():
+    """The types of the types module that pickle cannot find by their name
+    (FunctionType is builtins.function, which does not exist)."""
+    return {v: k for k, v in vars(types).items()
+            if isinstance(v, type) and getattr(builtins, v.__name__, None) is not v}
+
+
+_TYPES = _types_by_name()
+
+
 class Pickler(pickle.Pickler):
     """The pickler of snapshots. `codes` collects (module, index, hash) of
     every rewritten code object the snapshot refers to."""
@@ -123,12 +133,17 @@ class Pickler(pickle.Pickler):
             return (t, (obj.__func__,), obj.__dict__ or None)
         if t is property:
             return (property, (obj.fget, obj.fset, obj.fdel, obj.__doc__))
-        if isinstance(obj, type) and getattr(obj, "__module__", None) == _MAIN_NAME:
-            return self._main_class(obj)
+        if isinstance(obj, type):
+            if getattr(obj, "__module__", None) == _MAIN_NAME:
+                return self._main_class(obj)
+            if obj in _TYPES:
+                return (getattr, (types, _TYPES[obj]))
         if _process.is_file(obj):
             return _process.reduce_file(obj)
         if _process.is_random_inst(obj):
             return (_process._random_inst, ())
+        if _process.is_lock(obj):
+            return _process.reduce_lock(obj)
         if t is types.GeneratorType or t is types.CoroutineType:
             from ._generators import reduce_generator
             return reduce_generator(obj, self.running)
@@ -139,7 +154,7 @@ class Pickler(pickle.Pickler):
         if located is None:
             return NotImplemented  # by reference, as pickle does
         info, index, twin = located
-        module_name = fn.__globals__["__name__"]
+        module_name = _registry.module_name(fn.__globals__)
         self.codes.add((module_name, index, info.hashes[index]))
         state = {
             "__name__": fn.__name__,

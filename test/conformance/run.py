@@ -13,7 +13,9 @@
    included) run the rewritten stdlib too. The sleepy runtime goes next to
    the stdlib.
 2. Checks that the rewritten modules are the ones in use: sleepy.is_rewritten
-   on stdlib functions, and their files under HOME, with -X frozen_modules=off.
+   on stdlib functions, and their files under HOME, with -X frozen_modules=off;
+   and that a program suspended inside functions the stdlib calls back
+   (test/e2e/programs/stdlib_callbacks.py) resumes to the same output.
 3. Runs `python -X frozen_modules=off -m test` on the tests with HOME's
    interpreter, then the same tests on the untouched interpreter.
 4. Reports as a regression every test case that passes on the untouched
@@ -53,6 +55,10 @@ CHECKS = [("json", "dumps"), ("collections", "namedtuple"), ("posixpath", "join"
           ("os", "makedirs"), ("functools", "wraps"), ("re", "sub")]
 
 
+def home_lib(home, lib):
+    return os.path.join(home, "lib", os.path.basename(lib.rstrip(os.sep)))
+
+
 def expected_failures():
     """Test ids that fail by design (expected.txt), without comments."""
     with open(os.path.join(HERE, "expected.txt")) as f:
@@ -77,15 +83,18 @@ def rewrite(tool, lib, home, jobs):
     for line in failed:
         print("  " + line[:200])
     print(f"rewrote the stdlib in {time.time() - t:.0f} s")
-    # The runtime goes next to the stdlib (where site-packages is differs
-    # between builds: Debian's is dist-packages, elsewhere).
-    mirrored = os.path.join(out, os.path.basename(lib.rstrip(os.sep)))
-    shutil.rmtree(os.path.join(mirrored, "sleepy"), ignore_errors=True)
-    shutil.move(os.path.join(out, "sleepy"), os.path.join(mirrored, "sleepy"))
-    return make_executable(home), failed
+    shutil.rmtree(os.path.join(out, "sleepy"), ignore_errors=True)
+    return make_executable(home, lib), failed
 
 
-def make_executable(home):
+def make_executable(home, lib):
+    """HOME's interpreter, with this checkout's runtime next to the stdlib
+    (where site-packages is differs between builds: Debian's is
+    dist-packages)."""
+    runtime = os.path.join(home_lib(home, lib), "sleepy")
+    shutil.rmtree(runtime, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "runtime", "sleepy"), runtime,
+                    ignore=shutil.ignore_patterns("__pycache__"))
     real = os.path.realpath(sys.executable)
     exe = os.path.join(home, "bin", os.path.basename(real))
     os.makedirs(os.path.dirname(exe), exist_ok=True)
@@ -105,6 +114,37 @@ def check_in_use(python, lib):
     home = os.path.dirname(os.path.dirname(python))
     return (p.returncode == 0 and "False" not in p.stdout
             and lib not in p.stdout and home in p.stdout)
+
+
+def check_suspends(tool, python, work):
+    """A program suspended inside functions the rewritten stdlib calls back
+    (test/e2e/programs/stdlib_callbacks.py) resumes, point after point, and
+    prints what an uninterrupted run prints."""
+    program = os.path.join(ROOT, "test", "e2e", "programs", "stdlib_callbacks.py")
+    out = os.path.join(work, "program")
+    p = subprocess.run([tool, f"--python={sys.executable}", program, "-o", out],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        print(p.stderr)
+        return False
+    pyc = os.path.join(out, "stdlib_callbacks.pyc")
+    run = [python, "-X", "frozen_modules=off", "-m", "sleepy"]
+    env = dict(clean_env(), SLEEPY_SNAPSHOT=os.path.join(out, "snapshot"))
+    plain = subprocess.run(run + ["run", pyc], env=env, capture_output=True, text=True,
+                           cwd=out)
+    env["SLEEPY_TEST"] = "suspend"
+    p = subprocess.run(run + ["run", pyc], env=env, capture_output=True, text=True, cwd=out)
+    pieces, stops = [p.stdout], 0
+    while p.returncode == 75 and stops < 100:
+        stops += 1
+        p = subprocess.run(run + ["resume"], env=env, capture_output=True, text=True, cwd=out)
+        pieces.append(p.stdout)
+    same = plain.returncode == 0 and p.returncode == 0 and "".join(pieces) == plain.stdout
+    print(f"suspended and resumed {stops} times inside stdlib callbacks: "
+          f"{'same output' if same else 'DIFFERENT'}")
+    if not same:
+        print(plain.stdout + plain.stderr + "---\n" + "".join(pieces) + p.stderr)
+    return same and stops > 0
 
 
 def clean_env():
@@ -138,12 +178,14 @@ def run_tests(python, tests, work, label, jobs, timeout):
     xml = os.path.join(work, f"{label}.xml")
     cmd = [python, "-X", "frozen_modules=off", "-m", "test", "--junit-xml", xml,
            f"-j{jobs}", "--timeout", str(timeout), *tests]
+    log = os.path.join(work, f"{label}.log")  # written as the tests run
     t = time.time()
-    p = subprocess.run(cmd, env=clean_env(), capture_output=True, text=True, cwd=work)
+    with open(log, "w") as f:
+        subprocess.run(cmd, env=clean_env(), stdout=f, stderr=subprocess.STDOUT, cwd=work)
     elapsed = time.time() - t
-    with open(os.path.join(work, f"{label}.log"), "w") as f:
-        f.write(p.stdout + p.stderr)
-    return cases(xml), elapsed, p
+    with open(log) as f:
+        output = f.read()
+    return cases(xml), elapsed, output
 
 
 def main():
@@ -165,23 +207,25 @@ def main():
     started = time.time()
     try:
         if args.reuse:
-            rewritten_python, failed = make_executable(os.path.abspath(args.reuse)), []
+            rewritten_python, failed = make_executable(os.path.abspath(args.reuse), lib), []
         else:
             rewritten_python, failed = rewrite(args.tool, lib, os.path.join(work, "home"),
                                                args.j)
         if not check_in_use(rewritten_python, lib):
             print("the rewritten modules are not the ones in use")
             return 1
-        rewritten, t_rew, p_rew = run_tests(rewritten_python, tests, work, "rewritten",
+        if not check_suspends(args.tool, rewritten_python, work):
+            return 1
+        rewritten, t_rew, out_rew = run_tests(rewritten_python, tests, work, "rewritten",
                                             args.j, args.timeout)
-        original, t_orig, p_orig = run_tests(python, tests, work, "original", args.j,
+        original, t_orig, _ = run_tests(python, tests, work, "original", args.j,
                                              args.timeout)
         differ = sorted(c for c, s in original.items() if s == "ok" and rewritten.get(c) != "ok")
         known = expected_failures()
         regressions = [c for c in differ if c not in known]
         expected = [c for c in differ if c in known]
         if not rewritten:
-            print(p_rew.stdout[-3000:] + p_rew.stderr[-3000:])
+            print(out_rew[-3000:])
         print(f"CPython {sys.version.split()[0]}: {len(tests) or 'all'} test modules, "
               f"{len(original)} test cases; original {t_orig:.0f} s, rewritten {t_rew:.0f} s")
         print(f"regressions={len(regressions)} expected={len(expected)} "

@@ -129,11 +129,11 @@ class SnapshotTests(unittest.TestCase):
         self.write("bad.py", """
             import threading
             import sleepy
-            lock = threading.Lock()
+            tls = threading.local()
             try:
                 sleepy.suspend()
             except sleepy.SuspendError as e:
-                print("refused", "lock" in str(e))
+                print("refused", "tls" in str(e))
         """)
         self.rewrite("bad.py")
         p = self.run_py([os.path.join(self.out, "bad.pyc")])

@@ -42,7 +42,7 @@ def with_socket():
         sock.close()
 
 
-lock = threading.Lock()
+tls = threading.local()  # thread-local storage: pickle cannot save it
 
 
 def main():
@@ -63,7 +63,7 @@ def main():
     event.set()
     worker.join()
     del event, worker
-    attempt("global lock", stop)
+    attempt("global tls", stop)
     print("snapshot written:", os.path.exists(os.environ["SLEEPY_SNAPSHOT"]))
     print("is_rewritten:", sleepy.is_rewritten(stop), sleepy.is_rewritten(Adds.__add__),
           sleepy.is_rewritten(Adds().__add__), sleepy.is_rewritten(stop.__code__),
@@ -83,7 +83,7 @@ main()
 # expect: deepcopy refused: .*copy.py.*not rewritten.*
 # expect: socket refused: .*in with_socket: local 'sock' holds an object that cannot be saved.*socket.*
 # expect: thread refused: other threads are alive \('worker'\).*
-# expect: global lock refused: .*module __main__: global 'lock'.*lock.*
+# expect: global tls refused: .*module __main__: global 'tls'.*_thread._local.*
 # expect: snapshot written: False
 # expect: is_rewritten: True True True True False False
 # expect: done

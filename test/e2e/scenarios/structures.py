@@ -1,7 +1,13 @@
 """Comprehensions, match statements, generators driven by the program's own
-code, and globals of this module and of an imported one."""
+code, and globals of this module and of an imported one (among them types
+that pickle cannot find by name, such as types.FunctionType)."""
+import types
+from types import FunctionType, GeneratorType
+
 import support
 from support import pause
+
+KINDS = {FunctionType: "function", GeneratorType: "generator", types.CodeType: "code"}
 
 counter = 0
 registry = {"boot": 1}
@@ -39,3 +45,6 @@ def main():
 
 
 main()
+
+pause()
+print("kinds", sorted(KINDS.values()), KINDS[type(bump)], isinstance(bump, FunctionType))
