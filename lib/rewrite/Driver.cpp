@@ -15,9 +15,10 @@
 #include "llvm/Support/Threading.h"
 
 #include <algorithm>
-#include <chrono>
 #include <atomic>
+#include <chrono>
 #include <mutex>
+#include <optional>
 
 namespace sleepy {
 namespace fs = llvm::sys::fs;
@@ -57,7 +58,11 @@ public:
     }
   }
 
-  llvm::Error write(llvm::StringRef outPath, llvm::ArrayRef<char> bytes) {
+  /// Writes \p bytes to \p outPath through the temporary; with \p mode, the
+  /// output gets those permissions (a copy keeps its source's: an executable
+  /// script stays executable).
+  llvm::Error write(llvm::StringRef outPath, llvm::ArrayRef<char> bytes,
+                    std::optional<fs::perms> mode = std::nullopt) {
     // Name the output and the reason: the temporary file is ours, not
     // something the user asked for.
     std::string temp;
@@ -80,6 +85,11 @@ public:
         return fileError(outPath, "cannot write: " + msg);
       }
     }
+    if (mode)
+      if (std::error_code ec = fs::setPermissions(temp, *mode)) {
+        fs::remove(temp);
+        return fileError(outPath, "cannot set permissions: " + ec.message());
+      }
     if (std::error_code ec = fs::rename(temp, outPath)) {
       fs::remove(temp);
       return fileError(outPath, "cannot rename into place: " + ec.message());
@@ -236,7 +246,12 @@ llvm::Error copyFile(llvm::StringRef from, llvm::StringRef to,
   if (!data)
     return fileError(from, data.getError().message());
   llvm::StringRef bytes = (*data)->getBuffer();
-  return writer.write(to, llvm::ArrayRef<char>(bytes.data(), bytes.size()));
+  std::optional<fs::perms> mode;
+  fs::file_status st;
+  if (!fs::status(from, st))
+    mode = st.permissions();
+  return writer.write(to, llvm::ArrayRef<char>(bytes.data(), bytes.size()),
+                      mode);
 }
 
 JobResult runJob(const RewriteJob &job, const PipelineOptions &options,

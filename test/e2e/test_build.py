@@ -99,6 +99,27 @@ class BuildTests(unittest.TestCase):
         self.assertIn("source lines 2", out)
         self.assertEqual(files, self.files())
 
+    def test_copies_keep_their_permissions(self):
+        # Package data and copied sources keep their mode: an executable
+        # script stays executable, a read-only file stays read-only.
+        tool_script = os.path.join(self.src, "data", "refresh.sh")
+        with open(tool_script, "w") as f:
+            f.write("#!/bin/sh\necho refreshed\n")
+        os.chmod(tool_script, 0o755)
+        os.chmod(os.path.join(self.src, "data", "prices.json"), 0o444)
+        os.chmod(os.path.join(self.src, "cart.py"), 0o750)
+        p = self.tool("--layout=pycache", self.src, "-o", self.out)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+        def mode(*parts):
+            return oct(os.stat(os.path.join(self.out, "shop", *parts)).st_mode & 0o777)
+        self.assertEqual(mode("data", "refresh.sh"), oct(0o755))
+        self.assertEqual(mode("data", "prices.json"), oct(0o444))
+        self.assertEqual(mode("cart.py"), oct(0o750))
+        run = subprocess.run([os.path.join(self.out, "shop", "data", "refresh.sh")],
+                             capture_output=True, text=True)
+        self.assertEqual(run.stdout, "refreshed\n")
+
     def test_incremental_force_and_exclude(self):
         self.assertEqual(self.tool(self.src, "-o", self.out).returncode, 0)
         p = self.tool(self.src, "-o", self.out)
