@@ -5,10 +5,10 @@
         [--quick | TEST...] [--keep DIR] [--reuse DIR/home] [--table FILE] [-j N]
 
 1. Rewrites this interpreter's whole stdlib, Lib/test included (site-packages
-   left out), with the default passes and --layout=pycache into HOME/lib:
-   every source is copied, its rewritten code goes to __pycache__, data files
-   are copied, and the import system takes the rewritten code without
-   compiling. HOME/bin gets a copy of the interpreter's executable, which
+   is left out and linked as it is), with the default passes and
+   --layout=pycache into HOME/lib: every source is copied, its rewritten
+   code goes to __pycache__, data files are copied, and the import system
+   takes the rewritten code without compiling. HOME/bin gets a copy of the interpreter's executable, which
    finds its stdlib next to itself: the tests' own subprocesses (`-I`, `-E`
    included) run the rewritten stdlib too. The sleepy runtime goes next to
    the stdlib.
@@ -31,6 +31,7 @@ import argparse
 import datetime
 import os
 import shutil
+import site
 import subprocess
 import sys
 import sysconfig
@@ -111,6 +112,19 @@ def make_executable(home, lib):
     shutil.rmtree(runtime, ignore_errors=True)
     shutil.copytree(os.path.join(ROOT, "runtime", "sleepy"), runtime,
                     ignore=shutil.ignore_patterns("__pycache__"))
+    # The rest of the installation, as it is: headers (tests build C
+    # extensions), libpython, pkgconfig, and the third-party packages (tests
+    # that need docutils skip without it), so that both runs see the same.
+    prefix = sys.base_prefix
+    rels = ["include"] + [os.path.join("lib", n) for n in os.listdir(os.path.join(prefix, "lib"))
+                          if n.startswith("libpython") or n == "pkgconfig"]
+    rels += [os.path.relpath(d, prefix) for d in site.getsitepackages()
+             if d.startswith(prefix + os.sep) and os.path.isdir(d)]
+    for rel in rels:
+        target, link = os.path.join(prefix, rel), os.path.join(home, rel)
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        if os.path.exists(target) and not os.path.lexists(link):
+            os.symlink(target, link)
     real = os.path.realpath(sys.executable)
     exe = os.path.join(home, "bin", os.path.basename(real))
     os.makedirs(os.path.dirname(exe), exist_ok=True)
@@ -266,7 +280,10 @@ def main():
         for c in regressions[:200]:
             print("  " + c)
         if args.table:
-            new = not os.path.exists(args.table)
+            new = True
+            if os.path.exists(args.table):
+                with open(args.table) as f:
+                    new = "| date |" not in f.read()
             with open(args.table, "a") as f:
                 if new:
                     f.write("| date | CPython | test modules | test cases | regressions | "
