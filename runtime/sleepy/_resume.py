@@ -170,7 +170,13 @@ def resume(path):
                 f"{path}: the snapshot was taken with other code: module {module} "
                 "changed since (rewrite and run it again)")
     main = _new_main(main_path, main_bytes)
-    state = _state.Unpickler(io.BytesIO(data)).load()
+    # The payload is one pickle or two read by one unpickler (module globals,
+    # then the stack: see _snapshot).
+    stream = io.BytesIO(data)
+    unpickler = _state.Unpickler(stream)
+    state = unpickler.load()
+    if stream.tell() < len(data):
+        state.update(unpickler.load())
     os.chdir(state["cwd"])
     sys.argv = state["argv"]
     _settings.update(state["settings"])

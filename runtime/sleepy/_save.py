@@ -6,8 +6,20 @@ capture handlers, pickles what it found and writes the snapshot; it reports
 "ok" or the reason it could not through a pipe. So the parent is never
 unwound: on failure it raises SuspendError and the program goes on; on
 success suspend() exits with status 75 and checkpoint() returns False.
+
+Where the parent waits for the child anyway (suspend(), checkpoint() with
+wait), it first pickles the globals of the saved modules itself, into the
+snapshot's temporary file; the child pickles the stack after them with the
+same pickler, whose memo it inherits, so that objects keep their identity
+across the two. Pickling touches every object it saves (the memo holds a
+reference), and in a forked child each page touched is a copy-on-write
+fault: done before the fork, the bulk of the heap costs what pickle.dump
+costs. Where that first part cannot be pickled before the unwinding (a
+generator of the suspended stack among the globals, an object that cannot
+be saved), the child pickles both, as it does for checkpoint(wait=False).
 """
 
+import gc
 import os
 import sys
 import sysconfig
@@ -60,15 +72,26 @@ def save(path, start, fn, stop, entering=None, wait=True):
     _process.flush_files()
     # Before fork: the random module reseeds itself in a forked child.
     settings = dict(_settings, random=_process.random_state())
-    r, w = os.pipe()
-    pid = os.fork()
+    states = _module_states(main_path)
+    codes = set()
+    started = _pickle_globals(path, main_bytes, states, codes) if wait else None
+    try:
+        r, w = os.pipe()
+        pid = os.fork()
+    except BaseException:
+        if started is not None:
+            started[0].abort()
+        raise
     if pid == 0:
         os.close(r)
         sys.setprofile(None)  # a signal's hook, if any, must not see the unwinding
+        gc.disable()  # a collection would touch (and copy) every page of the heap
         _child(frames, path, w, fn.__name__ == "checkpoint", innermost_exc,
-               main_path, main_bytes, settings, entry_record)
+               main_path, main_bytes, settings, entry_record, states, codes, started)
         os._exit(70)  # not reached: the unwinding ends the child
     os.close(w)
+    if started is not None:
+        started[0].close()  # the child writes the rest
     if not wait:
         _background.append((pid, r, path))
         return False
@@ -131,8 +154,26 @@ def _reap_later(pid):
             _children.remove(child)
 
 
+def _pickle_globals(path, main_bytes, states, codes):
+    """Begins the snapshot with the module globals pickled, before the fork.
+    Returns (pending snapshot, pickler), or None if the child must do it."""
+    try:
+        pending = _snapshot.Pending(path, main_bytes)
+    except OSError as e:
+        raise SuspendError(f"could not write {path}: {type(e).__name__}: {e}") from None
+    try:
+        pickler = _state.Pickler(pending.file, codes)
+        pickler.dump({"modules": states})
+        pending.flush()
+    except Exception:
+        pending.abort()
+        codes.clear()
+        return None
+    return pending, pickler
+
+
 def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
-           settings, entry_record):
+           settings, entry_record, states, codes, started):
     def report(text):
         os.write(w, text.encode("utf-8", "replace"))
         os.close(w)
@@ -143,7 +184,7 @@ def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
             os._exit(70)
         try:
             _write(records, frames, path, is_checkpoint, innermost_exc, main_path,
-                   main_bytes, settings, running, entry_record)
+                   main_bytes, settings, running, entry_record, states, codes, started)
         except SuspendError as e:
             report(str(e))
             os._exit(1)
@@ -158,16 +199,26 @@ def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
     raise unwinder
 
 
+_stdlib = None
+
+
 def _stdlib_dirs():
-    paths = sysconfig.get_paths()
-    return tuple({os.path.join(os.path.realpath(paths[k]), "") for k in ("stdlib", "platstdlib")})
+    """The interpreter's stdlib directories, as configured and as real paths
+    (computed once)."""
+    global _stdlib
+    if _stdlib is None:
+        paths = sysconfig.get_paths()
+        dirs = {paths[k] for k in ("stdlib", "platstdlib")}
+        _stdlib = tuple({os.path.join(f(d), "") for d in dirs
+                         for f in (os.path.abspath, os.path.realpath)})
+    return _stdlib
 
 
 def _in_stdlib(module, dirs):
     path = getattr(module, "__file__", None)
     if not isinstance(path, str):
         return False
-    path = os.path.realpath(path)
+    path = os.path.abspath(path)
     return (path.startswith(dirs) and os.sep + "site-packages" + os.sep not in path
             and os.sep + "dist-packages" + os.sep not in path)
 
@@ -181,56 +232,58 @@ def _module_states(main_path):
     dirs = _stdlib_dirs()
     for name, module in list(sys.modules.items()):
         g = getattr(module, "__dict__", None)
-        if not isinstance(g, dict) or _registry.info_for_globals(g) is None:
+        if not isinstance(g, dict) or _in_stdlib(module, dirs):
             continue
-        if _in_stdlib(module, dirs):
+        if _registry.info_for_globals(g) is None:
             continue
         states[name] = {k: v for k, v in g.items() if k not in _MODULE_SKIP}
     return states
 
 
 def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_bytes,
-           settings, running, entry_record):
+           settings, running, entry_record, states, codes, started):
     records = list(reversed(records))  # outermost first
     planned = list(reversed(frames))
     _capture.settle_exceptions(records, innermost_exc)
     records[-1].result = True if is_checkpoint else None
-    codes = set()
     for rec, p in zip(records, planned):
         codes.add((rec.module, rec.index, p.info.hashes[rec.index]))
     if entry_record is not None:
         records.append(entry_record)
         codes.add((entry_record.module, entry_record.index, entry_record.hash))
-    payload_obj = {
+    stack = {
         "records": records,
-        "modules": _module_states(main_path),
         "argv": list(sys.argv),
         "cwd": os.getcwd(),
         "random": settings.pop("random"),
         "settings": dict(settings),
     }
+    if started is None:
+        pending = _snapshot.Pending(path, main_bytes)
+        pickler = _state.Pickler(pending.file, codes, running)
+    else:
+        pending, pickler = started
+        pickler.running = running
+    try:
+        if started is None:
+            pickler.dump({"modules": states})
+        pickler.dump(stack)
+    except Exception as e:
+        pending.abort()
+        raise SuspendError(_explain(e, records, planned, states)) from None
+    pending.commit({
+        "frames": [{"file": p.frame.f_code.co_filename, "line": p.line,
+                    "function": p.frame.f_code.co_qualname, "module": rec.module}
+                   for rec, p in zip(records, planned)],
+        "codes": sorted([list(c) for c in codes]),
+        "main": {"pyc": main_path},
+        "suspend_on": list(settings.get("suspend_on") or []),
+        "sizes": {"main": len(main_bytes)},
+        "checkpoint": is_checkpoint,
+    })
 
-    def dump(f):
-        pickler = _state.Pickler(f, codes, running)
-        try:
-            pickler.dump(payload_obj)
-        except Exception as e:
-            raise SuspendError(_explain(e, records, planned, payload_obj)) from None
-        return {
-            "frames": [{"file": p.frame.f_code.co_filename, "line": p.line,
-                        "function": p.frame.f_code.co_qualname, "module": rec.module}
-                       for rec, p in zip(records, planned)],
-            "codes": sorted([list(c) for c in codes]),
-            "main": {"pyc": main_path},
-            "suspend_on": list(settings.get("suspend_on") or []),
-            "sizes": {"main": len(main_bytes)},
-            "checkpoint": is_checkpoint,
-        }
 
-    _snapshot.write(path, main_bytes, dump)
-
-
-def _explain(error, records, planned, payload_obj):
+def _explain(error, records, planned, states):
     """Name the frame and the object that could not be saved."""
     for rec, p in zip(reversed(records), reversed(planned)):
         where = p.where
@@ -246,7 +299,7 @@ def _explain(error, records, planned, payload_obj):
             if culprit is not None:
                 return (f"{where}: a value on the stack cannot be saved: "
                         f"{type(value).__qualname__}{culprit}: {error}")
-    for name, state in payload_obj["modules"].items():
+    for name, state in states.items():
         for key, value in state.items():
             culprit = _state.find_unpicklable(value, set())
             if culprit is not None:

@@ -2,7 +2,10 @@
 
     b"sleepy-snapshot 1\\n"
     the main program's .pyc: 8-byte little-endian length, then the bytes
-    payload: pickle protocol 5, streamed as it is made
+    payload: pickles (protocol 5) streamed as they are made, read by one
+             unpickler (so they share its memo): the globals of the saved
+             modules, then the stack and the process state (older snapshots
+             have one pickle with both)
     header: one line of JSON (the CPython that wrote it, its magic number,
             the frames, the hash of every code object the snapshot needs,
             sizes, whether it is signed)
@@ -64,45 +67,71 @@ class _Writer:
         return self.f.write(data)
 
 
-def write(path, main_bytes, dump_payload):
-    """Writes a snapshot atomically. `dump_payload(file)` pickles the payload
-    into `file` and returns the header (a dict)."""
-    key = _key()
-    directory = os.path.dirname(os.path.abspath(path)) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".sleepy-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            w = _Writer(f, key)
-            w.write(MAGIC)
-            w.write(struct.pack("<Q", len(main_bytes)))
-            w.write(main_bytes)
-            start = w.size
-            header = dump_payload(w)
-            header = dict(header, python=describe_python(), signed=key is not None)
-            header.setdefault("sizes", {})["payload"] = w.size - start
+class Pending:
+    """A snapshot being written: a temporary file in the directory of `path`
+    that holds the magic and the main program so far. The payload is
+    pickled into `file`; commit(header) adds the header, fsyncs and renames
+    the file into place; abort() removes it. After fork() the child may go on
+    writing what the parent began (flush() first)."""
+
+    def __init__(self, path, main_bytes):
+        self.path = path
+        self.directory = os.path.dirname(os.path.abspath(path)) or "."
+        fd, self.tmp = tempfile.mkstemp(prefix=".sleepy-", suffix=".tmp", dir=self.directory)
+        try:
+            self.raw = os.fdopen(fd, "wb")
+            self.file = _Writer(self.raw, _key())
+            self.file.write(MAGIC)
+            self.file.write(struct.pack("<Q", len(main_bytes)))
+            self.file.write(main_bytes)
+        except BaseException:
+            self.abort()
+            raise
+        self.payload_at = self.file.size
+
+    def flush(self):
+        self.raw.flush()
+
+    def commit(self, header):
+        try:
+            w = self.file
+            header = dict(header, python=describe_python(), signed=w.mac is not None)
+            header.setdefault("sizes", {})["payload"] = w.size - self.payload_at
             head_at = w.size
             head = json.dumps(header, sort_keys=True).encode() + b"\n"
             w.write(head)
             if w.mac is not None:
-                f.write(_SIG + w.mac.hexdigest().encode() + b"\n")
-            f.write(struct.pack("<QQ", head_at, len(head)) + FOOTER)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+                self.raw.write(_SIG + w.mac.hexdigest().encode() + b"\n")
+            self.raw.write(struct.pack("<QQ", head_at, len(head)) + FOOTER)
+            self.raw.flush()
+            os.fsync(self.raw.fileno())
+            self.raw.close()
+            os.replace(self.tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
         try:
-            os.unlink(tmp)
+            dfd = os.open(self.directory, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
         except OSError:
             pass
-        raise
-    try:
-        dfd = os.open(directory, os.O_RDONLY)
+
+    def close(self):
+        """Closes this process's handle, leaving the file to another."""
         try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
+            self.raw.close()
+        except (OSError, AttributeError):
+            pass
+
+    def abort(self):
+        self.close()
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
 
 
 def _layout(path, data):
@@ -202,6 +231,7 @@ def sizes_by_type(payload):
     """Bytes of the pickle by the kind of value they encode, and instances
     by class, read from its opcodes without loading it."""
     import collections
+    import io
     import pickletools
     kinds = {
         "str": ("UNICODE", "BINUNICODE", "SHORT_BINUNICODE", "BINUNICODE8"),
@@ -219,7 +249,10 @@ def sizes_by_type(payload):
     sizes = collections.Counter()
     instances = collections.Counter()
     strings = []
-    ops = list(pickletools.genops(payload))
+    ops = []
+    stream = io.BytesIO(payload)
+    while stream.tell() < len(payload):  # one pickle or more, one after the other
+        ops += pickletools.genops(stream)
     for i, (op, arg, pos) in enumerate(ops):
         end = ops[i + 1][2] if i + 1 < len(ops) else len(payload)
         sizes[kind_of.get(op.name, "other")] += end - pos
