@@ -24,10 +24,11 @@
 // a suspension unwinds, when the runtime puts the marker there (it still
 // builds classes, should any be built meanwhile). So the rewritten code adds
 // no name, no global and no prologue: co_names and the module's namespace
-// are the original ones. Any other exception is re-raised with RERAISE 1
-// from an instruction covered by the site's original handler, which hands the
-// original handler exactly what the interpreter would have: the stack popped
-// to its depth, the call's offset as lasti, the exception. When it is the
+// are the original ones. Any other exception goes to the site's original
+// handler with exactly what the interpreter would have given it: the stack
+// popped to its depth, the call's offset as lasti, the exception (see
+// passOn: a jump where the handler starts without a line, else RERAISE 1
+// from an instruction the original handler covers). When it is the
 // marker, the handler wraps each NULL (or maybe-NULL) slot into a 1-tuple so
 // no instruction touches a bare NULL, packs the slots, lasti, the exception
 // and the frame's cells into one tuple, calls the marker with it, and
@@ -72,6 +73,54 @@ uint32_t appendBlock(Function &fn, std::vector<Instr> instrs) {
   fn.blocks[b].instrs = std::move(instrs);
   fn.layout.push_back(b);
   return b;
+}
+
+/// What a capture handler does with an exception that is not the marker,
+/// whose stack is the \p depth slots under the site, lasti and the
+/// exception: what the interpreter would have done, hand it to the site's
+/// original handler. Where that handler begins without a source position
+/// (except and finally bodies do), a jump does it: pop the slots above the
+/// handler's depth (and lasti, unless the handler takes it) and go there.
+/// That costs a few instructions where RERAISE would unwind a second time,
+/// and a tracer sees no difference: it is never given a line event for an
+/// instruction without a line, and the handler's first line comes after one.
+/// The jump does not check for signals (JUMP_BACKWARD_NO_INTERRUPT), as the
+/// interpreter's own jump to a handler does not. Elsewhere, RERAISE 1 from
+/// an instruction the original handler covers (or none, to leave the frame).
+std::vector<Instr> passOn(const Function &fn, Handler original,
+                          const Shape &below) {
+  uint32_t depth = uint32_t(below.size());
+  if (!original.valid() || depth < original.depth ||
+      fn.blocks[original.block].instrs.empty() ||
+      fn.blocks[original.block].instrs.front().loc.line != -1) {
+    Instr reraise = make(Op::RERAISE, 1);
+    reraise.handler = original;
+    return {reraise};
+  }
+  // Pops the slot brought to the top; a NULL goes into a 1-tuple first
+  // (POP_TOP would decref it).
+  std::vector<Instr> out;
+  auto drop = [&](SlotKind kind) {
+    if (kind == SlotKind::Null || kind == SlotKind::MaybeNull)
+      out.push_back(make(Op::BUILD_TUPLE, 1));
+    out.push_back(make(Op::POP_TOP));
+  };
+  if (!original.lasti) { // [lasti, exc] -> [exc]
+    out.push_back(make(Op::SWAP, 2));
+    drop(SlotKind::Lasti);
+  }
+  for (uint32_t k = depth; k-- > original.depth;) {
+    if (original.lasti) { // [x, lasti, exc] -> [lasti, exc]
+      out.push_back(make(Op::SWAP, 3));
+      drop(below[k].kind);
+      out.push_back(make(Op::SWAP, 2));
+    } else { // [x, exc] -> [exc]
+      out.push_back(make(Op::SWAP, 2));
+      drop(below[k].kind);
+    }
+  }
+  out.push_back(make(Op::JUMP_BACKWARD_NO_INTERRUPT, 0, original.block));
+  return out;
 }
 
 /// A site found in the original function.
@@ -263,9 +312,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       uint32_t check = appendBlock(fn, {make(Op::LOAD_BUILD_CLASS),
                                         make(Op::COPY, 2), make(Op::IS_OP, 0),
                                         make(Op::POP_JUMP_FORWARD_IF_TRUE)});
-      Instr reraise = make(Op::RERAISE, 1);
-      reraise.handler = original;
-      appendBlock(fn, {reraise});
+      appendBlock(fn, passOn(fn, original, f.below));
       std::vector<Instr> capture;
       for (uint32_t i = 0; i < d; ++i) {
         SlotKind kind = f.below[i].kind;

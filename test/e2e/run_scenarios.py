@@ -8,7 +8,9 @@ Every scenario (scenarios/*.py but support.py) is rewritten with the default
 passes. Then:
 
 1. the reference run: the rewritten program with SLEEPY_TEST=count, which
-   never suspends and reports how many times pause() was called;
+   never suspends and reports how many times pause() was called; the
+   original program, run from its source, must print the same (unless the
+   scenario has a `# original differs: WHY` line);
 2. the interrupted run: SLEEPY_TEST=suspend makes every pause() suspend the
    program (exit status 75); each snapshot is resumed in a fresh process
    (`python -m sleepy resume`, from another working directory) until the
@@ -47,6 +49,20 @@ def check_roundtrip(name, python, out, work):
     if not m:
         return f"reference run printed no pause count (status {rc}):\n{ref_err[-2000:]}"
     expected = int(m.group(1))
+    # The untouched program, from its source, must print the same: what the
+    # rewriting adds changes nothing while no suspension happens.
+    # A scenario that shows what only rewritten code can do says so in a
+    # `# original differs: WHY` line.
+    with open(os.path.join(SCENARIOS, name + ".py")) as f:
+        exempt = "\n# original differs: " in f.read()
+    rc0, orig_out, orig_err = run([python, "-B", os.path.join(SCENARIOS, name + ".py")],
+                                  dict(env, SLEEPY_TEST="count"), work)
+    if not exempt and (rc0, orig_out) != (rc, ref_out):
+        import difflib
+        diff = "".join(difflib.unified_diff(orig_out.splitlines(True), ref_out.splitlines(True),
+                                            "original", "rewritten"))
+        return (f"the rewritten program (status {rc}) does not run as the original "
+                f"(status {rc0}):\n{diff}\n{orig_err[-2000:]}")
     snap = os.path.join(work, "snap")
     senv = dict(env, SLEEPY_TEST="suspend", SLEEPY_SNAPSHOT=snap)
     outputs = []

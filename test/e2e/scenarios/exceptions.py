@@ -1,5 +1,6 @@
 """Suspended inside try bodies, except bodies (sys.exc_info() and a bare
-raise work after resume), finally blocks, nested handlers."""
+raise work after resume), finally blocks, nested handlers; exceptions that
+pass rewritten call sites on their way to a handler."""
 import sys
 
 from support import pause
@@ -58,7 +59,34 @@ def not_caught():
         print("wrong handler")
 
 
+class Thing:
+    @property
+    def broken(self):
+        raise LookupError("no such thing")
+
+
+def passed_on(obj):
+    """Exceptions that leave a call inside a handler go to it with the stack
+    the interpreter would give it: values under the call (a NULL among them)
+    are dropped, the traceback and sys.exc_info() are the original ones."""
+    try:
+        return [len(obj.broken)] + [pause(0)]
+    except LookupError as e:
+        line = e.__traceback__.tb_next.tb_frame.f_code.co_name
+        print("passed on", type(e).__name__, e, "from", line)
+    try:
+        return 1 + int("x")
+    except ValueError:
+        try:
+            return (2, [], int(pause("y")))
+        except ValueError as e:
+            print("inner", e, "while handling", type(sys.exc_info()[1]).__name__,
+                  "context", type(e.__context__).__name__)
+    return "done"
+
+
 def main():
+    print(passed_on(Thing()))
     print(in_try())
     in_except()
     print(in_finally())

@@ -2,8 +2,6 @@
 yield from and generator expressions; generators parked in the heap keep
 their exact state (sent values, try and with blocks), and close() after
 resume runs finally exactly once."""
-import pickle
-
 from support import pause
 
 
@@ -93,12 +91,6 @@ def main():
     waiting.close()
     p2.close()
     h.close()
-    copy = pickle.loads(pickle.dumps(parked))
-    print("pickled copy", next(copy), next(parked))
-    try:
-        next(copy)
-    except StopIteration as e:
-        print("copy done", e.value)
 
 
 main()

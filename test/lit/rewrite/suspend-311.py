@@ -1,8 +1,9 @@
 # The suspension pass on 3.11: a call inside try/except gets an innermost
 # capture handler that keeps the slots below the call. The handler recognises
 # the unwinding marker as the builtin __build_class__ (LOAD_BUILD_CLASS), so
-# no name is added (co_names stays (g, ValueError)) and any other exception is
-# re-raised (RERAISE 1) under the handler that covered the call. The entry
+# no name is added (co_names stays (g, ValueError)) and any other exception
+# goes on to the handler that covered the call (a jump: the except body starts
+# without a line; see pass-on-311.py for the other shapes). The entry
 # RESUME is a site without a handler (a frame caught as it starts is captured
 # in its caller), so a function without calls keeps its code (LEAF).
 # REQUIRES: python311
@@ -21,23 +22,23 @@ def leaf(x):
     return x and True
 
 # CHECK: ; before the passes
-# CHECK-NEXT: code f (suspend-311.py:13) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 4
-# CHECK-NEXT:    13       0 RESUME                          0
-# CHECK-NEXT:    14       2 NOP
-# CHECK-NEXT:    15       4 LOAD_GLOBAL                     1 (NULL + g)
+# CHECK-NEXT: code f (suspend-311.py:14) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 4
+# CHECK-NEXT:    14       0 RESUME                          0
+# CHECK-NEXT:    15       2 NOP
+# CHECK-NEXT:    16       4 LOAD_GLOBAL                     1 (NULL + g)
 # CHECK-NEXT:            16 LOAD_FAST                       0 (x)
 # CHECK-NEXT:            18 PRECALL                         1
 # CHECK-NEXT:            22 CALL                            1
 # CHECK-NEXT:            32 RETURN_VALUE
 # CHECK-NEXT:            34 PUSH_EXC_INFO
-# CHECK-NEXT:    16      36 LOAD_GLOBAL                     2 (ValueError)
+# CHECK-NEXT:    17      36 LOAD_GLOBAL                     2 (ValueError)
 # CHECK-NEXT:            48 CHECK_EXC_MATCH
 # CHECK-NEXT:            50 POP_JUMP_FORWARD_IF_FALSE       4 (to 60)
 # CHECK-NEXT:            52 POP_TOP
-# CHECK-NEXT:    17      54 POP_EXCEPT
+# CHECK-NEXT:    18      54 POP_EXCEPT
 # CHECK-NEXT:            56 LOAD_CONST                      0 (None)
 # CHECK-NEXT:            58 RETURN_VALUE
-# CHECK-NEXT:    16      60 RERAISE                         0
+# CHECK-NEXT:    17      60 RERAISE                         0
 # CHECK-NEXT:            62 COPY                            3
 # CHECK-NEXT:            64 POP_EXCEPT
 # CHECK-NEXT:            66 RERAISE                         1
@@ -46,57 +47,58 @@ def leaf(x):
 # CHECK-NEXT:   34 to 54 -> 62 [1] lasti
 # CHECK-NEXT:   60 to 62 -> 62 [1] lasti
 # CHECK-NEXT: ; after the passes
-# CHECK-NEXT: code f (suspend-311.py:13) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 4
-# CHECK-NEXT:    13       0 RESUME                          0
-# CHECK-NEXT:    14       2 NOP
-# CHECK-NEXT:    15       4 LOAD_GLOBAL                     1 (NULL + g)
+# CHECK-NEXT: code f (suspend-311.py:14) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 4
+# CHECK-NEXT:    14       0 RESUME                          0
+# CHECK-NEXT:    15       2 NOP
+# CHECK-NEXT:    16       4 LOAD_GLOBAL                     1 (NULL + g)
 # CHECK-NEXT:            16 LOAD_FAST                       0 (x)
 # CHECK-NEXT:            18 PRECALL                         1
 # CHECK-NEXT:            22 CALL                            1
 # CHECK-NEXT:            32 RETURN_VALUE
 # CHECK-NEXT:            34 PUSH_EXC_INFO
-# CHECK-NEXT:    16      36 LOAD_GLOBAL                     2 (ValueError)
+# CHECK-NEXT:    17      36 LOAD_GLOBAL                     2 (ValueError)
 # CHECK-NEXT:            48 CHECK_EXC_MATCH
 # CHECK-NEXT:            50 POP_JUMP_FORWARD_IF_FALSE       4 (to 60)
 # CHECK-NEXT:            52 POP_TOP
-# CHECK-NEXT:    17      54 POP_EXCEPT
+# CHECK-NEXT:    18      54 POP_EXCEPT
 # CHECK-NEXT:            56 LOAD_CONST                      0 (None)
 # CHECK-NEXT:            58 RETURN_VALUE
-# CHECK-NEXT:    16      60 RERAISE                         0
+# CHECK-NEXT:    17      60 RERAISE                         0
 # CHECK-NEXT:            62 COPY                            3
 # CHECK-NEXT:            64 POP_EXCEPT
 # CHECK-NEXT:            66 RERAISE                         1
 # CHECK-NEXT:            68 LOAD_BUILD_CLASS
 # CHECK-NEXT:            70 COPY                            2
 # CHECK-NEXT:            72 IS_OP                           0
-# CHECK-NEXT:            74 POP_JUMP_FORWARD_IF_TRUE        1 (to 78)
-# CHECK-NEXT:            76 RERAISE                         1
-# CHECK-NEXT:            78 BUILD_TUPLE                     2
-# CHECK-NEXT:            80 PUSH_NULL
-# CHECK-NEXT:            82 LOAD_BUILD_CLASS
-# CHECK-NEXT:            84 SWAP                            2
-# CHECK-NEXT:            86 SWAP                            3
-# CHECK-NEXT:            88 PRECALL                         1
-# CHECK-NEXT:            92 CALL                            1
-# CHECK-NEXT:           102 RERAISE                         0
+# CHECK-NEXT:            74 POP_JUMP_FORWARD_IF_TRUE        3 (to 82)
+# CHECK-NEXT:            76 SWAP                            2
+# CHECK-NEXT:            78 POP_TOP
+# CHECK-NEXT:            80 JUMP_BACKWARD_NO_INTERRUPT     24 (to 34)
+# CHECK-NEXT:            82 BUILD_TUPLE                     2
+# CHECK-NEXT:            84 PUSH_NULL
+# CHECK-NEXT:            86 LOAD_BUILD_CLASS
+# CHECK-NEXT:            88 SWAP                            2
+# CHECK-NEXT:            90 SWAP                            3
+# CHECK-NEXT:            92 PRECALL                         1
+# CHECK-NEXT:            96 CALL                            1
+# CHECK-NEXT:           106 RERAISE                         0
 # CHECK-NEXT: ExceptionTable:
 # CHECK-NEXT:   4 to 18 -> 34 [0]
 # CHECK-NEXT:   18 to 32 -> 68 [0] lasti
 # CHECK-NEXT:   34 to 54 -> 62 [1] lasti
 # CHECK-NEXT:   60 to 62 -> 62 [1] lasti
-# CHECK-NEXT:   76 to 78 -> 34 [0]
 
 # LEAF: ; before the passes
-# LEAF-NEXT: code leaf (suspend-311.py:20) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 1
-# LEAF-NEXT:    20       0 RESUME                          0
-# LEAF-NEXT:    21       2 LOAD_FAST                       0 (x)
+# LEAF-NEXT: code leaf (suspend-311.py:21) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 1
+# LEAF-NEXT:    21       0 RESUME                          0
+# LEAF-NEXT:    22       2 LOAD_FAST                       0 (x)
 # LEAF-NEXT:             4 JUMP_IF_FALSE_OR_POP            1 (to 8)
 # LEAF-NEXT:             6 LOAD_CONST                      1 (True)
 # LEAF-NEXT:             8 RETURN_VALUE
 # LEAF-NEXT: ; after the passes
-# LEAF-NEXT: code leaf (suspend-311.py:20) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 1
-# LEAF-NEXT:    20       0 RESUME                          0
-# LEAF-NEXT:    21       2 LOAD_FAST                       0 (x)
+# LEAF-NEXT: code leaf (suspend-311.py:21) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 1
+# LEAF-NEXT:    21       0 RESUME                          0
+# LEAF-NEXT:    22       2 LOAD_FAST                       0 (x)
 # LEAF-NEXT:             4 JUMP_IF_FALSE_OR_POP            1 (to 8)
 # LEAF-NEXT:             6 LOAD_CONST                      1 (True)
 # LEAF-NEXT:             8 RETURN_VALUE

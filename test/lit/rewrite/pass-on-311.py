@@ -1,0 +1,369 @@
+# How a capture handler hands on an exception that is not the unwinding
+# marker (SuspendPass.cpp, passOn). Where the site's original handler starts
+# without a source position (an except or finally body, a cleanup block), it
+# pops the slots above that handler's depth and lasti unless the handler
+# takes it, and jumps there without checking for signals
+# (JUMP_BACKWARD_NO_INTERRUPT): no second unwinding.
+# - NULLS, under a call's NULL: popped inside a 1-tuple (POP_TOP would decref
+#   a NULL).
+# - CLEANUP, in an except body: to the cleanup handler that takes lasti
+#   (SWAP 3, POP_TOP, SWAP 2 drops the 1 and keeps lasti and the exception
+#   on top).
+# - WITH, the with statement's handler has the with's line, so a jump would
+#   give tracers a line event the interpreter does not: RERAISE 1 under it.
+# - NONE, no handler covers the call: RERAISE 1 leaves the frame.
+# REQUIRES: python311
+# RUN: %compile311 %s %t.pyc
+# RUN: sleepy-rewrite --emit=dis --function=nulls %t.pyc -o %t.out | FileCheck %s --check-prefix=NULLS
+# RUN: sleepy-rewrite --emit=dis --function=cleanup %t.pyc -o %t.out | FileCheck %s --check-prefix=CLEANUP
+# RUN: sleepy-rewrite --emit=dis --function=with_block %t.pyc -o %t.out | FileCheck %s --check-prefix=WITH
+# RUN: sleepy-rewrite --emit=dis --function=uncovered %t.pyc -o %t.out | FileCheck %s --check-prefix=NONE
+
+def nulls(m):
+    try:
+        return list(m.names)
+    except AttributeError:
+        return None
+
+
+def cleanup(x):
+    try:
+        x()
+    except ValueError:
+        return 1 + g(x)
+
+
+def with_block(p):
+    with p:
+        return g(p)
+
+
+def uncovered(x):
+    return g(x)
+
+# NULLS: ; before the passes
+# NULLS-NEXT: code nulls (pass-on-311.py:22) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 4
+# NULLS-NEXT:    22       0 RESUME                          0
+# NULLS-NEXT:    23       2 NOP
+# NULLS-NEXT:    24       4 LOAD_GLOBAL                     1 (NULL + list)
+# NULLS-NEXT:            16 LOAD_FAST                       0 (m)
+# NULLS-NEXT:            18 LOAD_ATTR                       1 (names)
+# NULLS-NEXT:            28 PRECALL                         1
+# NULLS-NEXT:            32 CALL                            1
+# NULLS-NEXT:            42 RETURN_VALUE
+# NULLS-NEXT:            44 PUSH_EXC_INFO
+# NULLS-NEXT:    25      46 LOAD_GLOBAL                     4 (AttributeError)
+# NULLS-NEXT:            58 CHECK_EXC_MATCH
+# NULLS-NEXT:            60 POP_JUMP_FORWARD_IF_FALSE       4 (to 70)
+# NULLS-NEXT:            62 POP_TOP
+# NULLS-NEXT:    26      64 POP_EXCEPT
+# NULLS-NEXT:            66 LOAD_CONST                      0 (None)
+# NULLS-NEXT:            68 RETURN_VALUE
+# NULLS-NEXT:    25      70 RERAISE                         0
+# NULLS-NEXT:            72 COPY                            3
+# NULLS-NEXT:            74 POP_EXCEPT
+# NULLS-NEXT:            76 RERAISE                         1
+# NULLS-NEXT: ExceptionTable:
+# NULLS-NEXT:   4 to 42 -> 44 [0]
+# NULLS-NEXT:   44 to 64 -> 72 [1] lasti
+# NULLS-NEXT:   70 to 72 -> 72 [1] lasti
+# NULLS-NEXT: ; after the passes
+# NULLS-NEXT: code nulls (pass-on-311.py:22) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
+# NULLS-NEXT:    22       0 RESUME                          0
+# NULLS-NEXT:    23       2 NOP
+# NULLS-NEXT:    24       4 LOAD_GLOBAL                     1 (NULL + list)
+# NULLS-NEXT:            16 LOAD_FAST                       0 (m)
+# NULLS-NEXT:            18 LOAD_ATTR                       1 (names)
+# NULLS-NEXT:            28 PRECALL                         1
+# NULLS-NEXT:            32 CALL                            1
+# NULLS-NEXT:            42 RETURN_VALUE
+# NULLS-NEXT:            44 PUSH_EXC_INFO
+# NULLS-NEXT:    25      46 LOAD_GLOBAL                     4 (AttributeError)
+# NULLS-NEXT:            58 CHECK_EXC_MATCH
+# NULLS-NEXT:            60 POP_JUMP_FORWARD_IF_FALSE       4 (to 70)
+# NULLS-NEXT:            62 POP_TOP
+# NULLS-NEXT:    26      64 POP_EXCEPT
+# NULLS-NEXT:            66 LOAD_CONST                      0 (None)
+# NULLS-NEXT:            68 RETURN_VALUE
+# NULLS-NEXT:    25      70 RERAISE                         0
+# NULLS-NEXT:            72 COPY                            3
+# NULLS-NEXT:            74 POP_EXCEPT
+# NULLS-NEXT:            76 RERAISE                         1
+# NULLS-NEXT:            78 LOAD_BUILD_CLASS
+# NULLS-NEXT:            80 COPY                            2
+# NULLS-NEXT:            82 IS_OP                           0
+# NULLS-NEXT:            84 POP_JUMP_FORWARD_IF_TRUE        8 (to 102)
+# NULLS-NEXT:            86 SWAP                            2
+# NULLS-NEXT:            88 POP_TOP
+# NULLS-NEXT:            90 SWAP                            2
+# NULLS-NEXT:            92 POP_TOP
+# NULLS-NEXT:            94 SWAP                            2
+# NULLS-NEXT:            96 BUILD_TUPLE                     1
+# NULLS-NEXT:            98 POP_TOP
+# NULLS-NEXT:           100 JUMP_BACKWARD_NO_INTERRUPT     29 (to 44)
+# NULLS-NEXT:           102 SWAP                            4
+# NULLS-NEXT:           104 BUILD_TUPLE                     1
+# NULLS-NEXT:           106 SWAP                            4
+# NULLS-NEXT:           108 BUILD_TUPLE                     4
+# NULLS-NEXT:           110 PUSH_NULL
+# NULLS-NEXT:           112 LOAD_BUILD_CLASS
+# NULLS-NEXT:           114 SWAP                            2
+# NULLS-NEXT:           116 SWAP                            3
+# NULLS-NEXT:           118 PRECALL                         1
+# NULLS-NEXT:           122 CALL                            1
+# NULLS-NEXT:           132 RERAISE                         0
+# NULLS-NEXT:           134 LOAD_BUILD_CLASS
+# NULLS-NEXT:           136 COPY                            2
+# NULLS-NEXT:           138 IS_OP                           0
+# NULLS-NEXT:           140 POP_JUMP_FORWARD_IF_TRUE        3 (to 148)
+# NULLS-NEXT:           142 SWAP                            2
+# NULLS-NEXT:           144 POP_TOP
+# NULLS-NEXT:           146 JUMP_BACKWARD_NO_INTERRUPT     52 (to 44)
+# NULLS-NEXT:           148 BUILD_TUPLE                     2
+# NULLS-NEXT:           150 PUSH_NULL
+# NULLS-NEXT:           152 LOAD_BUILD_CLASS
+# NULLS-NEXT:           154 SWAP                            2
+# NULLS-NEXT:           156 SWAP                            3
+# NULLS-NEXT:           158 PRECALL                         1
+# NULLS-NEXT:           162 CALL                            1
+# NULLS-NEXT:           172 RERAISE                         0
+# NULLS-NEXT: ExceptionTable:
+# NULLS-NEXT:   4 to 18 -> 44 [0]
+# NULLS-NEXT:   18 to 28 -> 78 [2] lasti
+# NULLS-NEXT:   28 to 42 -> 134 [0] lasti
+# NULLS-NEXT:   44 to 64 -> 72 [1] lasti
+# NULLS-NEXT:   70 to 72 -> 72 [1] lasti
+
+# CLEANUP: ; before the passes
+# CLEANUP-NEXT: code cleanup (pass-on-311.py:29) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 5
+# CLEANUP-NEXT:    29       0 RESUME                          0
+# CLEANUP-NEXT:    30       2 NOP
+# CLEANUP-NEXT:    31       4 PUSH_NULL
+# CLEANUP-NEXT:             6 LOAD_FAST                       0 (x)
+# CLEANUP-NEXT:             8 PRECALL                         0
+# CLEANUP-NEXT:            12 CALL                            0
+# CLEANUP-NEXT:            22 POP_TOP
+# CLEANUP-NEXT:            24 LOAD_CONST                      0 (None)
+# CLEANUP-NEXT:            26 RETURN_VALUE
+# CLEANUP-NEXT:            28 PUSH_EXC_INFO
+# CLEANUP-NEXT:    32      30 LOAD_GLOBAL                     0 (ValueError)
+# CLEANUP-NEXT:            42 CHECK_EXC_MATCH
+# CLEANUP-NEXT:            44 POP_JUMP_FORWARD_IF_FALSE      21 (to 88)
+# CLEANUP-NEXT:            46 POP_TOP
+# CLEANUP-NEXT:    33      48 LOAD_CONST                      1 (1)
+# CLEANUP-NEXT:            50 LOAD_GLOBAL                     3 (NULL + g)
+# CLEANUP-NEXT:            62 LOAD_FAST                       0 (x)
+# CLEANUP-NEXT:            64 PRECALL                         1
+# CLEANUP-NEXT:            68 CALL                            1
+# CLEANUP-NEXT:            78 BINARY_OP                       0 (+)
+# CLEANUP-NEXT:            82 SWAP                            2
+# CLEANUP-NEXT:            84 POP_EXCEPT
+# CLEANUP-NEXT:            86 RETURN_VALUE
+# CLEANUP-NEXT:    32      88 RERAISE                         0
+# CLEANUP-NEXT:            90 COPY                            3
+# CLEANUP-NEXT:            92 POP_EXCEPT
+# CLEANUP-NEXT:            94 RERAISE                         1
+# CLEANUP-NEXT: ExceptionTable:
+# CLEANUP-NEXT:   4 to 24 -> 28 [0]
+# CLEANUP-NEXT:   28 to 84 -> 90 [1] lasti
+# CLEANUP-NEXT:   88 to 90 -> 90 [1] lasti
+# CLEANUP-NEXT: ; after the passes
+# CLEANUP-NEXT: code cleanup (pass-on-311.py:29) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
+# CLEANUP-NEXT:    29       0 RESUME                          0
+# CLEANUP-NEXT:    30       2 NOP
+# CLEANUP-NEXT:    31       4 PUSH_NULL
+# CLEANUP-NEXT:             6 LOAD_FAST                       0 (x)
+# CLEANUP-NEXT:             8 PRECALL                         0
+# CLEANUP-NEXT:            12 CALL                            0
+# CLEANUP-NEXT:            22 POP_TOP
+# CLEANUP-NEXT:            24 LOAD_CONST                      0 (None)
+# CLEANUP-NEXT:            26 RETURN_VALUE
+# CLEANUP-NEXT:            28 PUSH_EXC_INFO
+# CLEANUP-NEXT:    32      30 LOAD_GLOBAL                     0 (ValueError)
+# CLEANUP-NEXT:            42 CHECK_EXC_MATCH
+# CLEANUP-NEXT:            44 POP_JUMP_FORWARD_IF_FALSE      21 (to 88)
+# CLEANUP-NEXT:            46 POP_TOP
+# CLEANUP-NEXT:    33      48 LOAD_CONST                      1 (1)
+# CLEANUP-NEXT:            50 LOAD_GLOBAL                     3 (NULL + g)
+# CLEANUP-NEXT:            62 LOAD_FAST                       0 (x)
+# CLEANUP-NEXT:            64 PRECALL                         1
+# CLEANUP-NEXT:            68 CALL                            1
+# CLEANUP-NEXT:            78 BINARY_OP                       0 (+)
+# CLEANUP-NEXT:            82 SWAP                            2
+# CLEANUP-NEXT:            84 POP_EXCEPT
+# CLEANUP-NEXT:            86 RETURN_VALUE
+# CLEANUP-NEXT:    32      88 RERAISE                         0
+# CLEANUP-NEXT:            90 COPY                            3
+# CLEANUP-NEXT:            92 POP_EXCEPT
+# CLEANUP-NEXT:            94 RERAISE                         1
+# CLEANUP-NEXT:            96 LOAD_BUILD_CLASS
+# CLEANUP-NEXT:            98 COPY                            2
+# CLEANUP-NEXT:           100 IS_OP                           0
+# CLEANUP-NEXT:           102 POP_JUMP_FORWARD_IF_TRUE        3 (to 110)
+# CLEANUP-NEXT:           104 SWAP                            2
+# CLEANUP-NEXT:           106 POP_TOP
+# CLEANUP-NEXT:           108 JUMP_BACKWARD_NO_INTERRUPT     41 (to 28)
+# CLEANUP-NEXT:           110 BUILD_TUPLE                     2
+# CLEANUP-NEXT:           112 PUSH_NULL
+# CLEANUP-NEXT:           114 LOAD_BUILD_CLASS
+# CLEANUP-NEXT:           116 SWAP                            2
+# CLEANUP-NEXT:           118 SWAP                            3
+# CLEANUP-NEXT:           120 PRECALL                         1
+# CLEANUP-NEXT:           124 CALL                            1
+# CLEANUP-NEXT:           134 RERAISE                         0
+# CLEANUP-NEXT:           136 LOAD_BUILD_CLASS
+# CLEANUP-NEXT:           138 COPY                            2
+# CLEANUP-NEXT:           140 IS_OP                           0
+# CLEANUP-NEXT:           142 POP_JUMP_FORWARD_IF_TRUE        4 (to 152)
+# CLEANUP-NEXT:           144 SWAP                            3
+# CLEANUP-NEXT:           146 POP_TOP
+# CLEANUP-NEXT:           148 SWAP                            2
+# CLEANUP-NEXT:           150 JUMP_BACKWARD_NO_INTERRUPT     31 (to 90)
+# CLEANUP-NEXT:           152 BUILD_TUPLE                     4
+# CLEANUP-NEXT:           154 PUSH_NULL
+# CLEANUP-NEXT:           156 LOAD_BUILD_CLASS
+# CLEANUP-NEXT:           158 SWAP                            2
+# CLEANUP-NEXT:           160 SWAP                            3
+# CLEANUP-NEXT:           162 PRECALL                         1
+# CLEANUP-NEXT:           166 CALL                            1
+# CLEANUP-NEXT:           176 RERAISE                         0
+# CLEANUP-NEXT: ExceptionTable:
+# CLEANUP-NEXT:   4 to 8 -> 28 [0]
+# CLEANUP-NEXT:   8 to 22 -> 96 [0] lasti
+# CLEANUP-NEXT:   22 to 24 -> 28 [0]
+# CLEANUP-NEXT:   28 to 64 -> 90 [1] lasti
+# CLEANUP-NEXT:   64 to 78 -> 136 [2] lasti
+# CLEANUP-NEXT:   78 to 84 -> 90 [1] lasti
+# CLEANUP-NEXT:   88 to 90 -> 90 [1] lasti
+
+# WITH: ; before the passes
+# WITH-NEXT: code with_block (pass-on-311.py:36) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
+# WITH-NEXT:    36       0 RESUME                          0
+# WITH-NEXT:    37       2 LOAD_FAST                       0 (p)
+# WITH-NEXT:             4 BEFORE_WITH
+# WITH-NEXT:             6 POP_TOP
+# WITH-NEXT:    38       8 LOAD_GLOBAL                     1 (NULL + g)
+# WITH-NEXT:            20 LOAD_FAST                       0 (p)
+# WITH-NEXT:            22 PRECALL                         1
+# WITH-NEXT:            26 CALL                            1
+# WITH-NEXT:    37      36 SWAP                            2
+# WITH-NEXT:            38 LOAD_CONST                      0 (None)
+# WITH-NEXT:            40 LOAD_CONST                      0 (None)
+# WITH-NEXT:            42 LOAD_CONST                      0 (None)
+# WITH-NEXT:            44 PRECALL                         2
+# WITH-NEXT:            48 CALL                            2
+# WITH-NEXT:            58 POP_TOP
+# WITH-NEXT:            60 RETURN_VALUE
+# WITH-NEXT:            62 PUSH_EXC_INFO
+# WITH-NEXT:            64 WITH_EXCEPT_START
+# WITH-NEXT:            66 POP_JUMP_FORWARD_IF_TRUE        4 (to 76)
+# WITH-NEXT:            68 RERAISE                         2
+# WITH-NEXT:            70 COPY                            3
+# WITH-NEXT:            72 POP_EXCEPT
+# WITH-NEXT:            74 RERAISE                         1
+# WITH-NEXT:            76 POP_TOP
+# WITH-NEXT:            78 POP_EXCEPT
+# WITH-NEXT:            80 POP_TOP
+# WITH-NEXT:            82 POP_TOP
+# WITH-NEXT:            84 LOAD_CONST                      0 (None)
+# WITH-NEXT:            86 RETURN_VALUE
+# WITH-NEXT: ExceptionTable:
+# WITH-NEXT:   6 to 36 -> 62 [1] lasti
+# WITH-NEXT:   62 to 70 -> 70 [3] lasti
+# WITH-NEXT:   76 to 78 -> 70 [3] lasti
+# WITH-NEXT: ; after the passes
+# WITH-NEXT: code with_block (pass-on-311.py:36) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
+# WITH-NEXT:    36       0 RESUME                          0
+# WITH-NEXT:    37       2 LOAD_FAST                       0 (p)
+# WITH-NEXT:             4 BEFORE_WITH
+# WITH-NEXT:             6 POP_TOP
+# WITH-NEXT:    38       8 LOAD_GLOBAL                     1 (NULL + g)
+# WITH-NEXT:            20 LOAD_FAST                       0 (p)
+# WITH-NEXT:            22 PRECALL                         1
+# WITH-NEXT:            26 CALL                            1
+# WITH-NEXT:    37      36 SWAP                            2
+# WITH-NEXT:            38 LOAD_CONST                      0 (None)
+# WITH-NEXT:            40 LOAD_CONST                      0 (None)
+# WITH-NEXT:            42 LOAD_CONST                      0 (None)
+# WITH-NEXT:            44 PRECALL                         2
+# WITH-NEXT:            48 CALL                            2
+# WITH-NEXT:            58 POP_TOP
+# WITH-NEXT:            60 RETURN_VALUE
+# WITH-NEXT:            62 PUSH_EXC_INFO
+# WITH-NEXT:            64 WITH_EXCEPT_START
+# WITH-NEXT:            66 POP_JUMP_FORWARD_IF_TRUE        4 (to 76)
+# WITH-NEXT:            68 RERAISE                         2
+# WITH-NEXT:            70 COPY                            3
+# WITH-NEXT:            72 POP_EXCEPT
+# WITH-NEXT:            74 RERAISE                         1
+# WITH-NEXT:            76 POP_TOP
+# WITH-NEXT:            78 POP_EXCEPT
+# WITH-NEXT:            80 POP_TOP
+# WITH-NEXT:            82 POP_TOP
+# WITH-NEXT:            84 LOAD_CONST                      0 (None)
+# WITH-NEXT:            86 RETURN_VALUE
+# WITH-NEXT:            88 LOAD_BUILD_CLASS
+# WITH-NEXT:            90 COPY                            2
+# WITH-NEXT:            92 IS_OP                           0
+# WITH-NEXT:            94 POP_JUMP_FORWARD_IF_TRUE        1 (to 98)
+# WITH-NEXT:            96 RERAISE                         1
+# WITH-NEXT:            98 BUILD_TUPLE                     3
+# WITH-NEXT:           100 PUSH_NULL
+# WITH-NEXT:           102 LOAD_BUILD_CLASS
+# WITH-NEXT:           104 SWAP                            2
+# WITH-NEXT:           106 SWAP                            3
+# WITH-NEXT:           108 PRECALL                         1
+# WITH-NEXT:           112 CALL                            1
+# WITH-NEXT:           122 RERAISE                         0
+# WITH-NEXT:           124 LOAD_BUILD_CLASS
+# WITH-NEXT:           126 COPY                            2
+# WITH-NEXT:           128 IS_OP                           0
+# WITH-NEXT:           130 POP_JUMP_FORWARD_IF_TRUE        1 (to 134)
+# WITH-NEXT:           132 RERAISE                         1
+# WITH-NEXT:           134 BUILD_TUPLE                     3
+# WITH-NEXT:           136 PUSH_NULL
+# WITH-NEXT:           138 LOAD_BUILD_CLASS
+# WITH-NEXT:           140 SWAP                            2
+# WITH-NEXT:           142 SWAP                            3
+# WITH-NEXT:           144 PRECALL                         1
+# WITH-NEXT:           148 CALL                            1
+# WITH-NEXT:           158 RERAISE                         0
+# WITH-NEXT: ExceptionTable:
+# WITH-NEXT:   6 to 22 -> 62 [1] lasti
+# WITH-NEXT:   22 to 36 -> 88 [1] lasti
+# WITH-NEXT:   44 to 58 -> 124 [1] lasti
+# WITH-NEXT:   62 to 70 -> 70 [3] lasti
+# WITH-NEXT:   76 to 78 -> 70 [3] lasti
+# WITH-NEXT:   96 to 98 -> 62 [1] lasti
+
+# NONE: ; before the passes
+# NONE-NEXT: code uncovered (pass-on-311.py:41) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 3
+# NONE-NEXT:    41       0 RESUME                          0
+# NONE-NEXT:    42       2 LOAD_GLOBAL                     1 (NULL + g)
+# NONE-NEXT:            14 LOAD_FAST                       0 (x)
+# NONE-NEXT:            16 PRECALL                         1
+# NONE-NEXT:            20 CALL                            1
+# NONE-NEXT:            30 RETURN_VALUE
+# NONE-NEXT: ; after the passes
+# NONE-NEXT: code uncovered (pass-on-311.py:41) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 4
+# NONE-NEXT:    41       0 RESUME                          0
+# NONE-NEXT:    42       2 LOAD_GLOBAL                     1 (NULL + g)
+# NONE-NEXT:            14 LOAD_FAST                       0 (x)
+# NONE-NEXT:            16 PRECALL                         1
+# NONE-NEXT:            20 CALL                            1
+# NONE-NEXT:            30 RETURN_VALUE
+# NONE-NEXT:            32 LOAD_BUILD_CLASS
+# NONE-NEXT:            34 COPY                            2
+# NONE-NEXT:            36 IS_OP                           0
+# NONE-NEXT:            38 POP_JUMP_FORWARD_IF_TRUE        1 (to 42)
+# NONE-NEXT:            40 RERAISE                         1
+# NONE-NEXT:            42 BUILD_TUPLE                     2
+# NONE-NEXT:            44 PUSH_NULL
+# NONE-NEXT:            46 LOAD_BUILD_CLASS
+# NONE-NEXT:            48 SWAP                            2
+# NONE-NEXT:            50 SWAP                            3
+# NONE-NEXT:            52 PRECALL                         1
+# NONE-NEXT:            56 CALL                            1
+# NONE-NEXT:            66 RERAISE                         0
+# NONE-NEXT: ExceptionTable:
+# NONE-NEXT:   16 to 30 -> 32 [0] lasti
