@@ -218,7 +218,21 @@ def run_tests(python, tests, work, label, jobs, timeout):
     return cases(xml), elapsed, output
 
 
+def default_signals():
+    """A job started in the background by a non-interactive shell ignores
+    SIGINT and SIGQUIT, and so would every test process it starts: tests of
+    KeyboardInterrupt (test_generators, test_pdb, test_signal...) would fail
+    on both interpreters. Handled here, they are at their defaults after
+    exec."""
+    import signal
+    for sig in (signal.SIGINT, signal.SIGQUIT):
+        if signal.getsignal(sig) == signal.SIG_IGN:
+            signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT
+                          else lambda *_: sys.exit(1))
+
+
 def main():
+    default_signals()
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tool", default=DEFAULT_TOOL)
     ap.add_argument("--quick", action="store_true")
