@@ -9,6 +9,11 @@ alternating, `--rounds` times each; every program times its own work (start-up
 excluded) and the median is taken. Prints the ratio rewritten/original per
 program, their geometric mean and the worst. Goals: geomean <= 1.02, worst
 <= 1.05.
+
+With --instructions, each version runs once under valgrind (callgrind) and
+the figures are the instructions it executed, less those of an interpreter
+that starts and exits: exact and repeatable on a busy machine, blind to
+cache and branch effects.
 """
 import argparse
 import math
@@ -31,12 +36,25 @@ def timed(python, pyc, env):
     return float(m.group(1)), m.group(2)
 
 
+def instructions(python, pyc, env):
+    """Instructions executed by `python pyc` (callgrind), and its result."""
+    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                        python, pyc], capture_output=True, text=True, env=env, check=True)
+    count = int(re.search(r"Collected : (\d+)", p.stderr).group(1))
+    m = re.search(r"result=(.*)", p.stdout)
+    return count, m.group(1) if m else None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tool", default=DEFAULT_TOOL)
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--instructions", action="store_true",
+                    help="count instructions under valgrind instead of timing")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
+    if args.instructions and not shutil.which("valgrind"):
+        sys.exit("overhead: --instructions needs valgrind (apt-get install valgrind)")
     suite = os.path.join(HERE, "suite")
     names = args.names or sorted(f[:-3] for f in os.listdir(suite) if f.endswith(".py"))
     work = tempfile.mkdtemp(prefix="sleepy-overhead-")
@@ -52,6 +70,25 @@ def main():
                         *[os.path.join(orig, n + ".pyc") for n in names]], check=True)
         env = dict(os.environ, PYTHONPATH=rew, PYTHONHASHSEED="0")
         ratios = []
+        if args.instructions:
+            empty = os.path.join(work, "empty.py")
+            with open(empty, "w") as f:
+                f.write("import time\n")
+            base, _ = instructions(sys.executable, empty, env)
+            print(f"CPython {sys.version.split()[0]}, millions of instructions "
+                  f"(start-up, {base / 1e6:.0f}M, subtracted)")
+            print(f"{'program':<12} {'original':>10} {'rewritten':>10} {'ratio':>7}")
+            for n in names:
+                a, ra = instructions(sys.executable, os.path.join(orig, n + ".pyc"), env)
+                b, rb = instructions(sys.executable, os.path.join(rew, n + ".pyc"), env)
+                if ra != rb:
+                    sys.exit(f"{n}: the rewritten program computed something else: {ra} {rb}")
+                ratio = (b - base) / (a - base)
+                ratios.append(ratio)
+                print(f"{n:<12} {(a - base) / 1e6:>10.1f} {(b - base) / 1e6:>10.1f} {ratio:>7.3f}")
+            geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+            print(f"geomean={geo:.3f} worst={max(ratios):.3f}")
+            return
         print(f"CPython {sys.version.split()[0]}, {args.rounds} rounds, median seconds")
         print(f"{'program':<12} {'original':>10} {'rewritten':>10} {'ratio':>7}")
         for n in names:
