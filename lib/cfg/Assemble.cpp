@@ -228,10 +228,15 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
   std::vector<LocationRun> &runs = runScratch;
   runs.clear();
   for (const Slot &s : slots) {
-    if (merge && !runs.empty() && runs.back().loc == s.instr->loc)
+    if (merge && !runs.empty() && runs.back().loc == s.instr->loc) {
       runs.back().length += s.size();
-    else
-      runs.push_back(LocationRun{s.size(), s.instr->loc});
+    } else {
+      // Filled in place: a temporary copied in would be written in two
+      // pieces and read back in one (a store-forwarding stall per run).
+      LocationRun &run = runs.emplace_back();
+      run.length = s.size();
+      run.loc = s.instr->loc;
+    }
   }
   buffer.clear();
   encodeLocationTable(runs, fn.codeObject().firstLineNo, buffer);

@@ -133,14 +133,14 @@ llvm::Error Decoder::decodeUnits() {
       if (p[2 * c] != 0 || p[2 * c + 1] != 0)
         return fail(c, fmt::format("cache unit of {} is not zero",
                                    opName(info.op)));
-    Instr in;
+    startToInstr[start] = int32_t(instrs.size());
+    starts.push_back(start);
+    // Filled in place (see layOut in Assemble.cpp: no temporary copied in).
+    Instr &in = instrs.emplace_back();
     in.op = info.op;
     in.prefixHint = uint8_t(prefixes);
     in.arg = arg | p[2 * u + 1];
     in.offset = u;
-    startToInstr[start] = int32_t(instrs.size());
-    starts.push_back(start);
-    instrs.push_back(in);
     u += 1 + info.caches;
   }
   return llvm::Error::success();

@@ -90,8 +90,11 @@ PycFile::read(std::unique_ptr<llvm::MemoryBuffer> buffer,
 }
 
 llvm::Expected<std::unique_ptr<PycFile>> PycFile::open(llvm::StringRef path) {
+  // Read, not mapped: a .pyc is small and read once, and mapping it costs a
+  // page fault per page and an munmap.
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+                                            /*RequiresNullTerminator=*/false,
+                                            /*IsVolatile=*/true);
   if (!buffer)
     return fileError(path, buffer.getError().message());
   return read(std::move(*buffer), path);
