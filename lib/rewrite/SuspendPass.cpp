@@ -22,7 +22,9 @@
 // marker: it compares it with what LOAD_BUILD_CLASS pushes (the frame's
 // builtins.__build_class__). No exception is ever that builtin, except while
 // a suspension unwinds, when the runtime puts the marker there (it still
-// builds classes, should any be built meanwhile). So the rewritten code adds
+// builds classes, should any be built meanwhile). Before that lookup, a flag
+// test screens out ordinary exceptions: the marker's class is registered as
+// a collections.abc.Sequence, which MATCH_SEQUENCE reads from its type flags. So the rewritten code adds
 // no name, no global and no prologue: co_names and the module's namespace
 // are the original ones. Any other exception goes to the site's original
 // handler with exactly what the interpreter would have given it: the stack
@@ -308,11 +310,16 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     auto shared = captureByShape.find(key);
     if (shared == captureByShape.end()) {
       // Is it the marker? Anything else goes on as the interpreter would
-      // send it.
+      // send it. A flag test first (the marker's class is registered as a
+      // Sequence, no exception class usually is), so that an ordinary
+      // exception costs no lookup of __build_class__ in the builtins.
+      uint32_t screen = appendBlock(
+          fn, {make(Op::MATCH_SEQUENCE), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
       uint32_t check = appendBlock(fn, {make(Op::LOAD_BUILD_CLASS),
                                         make(Op::COPY, 2), make(Op::IS_OP, 0),
                                         make(Op::POP_JUMP_FORWARD_IF_TRUE)});
-      appendBlock(fn, passOn(fn, original, f.below));
+      uint32_t pass = appendBlock(fn, passOn(fn, original, f.below));
+      fn.blocks[screen].instrs.back().target = int32_t(pass);
       std::vector<Instr> capture;
       for (uint32_t i = 0; i < d; ++i) {
         SlotKind kind = f.below[i].kind;
@@ -339,7 +346,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       capture.push_back(make(Op::RERAISE, 0));
       uint32_t captureBlock = appendBlock(fn, std::move(capture));
       fn.blocks[check].instrs.back().target = int32_t(captureBlock);
-      shared = captureByShape.insert({key, check}).first;
+      shared = captureByShape.insert({key, screen}).first;
     }
     site.capture = shared->second;
     for (Instr &in : fn.blocks[site.block].instrs)

@@ -14,6 +14,7 @@ snapshot and exits. The parent never unwinds anything.
 """
 
 import builtins
+import collections.abc
 import gc
 import os
 import sys
@@ -337,7 +338,9 @@ class Unwinder(BaseException):
     (what LOAD_BUILD_CLASS pushes), so rewritten code needs no name of its
     own: while it unwinds, the unwinder stands in for that builtin, and
     builds classes as the builtin would should a class statement run
-    meanwhile (a __del__, say)."""
+    meanwhile (a __del__, say). Before that lookup they test a flag of the
+    exception's type, the one MATCH_SEQUENCE reads: the class is registered
+    as a Sequence below, so that other exceptions are told apart at once."""
 
     def __init__(self, frames, finish):
         super().__init__("sleepy: unwinding to suspend")
@@ -410,6 +413,10 @@ class Unwinder(BaseException):
             self.finish(self.records, None, self.running)
             os._exit(0)
         return self
+
+
+# MATCH_SEQUENCE in the capture handlers reads this from the type's flags.
+collections.abc.Sequence.register(Unwinder)
 
 
 def entry_record(frame, info, index, entry, closure):

@@ -89,48 +89,52 @@ def uncovered(x):
 # NULLS-NEXT:            72 COPY                            3
 # NULLS-NEXT:            74 POP_EXCEPT
 # NULLS-NEXT:            76 RERAISE                         1
-# NULLS-NEXT:            78 LOAD_BUILD_CLASS
-# NULLS-NEXT:            80 COPY                            2
-# NULLS-NEXT:            82 IS_OP                           0
-# NULLS-NEXT:            84 POP_JUMP_FORWARD_IF_TRUE        8 (to 102)
-# NULLS-NEXT:            86 SWAP                            2
-# NULLS-NEXT:            88 POP_TOP
+# NULLS-NEXT:            78 MATCH_SEQUENCE
+# NULLS-NEXT:            80 POP_JUMP_FORWARD_IF_FALSE       4 (to 90)
+# NULLS-NEXT:            82 LOAD_BUILD_CLASS
+# NULLS-NEXT:            84 COPY                            2
+# NULLS-NEXT:            86 IS_OP                           0
+# NULLS-NEXT:            88 POP_JUMP_FORWARD_IF_TRUE        8 (to 106)
 # NULLS-NEXT:            90 SWAP                            2
 # NULLS-NEXT:            92 POP_TOP
 # NULLS-NEXT:            94 SWAP                            2
-# NULLS-NEXT:            96 BUILD_TUPLE                     1
-# NULLS-NEXT:            98 POP_TOP
-# NULLS-NEXT:           100 JUMP_BACKWARD_NO_INTERRUPT     29 (to 44)
-# NULLS-NEXT:           102 SWAP                            4
-# NULLS-NEXT:           104 BUILD_TUPLE                     1
+# NULLS-NEXT:            96 POP_TOP
+# NULLS-NEXT:            98 SWAP                            2
+# NULLS-NEXT:           100 BUILD_TUPLE                     1
+# NULLS-NEXT:           102 POP_TOP
+# NULLS-NEXT:           104 JUMP_BACKWARD_NO_INTERRUPT     31 (to 44)
 # NULLS-NEXT:           106 SWAP                            4
-# NULLS-NEXT:           108 BUILD_TUPLE                     4
-# NULLS-NEXT:           110 PUSH_NULL
-# NULLS-NEXT:           112 LOAD_BUILD_CLASS
-# NULLS-NEXT:           114 SWAP                            2
-# NULLS-NEXT:           116 SWAP                            3
-# NULLS-NEXT:           118 PRECALL                         1
-# NULLS-NEXT:           122 CALL                            1
-# NULLS-NEXT:           132 RERAISE                         0
-# NULLS-NEXT:           134 LOAD_BUILD_CLASS
-# NULLS-NEXT:           136 COPY                            2
-# NULLS-NEXT:           138 IS_OP                           0
-# NULLS-NEXT:           140 POP_JUMP_FORWARD_IF_TRUE        3 (to 148)
-# NULLS-NEXT:           142 SWAP                            2
-# NULLS-NEXT:           144 POP_TOP
-# NULLS-NEXT:           146 JUMP_BACKWARD_NO_INTERRUPT     52 (to 44)
-# NULLS-NEXT:           148 BUILD_TUPLE                     2
-# NULLS-NEXT:           150 PUSH_NULL
-# NULLS-NEXT:           152 LOAD_BUILD_CLASS
-# NULLS-NEXT:           154 SWAP                            2
-# NULLS-NEXT:           156 SWAP                            3
-# NULLS-NEXT:           158 PRECALL                         1
-# NULLS-NEXT:           162 CALL                            1
-# NULLS-NEXT:           172 RERAISE                         0
+# NULLS-NEXT:           108 BUILD_TUPLE                     1
+# NULLS-NEXT:           110 SWAP                            4
+# NULLS-NEXT:           112 BUILD_TUPLE                     4
+# NULLS-NEXT:           114 PUSH_NULL
+# NULLS-NEXT:           116 LOAD_BUILD_CLASS
+# NULLS-NEXT:           118 SWAP                            2
+# NULLS-NEXT:           120 SWAP                            3
+# NULLS-NEXT:           122 PRECALL                         1
+# NULLS-NEXT:           126 CALL                            1
+# NULLS-NEXT:           136 RERAISE                         0
+# NULLS-NEXT:           138 MATCH_SEQUENCE
+# NULLS-NEXT:           140 POP_JUMP_FORWARD_IF_FALSE       4 (to 150)
+# NULLS-NEXT:           142 LOAD_BUILD_CLASS
+# NULLS-NEXT:           144 COPY                            2
+# NULLS-NEXT:           146 IS_OP                           0
+# NULLS-NEXT:           148 POP_JUMP_FORWARD_IF_TRUE        3 (to 156)
+# NULLS-NEXT:           150 SWAP                            2
+# NULLS-NEXT:           152 POP_TOP
+# NULLS-NEXT:           154 JUMP_BACKWARD_NO_INTERRUPT     56 (to 44)
+# NULLS-NEXT:           156 BUILD_TUPLE                     2
+# NULLS-NEXT:           158 PUSH_NULL
+# NULLS-NEXT:           160 LOAD_BUILD_CLASS
+# NULLS-NEXT:           162 SWAP                            2
+# NULLS-NEXT:           164 SWAP                            3
+# NULLS-NEXT:           166 PRECALL                         1
+# NULLS-NEXT:           170 CALL                            1
+# NULLS-NEXT:           180 RERAISE                         0
 # NULLS-NEXT: ExceptionTable:
 # NULLS-NEXT:   4 to 18 -> 44 [0]
 # NULLS-NEXT:   18 to 28 -> 78 [2] lasti
-# NULLS-NEXT:   28 to 42 -> 134 [0] lasti
+# NULLS-NEXT:   28 to 42 -> 138 [0] lasti
 # NULLS-NEXT:   44 to 64 -> 72 [1] lasti
 # NULLS-NEXT:   70 to 72 -> 72 [1] lasti
 
@@ -196,43 +200,47 @@ def uncovered(x):
 # CLEANUP-NEXT:            90 COPY                            3
 # CLEANUP-NEXT:            92 POP_EXCEPT
 # CLEANUP-NEXT:            94 RERAISE                         1
-# CLEANUP-NEXT:            96 LOAD_BUILD_CLASS
-# CLEANUP-NEXT:            98 COPY                            2
-# CLEANUP-NEXT:           100 IS_OP                           0
-# CLEANUP-NEXT:           102 POP_JUMP_FORWARD_IF_TRUE        3 (to 110)
-# CLEANUP-NEXT:           104 SWAP                            2
-# CLEANUP-NEXT:           106 POP_TOP
-# CLEANUP-NEXT:           108 JUMP_BACKWARD_NO_INTERRUPT     41 (to 28)
-# CLEANUP-NEXT:           110 BUILD_TUPLE                     2
-# CLEANUP-NEXT:           112 PUSH_NULL
-# CLEANUP-NEXT:           114 LOAD_BUILD_CLASS
-# CLEANUP-NEXT:           116 SWAP                            2
-# CLEANUP-NEXT:           118 SWAP                            3
-# CLEANUP-NEXT:           120 PRECALL                         1
-# CLEANUP-NEXT:           124 CALL                            1
-# CLEANUP-NEXT:           134 RERAISE                         0
-# CLEANUP-NEXT:           136 LOAD_BUILD_CLASS
-# CLEANUP-NEXT:           138 COPY                            2
-# CLEANUP-NEXT:           140 IS_OP                           0
-# CLEANUP-NEXT:           142 POP_JUMP_FORWARD_IF_TRUE        4 (to 152)
-# CLEANUP-NEXT:           144 SWAP                            3
-# CLEANUP-NEXT:           146 POP_TOP
-# CLEANUP-NEXT:           148 SWAP                            2
-# CLEANUP-NEXT:           150 JUMP_BACKWARD_NO_INTERRUPT     31 (to 90)
-# CLEANUP-NEXT:           152 BUILD_TUPLE                     4
-# CLEANUP-NEXT:           154 PUSH_NULL
-# CLEANUP-NEXT:           156 LOAD_BUILD_CLASS
-# CLEANUP-NEXT:           158 SWAP                            2
-# CLEANUP-NEXT:           160 SWAP                            3
-# CLEANUP-NEXT:           162 PRECALL                         1
-# CLEANUP-NEXT:           166 CALL                            1
-# CLEANUP-NEXT:           176 RERAISE                         0
+# CLEANUP-NEXT:            96 MATCH_SEQUENCE
+# CLEANUP-NEXT:            98 POP_JUMP_FORWARD_IF_FALSE       4 (to 108)
+# CLEANUP-NEXT:           100 LOAD_BUILD_CLASS
+# CLEANUP-NEXT:           102 COPY                            2
+# CLEANUP-NEXT:           104 IS_OP                           0
+# CLEANUP-NEXT:           106 POP_JUMP_FORWARD_IF_TRUE        3 (to 114)
+# CLEANUP-NEXT:           108 SWAP                            2
+# CLEANUP-NEXT:           110 POP_TOP
+# CLEANUP-NEXT:           112 JUMP_BACKWARD_NO_INTERRUPT     43 (to 28)
+# CLEANUP-NEXT:           114 BUILD_TUPLE                     2
+# CLEANUP-NEXT:           116 PUSH_NULL
+# CLEANUP-NEXT:           118 LOAD_BUILD_CLASS
+# CLEANUP-NEXT:           120 SWAP                            2
+# CLEANUP-NEXT:           122 SWAP                            3
+# CLEANUP-NEXT:           124 PRECALL                         1
+# CLEANUP-NEXT:           128 CALL                            1
+# CLEANUP-NEXT:           138 RERAISE                         0
+# CLEANUP-NEXT:           140 MATCH_SEQUENCE
+# CLEANUP-NEXT:           142 POP_JUMP_FORWARD_IF_FALSE       4 (to 152)
+# CLEANUP-NEXT:           144 LOAD_BUILD_CLASS
+# CLEANUP-NEXT:           146 COPY                            2
+# CLEANUP-NEXT:           148 IS_OP                           0
+# CLEANUP-NEXT:           150 POP_JUMP_FORWARD_IF_TRUE        4 (to 160)
+# CLEANUP-NEXT:           152 SWAP                            3
+# CLEANUP-NEXT:           154 POP_TOP
+# CLEANUP-NEXT:           156 SWAP                            2
+# CLEANUP-NEXT:           158 JUMP_BACKWARD_NO_INTERRUPT     35 (to 90)
+# CLEANUP-NEXT:           160 BUILD_TUPLE                     4
+# CLEANUP-NEXT:           162 PUSH_NULL
+# CLEANUP-NEXT:           164 LOAD_BUILD_CLASS
+# CLEANUP-NEXT:           166 SWAP                            2
+# CLEANUP-NEXT:           168 SWAP                            3
+# CLEANUP-NEXT:           170 PRECALL                         1
+# CLEANUP-NEXT:           174 CALL                            1
+# CLEANUP-NEXT:           184 RERAISE                         0
 # CLEANUP-NEXT: ExceptionTable:
 # CLEANUP-NEXT:   4 to 8 -> 28 [0]
 # CLEANUP-NEXT:   8 to 22 -> 96 [0] lasti
 # CLEANUP-NEXT:   22 to 24 -> 28 [0]
 # CLEANUP-NEXT:   28 to 64 -> 90 [1] lasti
-# CLEANUP-NEXT:   64 to 78 -> 136 [2] lasti
+# CLEANUP-NEXT:   64 to 78 -> 140 [2] lasti
 # CLEANUP-NEXT:   78 to 84 -> 90 [1] lasti
 # CLEANUP-NEXT:   88 to 90 -> 90 [1] lasti
 
@@ -302,39 +310,43 @@ def uncovered(x):
 # WITH-NEXT:            82 POP_TOP
 # WITH-NEXT:            84 LOAD_CONST                      0 (None)
 # WITH-NEXT:            86 RETURN_VALUE
-# WITH-NEXT:            88 LOAD_BUILD_CLASS
-# WITH-NEXT:            90 COPY                            2
-# WITH-NEXT:            92 IS_OP                           0
-# WITH-NEXT:            94 POP_JUMP_FORWARD_IF_TRUE        1 (to 98)
-# WITH-NEXT:            96 RERAISE                         1
-# WITH-NEXT:            98 BUILD_TUPLE                     3
-# WITH-NEXT:           100 PUSH_NULL
-# WITH-NEXT:           102 LOAD_BUILD_CLASS
-# WITH-NEXT:           104 SWAP                            2
-# WITH-NEXT:           106 SWAP                            3
-# WITH-NEXT:           108 PRECALL                         1
-# WITH-NEXT:           112 CALL                            1
-# WITH-NEXT:           122 RERAISE                         0
-# WITH-NEXT:           124 LOAD_BUILD_CLASS
-# WITH-NEXT:           126 COPY                            2
-# WITH-NEXT:           128 IS_OP                           0
-# WITH-NEXT:           130 POP_JUMP_FORWARD_IF_TRUE        1 (to 134)
-# WITH-NEXT:           132 RERAISE                         1
-# WITH-NEXT:           134 BUILD_TUPLE                     3
-# WITH-NEXT:           136 PUSH_NULL
-# WITH-NEXT:           138 LOAD_BUILD_CLASS
-# WITH-NEXT:           140 SWAP                            2
-# WITH-NEXT:           142 SWAP                            3
-# WITH-NEXT:           144 PRECALL                         1
-# WITH-NEXT:           148 CALL                            1
-# WITH-NEXT:           158 RERAISE                         0
+# WITH-NEXT:            88 MATCH_SEQUENCE
+# WITH-NEXT:            90 POP_JUMP_FORWARD_IF_FALSE       4 (to 100)
+# WITH-NEXT:            92 LOAD_BUILD_CLASS
+# WITH-NEXT:            94 COPY                            2
+# WITH-NEXT:            96 IS_OP                           0
+# WITH-NEXT:            98 POP_JUMP_FORWARD_IF_TRUE        1 (to 102)
+# WITH-NEXT:           100 RERAISE                         1
+# WITH-NEXT:           102 BUILD_TUPLE                     3
+# WITH-NEXT:           104 PUSH_NULL
+# WITH-NEXT:           106 LOAD_BUILD_CLASS
+# WITH-NEXT:           108 SWAP                            2
+# WITH-NEXT:           110 SWAP                            3
+# WITH-NEXT:           112 PRECALL                         1
+# WITH-NEXT:           116 CALL                            1
+# WITH-NEXT:           126 RERAISE                         0
+# WITH-NEXT:           128 MATCH_SEQUENCE
+# WITH-NEXT:           130 POP_JUMP_FORWARD_IF_FALSE       4 (to 140)
+# WITH-NEXT:           132 LOAD_BUILD_CLASS
+# WITH-NEXT:           134 COPY                            2
+# WITH-NEXT:           136 IS_OP                           0
+# WITH-NEXT:           138 POP_JUMP_FORWARD_IF_TRUE        1 (to 142)
+# WITH-NEXT:           140 RERAISE                         1
+# WITH-NEXT:           142 BUILD_TUPLE                     3
+# WITH-NEXT:           144 PUSH_NULL
+# WITH-NEXT:           146 LOAD_BUILD_CLASS
+# WITH-NEXT:           148 SWAP                            2
+# WITH-NEXT:           150 SWAP                            3
+# WITH-NEXT:           152 PRECALL                         1
+# WITH-NEXT:           156 CALL                            1
+# WITH-NEXT:           166 RERAISE                         0
 # WITH-NEXT: ExceptionTable:
 # WITH-NEXT:   6 to 22 -> 62 [1] lasti
 # WITH-NEXT:   22 to 36 -> 88 [1] lasti
-# WITH-NEXT:   44 to 58 -> 124 [1] lasti
+# WITH-NEXT:   44 to 58 -> 128 [1] lasti
 # WITH-NEXT:   62 to 70 -> 70 [3] lasti
 # WITH-NEXT:   76 to 78 -> 70 [3] lasti
-# WITH-NEXT:   96 to 98 -> 62 [1] lasti
+# WITH-NEXT:   100 to 102 -> 62 [1] lasti
 
 # NONE: ; before the passes
 # NONE-NEXT: code uncovered (pass-on-311.py:41) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 3
@@ -352,18 +364,20 @@ def uncovered(x):
 # NONE-NEXT:            16 PRECALL                         1
 # NONE-NEXT:            20 CALL                            1
 # NONE-NEXT:            30 RETURN_VALUE
-# NONE-NEXT:            32 LOAD_BUILD_CLASS
-# NONE-NEXT:            34 COPY                            2
-# NONE-NEXT:            36 IS_OP                           0
-# NONE-NEXT:            38 POP_JUMP_FORWARD_IF_TRUE        1 (to 42)
-# NONE-NEXT:            40 RERAISE                         1
-# NONE-NEXT:            42 BUILD_TUPLE                     2
-# NONE-NEXT:            44 PUSH_NULL
-# NONE-NEXT:            46 LOAD_BUILD_CLASS
-# NONE-NEXT:            48 SWAP                            2
-# NONE-NEXT:            50 SWAP                            3
-# NONE-NEXT:            52 PRECALL                         1
-# NONE-NEXT:            56 CALL                            1
-# NONE-NEXT:            66 RERAISE                         0
+# NONE-NEXT:            32 MATCH_SEQUENCE
+# NONE-NEXT:            34 POP_JUMP_FORWARD_IF_FALSE       4 (to 44)
+# NONE-NEXT:            36 LOAD_BUILD_CLASS
+# NONE-NEXT:            38 COPY                            2
+# NONE-NEXT:            40 IS_OP                           0
+# NONE-NEXT:            42 POP_JUMP_FORWARD_IF_TRUE        1 (to 46)
+# NONE-NEXT:            44 RERAISE                         1
+# NONE-NEXT:            46 BUILD_TUPLE                     2
+# NONE-NEXT:            48 PUSH_NULL
+# NONE-NEXT:            50 LOAD_BUILD_CLASS
+# NONE-NEXT:            52 SWAP                            2
+# NONE-NEXT:            54 SWAP                            3
+# NONE-NEXT:            56 PRECALL                         1
+# NONE-NEXT:            60 CALL                            1
+# NONE-NEXT:            70 RERAISE                         0
 # NONE-NEXT: ExceptionTable:
 # NONE-NEXT:   16 to 30 -> 32 [0] lasti
