@@ -104,6 +104,8 @@ def save(path, start, fn, stop, entering=None, wait=True):
         _reap_later(pid)
         return False
     _, status = os.waitpid(pid, 0)
+    if started is not None:
+        started[0].abort()  # the child's temporary file, should it have died
     if not message:
         message = f"the process that writes the snapshot failed (status {status})"
     raise SuspendError(message)
