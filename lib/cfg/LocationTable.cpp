@@ -136,13 +136,12 @@ decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
       return inputError(path, fileOffset + entryAt,
                         "location table entry without a header byte");
     unsigned form = (h >> 3) & 15;
-    LocationRun run;
+    // Filled in place (no temporary copied in: see layOut in Assemble.cpp).
+    LocationRun &run = runs.emplace_back();
     run.length = (h & 7) + 1;
     Location &loc = run.loc;
-    if (form == None) {
-      runs.push_back(run);
+    if (form == None)
       continue;
-    }
     if (form == Long) {
       int64_t delta;
       uint64_t endDelta, col, endCol;
@@ -185,7 +184,6 @@ decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
     if (line < 0 || line > INT32_MAX)
       return inputError(path, fileOffset + entryAt,
                         "location table line number out of range");
-    runs.push_back(run);
   }
   return runs;
 }
@@ -193,6 +191,7 @@ decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
 void encodeLocationTable(llvm::ArrayRef<LocationRun> runs, int32_t firstLineNo,
                          llvm::SmallVectorImpl<char> &out) {
   Writer w(out, firstLineNo);
+  out.reserve(out.size() + 2 * runs.size() + 16); // most entries take 2 bytes
   for (const LocationRun &run : runs) {
     uint32_t left = run.length;
     while (left > 8) {
