@@ -55,7 +55,7 @@
 
 #include "sleepy/pyc/Error.h"
 
-#include "fmt/format.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace sleepy {
@@ -292,6 +292,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   // Capture handlers; sites that keep the same slots under the same handler
   // share one: the runtime tells them apart by the offset it is given.
   llvm::StringMap<uint32_t> captureByShape;
+  llvm::SmallString<64> key;
   for (size_t k = 0; k < found.size(); ++k) {
     FoundSite &f = found[k];
     SuspendSite &site = sites[k];
@@ -305,8 +306,16 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       continue;
     Handler original = site.original;
     uint32_t d = site.depth;
-    std::string key = fmt::format("{}/{}/{}/{}", site.shape, original.block,
-                                  original.depth, original.lasti);
+    // The key: the shape, then the handler's block, depth and lasti as raw
+    // bytes (made for every site: no formatting, no allocation once grown).
+    key.assign(site.shape.begin(), site.shape.end());
+    key.push_back('/');
+    const char *raw[] = {reinterpret_cast<const char *>(&original.block),
+                         reinterpret_cast<const char *>(&original.depth),
+                         reinterpret_cast<const char *>(&original.lasti)};
+    key.append(raw[0], raw[0] + sizeof original.block);
+    key.append(raw[1], raw[1] + sizeof original.depth);
+    key.append(raw[2], raw[2] + sizeof original.lasti);
     auto shared = captureByShape.find(key);
     if (shared == captureByShape.end()) {
       // Is it the marker? Anything else goes on as the interpreter would
