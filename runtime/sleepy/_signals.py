@@ -12,6 +12,7 @@ found), the hook waits for the next call. A program that makes no more calls
 is not suspended. The resumed program keeps its triggers.
 """
 
+import atexit
 import gc
 import signal
 import sys
@@ -41,6 +42,17 @@ def install(names):
     for sig in sigs:
         signal.signal(sig, _handler)
     _settings["suspend_on"] = [s.name for s in sigs]
+    atexit.register(_ignore, sigs)
+
+
+def _ignore(sigs):
+    """Once the program is over (the last exit hook; those registered later
+    run first), there is nothing left to suspend, and a trigger that
+    arrives then is ignored: the interpreter's finalization would put the
+    default action back, and the signal would kill a process that has done
+    all its work."""
+    for sig in sigs:
+        signal.signal(sig, signal.SIG_IGN)
 
 
 def _handler(signum, frame):

@@ -7,7 +7,9 @@
 Runs programs/longjob.py uninterrupted, then again under
 `--suspend-on USR1`, sending SIGUSR1 after a random delay to the running
 process and to every process that resumes it, until the job ends. The
-concatenated output must equal the uninterrupted run's. Exits 1 otherwise.
+concatenated output must equal the uninterrupted run's. First, a trigger
+that arrives once the program is over (from a finalizer) must not kill it.
+Exits 1 otherwise.
 """
 import os
 import random
@@ -41,12 +43,45 @@ def wait_for_handler(pid, sig, timeout=20):
     return False
 
 
+LATE = """\
+import os, signal
+
+class Last:
+    def __del__(self):  # runs in the interpreter's finalization
+        os.kill(os.getpid(), signal.SIGUSR1)
+        print("outlived the trigger", flush=True)
+
+last = Last()
+print("done", flush=True)
+"""
+
+
+def late_trigger(work):
+    """A trigger that arrives when the program is over (here, from a
+    finalizer, after the interpreter has put default signal actions back)
+    does not kill the process that finished its work."""
+    src = os.path.join(work, "late.py")
+    with open(src, "w") as f:
+        f.write(LATE)
+    out = os.path.join(work, "late-out")
+    subprocess.run([TOOL, f"--python={PYTHON}", src, "-o", out], check=True)
+    p = subprocess.run([PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1",
+                        os.path.join(out, "late.pyc")],
+                       env=dict(os.environ, PYTHONPATH=out), capture_output=True, text=True)
+    ok = p.returncode == 0 and p.stdout == "done\noutlived the trigger\n"
+    print(f"late trigger: status {p.returncode}, {'ok' if ok else 'FAILED'}")
+    if not ok:
+        print(p.stdout, p.stderr[-2000:])
+    return ok
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     rng = random.Random(int(os.environ.get("SLEEPY_SEED", "0")) or None)
     work = tempfile.mkdtemp(prefix="sleepy-signals-")
     failures = 0
     try:
+        failures += not late_trigger(work)
         out = os.path.join(work, "out")
         subprocess.run([TOOL, f"--python={PYTHON}", os.path.join(HERE, "programs", "longjob.py"),
                         "-o", out], check=True)
