@@ -22,7 +22,6 @@ be saved), the child pickles both, as it does for checkpoint(wait=False).
 import gc
 import os
 import sys
-import sysconfig
 
 from . import _capture, _process, _registry, _snapshot, _state
 from ._capture import SuspendError
@@ -60,7 +59,22 @@ def save(path, start, fn, stop, entering=None, wait=True):
     """Suspends (stop) or checkpoints the stack from `start` out. With
     `entering` (frame, info, index, entry, closure), `start` is calling a
     function whose frame has just started: it is saved as a call to make
-    again on resume."""
+    again on resume.
+
+    The garbage collector waits meanwhile: a full collection that happened
+    to fall here would walk the whole heap (tens of milliseconds for a big
+    one) and, in the child, touch every page of it."""
+    pid = os.getpid()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _save(path, start, fn, stop, entering, wait)
+    finally:
+        if enabled and os.getpid() == pid:  # the child unwinds through here
+            gc.enable()
+
+
+def _save(path, start, fn, stop, entering, wait):
     from . import _boundaries, _settings
     _finish_background()
     _check_threads()
@@ -85,7 +99,6 @@ def save(path, start, fn, stop, entering=None, wait=True):
     if pid == 0:
         os.close(r)
         sys.setprofile(None)  # a signal's hook, if any, must not see the unwinding
-        gc.disable()  # a collection would touch (and copy) every page of the heap
         _child(frames, path, w, fn.__name__ == "checkpoint", innermost_exc,
                main_path, main_bytes, settings, entry_record, states, codes, started)
         os._exit(70)  # not reached: the unwinding ends the child
@@ -209,6 +222,7 @@ def _stdlib_dirs():
     (computed once)."""
     global _stdlib
     if _stdlib is None:
+        import sysconfig
         paths = sysconfig.get_paths()
         dirs = {paths[k] for k in ("stdlib", "platstdlib")}
         _stdlib = tuple({os.path.join(f(d), "") for d in dirs
