@@ -19,6 +19,7 @@ generator of the suspended stack among the globals, an object that cannot
 be saved), the child pickles both, as it does for checkpoint(wait=False).
 """
 
+import atexit
 import gc
 import os
 import sys
@@ -52,7 +53,7 @@ def _main_module():
         with open(path, "rb") as f:
             data = f.read()
         main.__sleepy_main_bytes__ = data
-    return main, path, data
+    return path, data
 
 
 def save(path, start, fn, stop, entering=None, wait=True):
@@ -81,12 +82,12 @@ def _save(path, start, fn, stop, entering, wait):
     frames = _capture.plan(start, fn, _boundaries,
                            entering[0] if entering else None)
     entry_record = _capture.entry_record(*entering) if entering else None
-    main, main_path, main_bytes = _main_module()
+    main_path, main_bytes = _main_module()
     innermost_exc = sys.exc_info()[1]
     _process.flush_files()
     # Before fork: the random module reseeds itself in a forked child.
     settings = dict(_settings, random=_process.random_state())
-    states = _module_states(main_path)
+    states = _module_states()
     codes = set()
     started = _pickle_globals(path, main_bytes, states, codes) if wait else None
     try:
@@ -152,8 +153,6 @@ def _finish_background():
               f"{message or 'its writer died'}", file=sys.stderr)
 
 
-import atexit  # noqa: E402
-
 atexit.register(_finish_background)
 
 
@@ -169,13 +168,19 @@ def _reap_later(pid):
             _children.remove(child)
 
 
+def _open(path, main_bytes):
+    """The snapshot's temporary file, begun; SuspendError if it cannot be
+    made."""
+    try:
+        return _snapshot.Pending(path, main_bytes)
+    except OSError as e:
+        raise SuspendError(f"could not write {path}: {type(e).__name__}: {e}") from None
+
+
 def _pickle_globals(path, main_bytes, states, codes):
     """Begins the snapshot with the module globals pickled, before the fork.
     Returns (pending snapshot, pickler), or None if the child must do it."""
-    try:
-        pending = _snapshot.Pending(path, main_bytes)
-    except OSError as e:
-        raise SuspendError(f"could not write {path}: {type(e).__name__}: {e}") from None
+    pending = _open(path, main_bytes)
     try:
         pickler = _state.Pickler(pending.file, codes)
         pickler.dump({"modules": states})
@@ -239,7 +244,7 @@ def _in_stdlib(module, dirs):
             and os.sep + "dist-packages" + os.sep not in path)
 
 
-def _module_states(main_path):
+def _module_states():
     """The globals of every rewritten module outside the interpreter's
     stdlib, by name. Stdlib modules, rewritten or not, are imported afresh
     on resume: a rewritten stdlib lets frames of its functions be saved,
@@ -275,15 +280,16 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "settings": dict(settings),
     }
     if started is None:
-        pending = _snapshot.Pending(path, main_bytes)
+        pending = _open(path, main_bytes)
         pickler = _state.Pickler(pending.file, codes, running)
+        parts = [{"modules": states}, stack]
     else:
         pending, pickler = started
         pickler.running = running
+        parts = [stack]
     try:
-        if started is None:
-            pickler.dump({"modules": states})
-        pickler.dump(stack)
+        for part in parts:
+            pickler.dump(part)
     except Exception as e:
         pending.abort()
         raise SuspendError(_explain(e, records, planned, states)) from None

@@ -42,17 +42,23 @@ def install(names):
     for sig in sigs:
         signal.signal(sig, _handler)
     _settings["suspend_on"] = [s.name for s in sigs]
-    atexit.register(_ignore, sigs)
+    global _exit_hook
+    if not _exit_hook:  # install() may run twice: early, then as parsed
+        atexit.register(_ignore)
+        _exit_hook = True
 
 
-def _ignore(sigs):
-    """Once the program is over (the last exit hook; those registered later
-    run first), there is nothing left to suspend, and a trigger that
-    arrives then is ignored: the interpreter's finalization would put the
-    default action back, and the signal would kill a process that has done
-    all its work."""
-    for sig in sigs:
-        signal.signal(sig, signal.SIG_IGN)
+_exit_hook = False
+
+
+def _ignore():
+    """Once the program is over (the first exit hook registered runs last),
+    there is nothing left to suspend, and a trigger that arrives then is
+    ignored: the interpreter's finalization would put the default action
+    back, and the signal would kill a process that has done all its work."""
+    from . import _settings
+    for name in _settings.get("suspend_on") or []:
+        signal.signal(parse(name), signal.SIG_IGN)
 
 
 def _handler(signum, frame):

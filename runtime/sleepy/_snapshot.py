@@ -209,22 +209,29 @@ def read(path):
             f"{path}: written by {there.get('implementation')} {there.get('version')} "
             f"(magic {there.get('magic')}); this is {here['implementation']} "
             f"{here['version']} (magic {here['magic']})")
-    n = struct.unpack("<Q", data[len(MAGIC):len(MAGIC) + 8])[0]
-    main_at = len(MAGIC) + 8
-    main_bytes = data[main_at:main_at + n]
-    payload = memoryview(data)[main_at + n:head_at]
+    main_bytes, payload = _contents(data, head_at)
     return header, main_bytes, payload
+
+
+def _contents(data, head_at):
+    """(main program bytes, payload) of snapshot bytes; the payload is a
+    view, not a copy."""
+    main_at = len(MAGIC) + 8
+    n = struct.unpack("<Q", data[len(MAGIC):main_at])[0]
+    return data[main_at:main_at + n], memoryview(data)[main_at + n:head_at]
 
 
 def payload_of(path):
     """(header, payload bytes) without checking or loading anything, for
     `info`."""
-    with open(path, "rb") as f:
-        data = f.read()
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise SnapshotError(f"{path}: {e.strerror}") from None
     head_at, head_len, _ = _layout(path, data)
     header = _header(path, data[head_at:head_at + head_len])
-    n = struct.unpack("<Q", data[len(MAGIC):len(MAGIC) + 8])[0]
-    return header, data[len(MAGIC) + 8 + n:head_at]
+    return header, _contents(data, head_at)[1]
 
 
 def sizes_by_type(payload):
