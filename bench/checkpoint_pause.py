@@ -18,7 +18,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from identity import DEFAULT_TOOL  # noqa: E402
+from identity import DEFAULT_TOOL, rewrite_program  # noqa: E402
 
 
 def main():
@@ -28,13 +28,11 @@ def main():
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="sleepy-pause-")
     try:
-        out = os.path.join(work, "out")
-        subprocess.run([args.tool, f"--python={sys.executable}",
-                        os.path.join(HERE, "programs", "heap.py"), "-o", out], check=True)
+        out, prog = rewrite_program(args.tool, "heap", work)
         print(f"CPython {sys.version.split()[0]}, medians of 5, milliseconds")
         print(f"{'heap MB':>8} {'RSS MB':>7} {'fork':>7} {'checkpoint':>11} {'difference':>11}")
         for mb in [int(x) for x in args.sizes.split(",")]:
-            p = subprocess.run([sys.executable, os.path.join(out, "heap.pyc"), str(mb)],
+            p = subprocess.run([sys.executable, prog, str(mb)],
                                env=dict(os.environ, PYTHONPATH=out,
                                         SLEEPY_SNAPSHOT=os.path.join(work, "snap")),
                                capture_output=True, text=True, check=True)

@@ -51,6 +51,25 @@ def stdlib_pycs(lib, tag):
     return out
 
 
+def link_tree(pycs, lib, dest):
+    """A tree under `dest` of symbolic links to exactly these files of `lib`
+    (the tool takes a directory), laid out as in `lib`. Returns `dest`."""
+    for p in pycs:
+        link = os.path.join(dest, os.path.relpath(p, lib))
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        os.symlink(p, link)
+    return dest
+
+
+def rewrite_program(tool, name, work):
+    """Rewrites bench/programs/NAME.py into WORK/out with this interpreter.
+    Returns (out, the rewritten .pyc)."""
+    out = os.path.join(work, "out")
+    subprocess.run([tool, f"--python={sys.executable}",
+                    os.path.join(HERE, "programs", name + ".py"), "-o", out], check=True)
+    return out, os.path.join(out, name + ".pyc")
+
+
 def output_name(lib, out, pyc):
     rel = os.path.relpath(pyc, lib)
     parts = rel.split(os.sep)

@@ -28,7 +28,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from identity import DEFAULT_TOOL  # noqa: E402
+from identity import DEFAULT_TOOL, rewrite_program  # noqa: E402
 
 
 def main():
@@ -38,10 +38,7 @@ def main():
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="sleepy-cost-")
     try:
-        out = os.path.join(work, "out")
-        subprocess.run([args.tool, f"--python={sys.executable}",
-                        os.path.join(HERE, "programs", "bigstate.py"), "-o", out], check=True)
-        prog = os.path.join(out, "bigstate.pyc")
+        out, prog = rewrite_program(args.tool, "bigstate", work)
         env = dict(os.environ, PYTHONPATH=out)
         snap = os.path.join(work, "snap")
         pick = os.path.join(work, "data.pickle")

@@ -28,7 +28,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from identity import DEFAULT_TOOL, output_name, stdlib_pycs  # noqa: E402
+from identity import DEFAULT_TOOL, link_tree, output_name, stdlib_pycs  # noqa: E402
 
 
 def baseline(pycs, outputs):
@@ -73,12 +73,7 @@ def main():
     size = sum(os.path.getsize(p) for p in pycs)
     work = tempfile.mkdtemp(prefix="sleepy-speed-", dir=args.tmp)
     try:
-        # The tool takes a directory: give it a tree of exactly these files.
-        src = os.path.join(work, "in", "lib")
-        for p in pycs:
-            dst = os.path.join(src, os.path.relpath(p, args.lib))
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            os.symlink(p, dst)
+        src = link_tree(pycs, args.lib, os.path.join(work, "in", "lib"))
         times = {"sleepy": [], "baseline": []}
         for r in range(args.rounds):
             for which in (("sleepy", "baseline") if r % 2 == 0 else ("baseline", "sleepy")):

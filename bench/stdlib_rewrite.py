@@ -23,7 +23,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from identity import DEFAULT_TOOL, output_name, stdlib_pycs  # noqa: E402
+from identity import DEFAULT_TOOL, link_tree, output_name, stdlib_pycs  # noqa: E402
 from speed import baseline  # noqa: E402
 
 
@@ -37,11 +37,7 @@ def main():
     pycs = stdlib_pycs(args.lib, sys.implementation.cache_tag)
     work = tempfile.mkdtemp(prefix="sleepy-stdlib-", dir=args.tmp)
     try:
-        src = os.path.join(work, "in", "lib")
-        for p in pycs:
-            dst = os.path.join(src, os.path.relpath(p, args.lib))
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            os.symlink(p, dst)
+        src = link_tree(pycs, args.lib, os.path.join(work, "in", "lib"))
         outs = [output_name(src, os.path.join(work, "base"),
                             os.path.join(src, os.path.relpath(p, args.lib))) for p in pycs]
         tool_times, base_times, errors = [], [], ""

@@ -143,8 +143,8 @@ void Builder::build() {
   uint32_t resumeName = baseNames;
   twin.extraNames.push_back(ResumeName);
 
-  append(t, {make(Op::LOAD_GLOBAL, (resumeName << 1) | 1),
-                                 make(Op::PRECALL, 0), make(Op::CALL, 0)});
+  append(t, {make(Op::LOAD_GLOBAL, (resumeName << 1) | 1), make(Op::PRECALL, 0),
+             make(Op::CALL, 0)});
   for (size_t i = 0; i < slots.size(); ++i) {
     uint32_t test = append(
         t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(1 + 2 * int64_t(i))),

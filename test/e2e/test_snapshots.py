@@ -173,8 +173,9 @@ class SnapshotTests(unittest.TestCase):
         key = {"SLEEPY_KEY": "s3cret"}
 
         def run_key(args, extra):
-            env = dict(os.environ, PYTHONPATH=self.out, SLEEPY_SNAPSHOT=self.snap, **extra)
-            env.pop("SLEEPY_KEY", None) if "SLEEPY_KEY" not in extra else None
+            env = dict(os.environ, PYTHONPATH=self.out, SLEEPY_SNAPSHOT=self.snap)
+            env.pop("SLEEPY_KEY", None)
+            env.update(extra)
             return subprocess.run([PYTHON, *args], capture_output=True, text=True, env=env,
                                   cwd=self.dir, timeout=120)
 
