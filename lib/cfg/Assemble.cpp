@@ -78,7 +78,6 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
   // each allocate (and fault in) fresh memory.
   thread_local std::vector<Slot> slotScratch;
   thread_local std::vector<ExceptionEntry> entryScratch;
-  thread_local std::vector<LocationRun> runScratch;
   std::vector<Slot> &slots = slotScratch;
   slots.clear();
   size_t count = 0;
@@ -89,6 +88,10 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
   if (external)
     for (size_t b = 0; b < external->size() && b < blockStart.size(); ++b)
       blockStart[b] = (*external)[b];
+  // The jumps, by slot: the rounds below only revisit these.
+  thread_local std::vector<uint32_t> jumpScratch;
+  std::vector<uint32_t> &jumps = jumpScratch;
+  jumps.clear();
   for (uint32_t b : fn.layout) {
     for (Instr &in : fn.blocks[b].instrs) {
       const OpInfo &info = ops.info(in.op);
@@ -96,11 +99,13 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
         return inputError(fn.path, fn.fileOffset(in),
                           fmt::format("{} does not exist in CPython {}",
                                       opName(in.op), ops.version().str()));
-      Slot s;
+      Slot &s = slots.emplace_back();
       s.instr = &in;
       s.caches = info.caches;
-      s.prefixes = info.isJump() ? 0 : uint8_t(prefixesFor(in.arg));
-      slots.push_back(s);
+      if (info.isJump())
+        jumps.push_back(uint32_t(slots.size() - 1));
+      else
+        s.prefixes = uint8_t(prefixesFor(in.arg));
     }
   }
 
@@ -123,11 +128,8 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
       firstIndex[b] = index;
     }
   }
-  uint32_t jumps = 0;
-  for (Slot &s : slots) {
-    if (!ops.info(s.instr->op).isJump())
-      continue;
-    ++jumps;
+  for (uint32_t j : jumps) {
+    Slot &s = slots[j];
     if (s.instr->offset != ~0u)
       s.prefixes = s.instr->prefixHint;
     else if (!firstIndex.empty())
@@ -145,11 +147,10 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
         unit += slots[k].size();
       }
     }
-    for (Slot &s : slots) {
+    for (uint32_t j : jumps) {
+      Slot &s = slots[j];
       Instr &in = *s.instr;
       const OpInfo &info = ops.info(in.op);
-      if (!info.isJump())
-        continue;
       uint32_t target = blockStart[in.target];
       uint32_t base = s.start + s.size();
       JumpKind want = target < base ? JumpKind::Backward : JumpKind::Forward;
@@ -174,7 +175,8 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
       unsigned need = prefixesFor(round < ShrinkingRounds
                                       ? in.arg
                                       : in.arg + std::min<uint64_t>(
-                                                     3ull * jumps, 1u << 29));
+                                                     3ull * jumps.size(),
+                                                     1u << 29));
       if (need > s.prefixes || (need < s.prefixes && round < ShrinkingRounds)) {
         s.prefixes = uint8_t(need);
         changed = 1;
@@ -182,12 +184,37 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
     }
   }
 
-  // co_code.
+  // co_code and the runs of the two tables, in one walk over the slots.
+  // co_exceptiontable has an entry per run of instructions with one
+  // handler; co_linetable an entry per instruction in 3.11, and in later
+  // versions one per run of instructions that share a location (a run of n
+  // units takes ceil(n / 8) <= n / 8 + 1 entries).
   const uint8_t ext = ops.extendedArg();
   uint32_t totalUnits =
       slots.empty() ? base : slots.back().start + slots.back().size();
   out.code.assign(2 * size_t(totalUnits - base), '\0');
   char *p = &out.code[0];
+
+  std::vector<ExceptionEntry> &entries = entryScratch;
+  entries.clear();
+  Handler current;
+  uint32_t handlerStart = 0;
+  auto closeHandler = [&](uint32_t end) {
+    if (current.valid())
+      entries.push_back(ExceptionEntry{handlerStart, end,
+                                       blockStart[current.block],
+                                       current.depth, current.lasti});
+  };
+
+  bool merge = fn.version() >= PyVersion(3, 12);
+  thread_local llvm::SmallVector<char, 0> lineScratch;
+  llvm::SmallVectorImpl<char> &lineBytes = lineScratch;
+  lineBytes.clear();
+  LocationTableWriter lines(lineBytes, fn.codeObject().firstLineNo,
+                            slots.size() + (totalUnits - base) / 8 + 1);
+  const Location *runLoc = nullptr;
+  uint32_t runLength = 0;
+
   for (const Slot &s : slots) {
     const Instr &in = *s.instr;
     for (int k = s.prefixes; k > 0; --k) {
@@ -197,50 +224,30 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
     *p++ = char(ops.info(in.op).number);
     *p++ = char(in.arg & 0xFF);
     p += 2 * size_t(s.caches); // CACHE units are zero
-  }
 
-  // co_exceptiontable: one entry per run of instructions with one handler.
-  std::vector<ExceptionEntry> &entries = entryScratch;
-  entries.clear();
-  Handler current;
-  uint32_t runStart = 0;
-  auto close = [&](uint32_t end) {
-    if (current.valid())
-      entries.push_back(ExceptionEntry{runStart, end,
-                                       blockStart[current.block],
-                                       current.depth, current.lasti});
-  };
-  for (const Slot &s : slots) {
-    if (s.instr->handler != current) {
-      close(s.start);
-      current = s.instr->handler;
-      runStart = s.start;
+    if (in.handler != current) {
+      closeHandler(s.start);
+      current = in.handler;
+      handlerStart = s.start;
     }
-  }
-  close(totalUnits);
-  llvm::SmallVector<char, 64> buffer;
-  encodeExceptionTable(entries, buffer);
-  out.exceptionTable.assign(buffer.begin(), buffer.end());
 
-  // co_linetable: 3.11 writes an entry per instruction, later versions one
-  // per run of instructions that share a location.
-  bool merge = fn.version() >= PyVersion(3, 12);
-  std::vector<LocationRun> &runs = runScratch;
-  runs.clear();
-  for (const Slot &s : slots) {
-    if (merge && !runs.empty() && runs.back().loc == s.instr->loc) {
-      runs.back().length += s.size();
+    if (merge && runLoc && *runLoc == in.loc) {
+      runLength += s.size();
     } else {
-      // Filled in place: a temporary copied in would be written in two
-      // pieces and read back in one (a store-forwarding stall per run).
-      LocationRun &run = runs.emplace_back();
-      run.length = s.size();
-      run.loc = s.instr->loc;
+      if (runLoc)
+        lines.add(*runLoc, runLength);
+      runLoc = &in.loc;
+      runLength = s.size();
     }
   }
-  buffer.clear();
-  encodeLocationTable(runs, fn.codeObject().firstLineNo, buffer);
-  out.lineTable.assign(buffer.begin(), buffer.end());
+  closeHandler(totalUnits);
+  llvm::SmallVector<char, 64> handlerBytes;
+  encodeExceptionTable(entries, handlerBytes);
+  out.exceptionTable.assign(handlerBytes.begin(), handlerBytes.end());
+  if (runLoc)
+    lines.add(*runLoc, runLength);
+  lines.finish();
+  out.lineTable.assign(lineBytes.begin(), lineBytes.end());
   out.blockStart = std::move(blockStart);
   return out;
 }

@@ -1,9 +1,11 @@
 //===- lib/cfg/Decode.cpp - bytecode to control-flow graph ----------------===//
 //
-// Three steps: decode the code units into a flat instruction list (jump and
-// handler targets still in code units), attach the exception table and the
-// location table, then cut the list into blocks at every target and after
-// every jump or terminal instruction.
+// Decodes the code units into a flat instruction list in one pass that also
+// takes each instruction's location from the location table, notes the jumps
+// and marks where blocks start after a jump or a terminal instruction. Then
+// the jumps are checked, the exception table attached (jump and handler
+// targets still in code units, which start blocks too), and the list is cut
+// into blocks, targets turning into block indices as it is copied.
 //
 // An exception-table entry covers an instruction when the entry's range holds
 // the instruction's opcode unit: that is the unit the interpreter looks up
@@ -16,6 +18,7 @@
 #include "sleepy/pyc/Error.h"
 
 #include "fmt/format.h"
+#include "llvm/Support/Endian.h"
 
 #include <algorithm>
 
@@ -37,10 +40,10 @@ private:
   llvm::Error fail(uint32_t unit, const llvm::Twine &msg) {
     return inputError(path, codeOffset + 2 * uint64_t(unit), msg);
   }
+  llvm::Error decodeLocations();
   llvm::Error decodeUnits();
   llvm::Error resolveJumps();
   llvm::Error attachHandlers();
-  llvm::Error attachLocations();
   void buildBlocks();
 
   /// The instruction starting (first prefix unit) at \p unit, or NoInstr.
@@ -61,13 +64,15 @@ private:
   uint32_t numUnits = 0;
 
   /// Working vectors, kept per thread: decoding thousands of functions
-  /// should not allocate (and fault in) fresh memory for each one.
+  /// should not allocate (and fault in) fresh memory for each one. Until
+  /// buildBlocks, an instruction's target and handler block hold code units.
   struct Scratch {
     std::vector<Instr> instrs;         // flat, in code order
-    std::vector<uint32_t> starts;      // first unit (prefix) of each instr
     std::vector<int32_t> startToInstr; // unit -> instr starting there
-    std::vector<int32_t> jumpUnit;     // target unit of each jump, else -1
-    std::vector<int32_t> handlerUnit;  // handler unit of each instr, else -1
+    std::vector<uint32_t> jumps;       // the jump instructions
+    std::vector<LocationRun> runs;     // the decoded location table
+    std::vector<uint8_t> leader;       // instr starts a block
+    std::vector<int32_t> blockOf;      // block of each instr
   };
   static Scratch &scratch() {
     thread_local Scratch s;
@@ -75,10 +80,10 @@ private:
   }
   Scratch &work = scratch();
   std::vector<Instr> &instrs = work.instrs;
-  std::vector<uint32_t> &starts = work.starts;
   std::vector<int32_t> &startToInstr = work.startToInstr;
-  std::vector<int32_t> &jumpUnit = work.jumpUnit;
-  std::vector<int32_t> &handlerUnit = work.handlerUnit;
+  std::vector<uint32_t> &jumps = work.jumps;
+  std::vector<LocationRun> &runs = work.runs;
+  std::vector<uint8_t> &leader = work.leader;
 };
 
 llvm::Expected<Function> Decoder::run() {
@@ -88,24 +93,55 @@ llvm::Expected<Function> Decoder::run() {
   numUnits = uint32_t(bytes.size() / 2);
   if (numUnits == 0)
     return fail(0, "code object has no bytecode");
+  if (auto e = decodeLocations())
+    return std::move(e);
   if (auto e = decodeUnits())
     return std::move(e);
   if (auto e = resolveJumps())
     return std::move(e);
   if (auto e = attachHandlers())
     return std::move(e);
-  if (auto e = attachLocations())
-    return std::move(e);
   buildBlocks();
   return std::move(fn);
+}
+
+llvm::Error Decoder::decodeLocations() {
+  const Object &table = graph.get(co.lineTable);
+  uint64_t tableOffset = payloadOffset(table);
+  if (auto e = decodeLocationTable(table.data, co.firstLineNo, path,
+                                   tableOffset, runs))
+    return e;
+  uint64_t units = 0;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    units += runs[r].length;
+    if (units <= numUnits)
+      continue;
+    // As in the exception table, the r-th run comes from the r-th byte with
+    // bit 7 set: name the entry that goes past the end.
+    size_t entryByte = 0;
+    for (size_t seen = 0;; ++entryByte)
+      if ((uint8_t(table.data[entryByte]) & 0x80) && seen++ == r)
+        break;
+    return inputError(path, tableOffset + entryByte,
+                      fmt::format("location table covers more than the {} "
+                                  "code units of the bytecode",
+                                  numUnits));
+  }
+  return llvm::Error::success();
 }
 
 llvm::Error Decoder::decodeUnits() {
   startToInstr.assign(numUnits, NoInstr);
   instrs.clear();
-  starts.clear();
+  jumps.clear();
+  leader.clear();
   const uint8_t ext = ops.extendedArg();
   const uint8_t *p = reinterpret_cast<const uint8_t *>(bytes.data());
+  // An instruction takes the location of the run that holds its first unit;
+  // units past the table have none.
+  const LocationRun *run = runs.data(), *runsEnd = run + runs.size();
+  uint32_t runEnd = run != runsEnd ? run->length : 0;
+  bool startsBlock = true;
   uint32_t u = 0;
   while (u < numUnits) {
     uint32_t start = u;
@@ -129,30 +165,45 @@ llvm::Error Decoder::decodeUnits() {
       return fail(u, fmt::format("{} needs {} cache units after it; the "
                                  "bytecode ends first",
                                  opName(info.op), info.caches));
-    for (uint32_t c = u + 1; c <= u + info.caches; ++c)
-      if (p[2 * c] != 0 || p[2 * c + 1] != 0)
-        return fail(c, fmt::format("cache unit of {} is not zero",
-                                   opName(info.op)));
-    startToInstr[start] = int32_t(instrs.size());
-    starts.push_back(start);
+    if (info.caches) {
+      // Zero as a whole, checked a word at a time.
+      const uint8_t *c = p + 2 * (u + 1), *cEnd = c + 2 * info.caches;
+      uint64_t bits = 0;
+      for (; cEnd - c >= 8; c += 8)
+        bits |= llvm::support::endian::read64le(c);
+      for (; c < cEnd; c += 2)
+        bits |= llvm::support::endian::read16le(c);
+      if (bits)
+        for (uint32_t k = u + 1; k <= u + info.caches; ++k)
+          if (p[2 * k] != 0 || p[2 * k + 1] != 0)
+            return fail(k, fmt::format("cache unit of {} is not zero",
+                                       opName(info.op)));
+    }
+    while (run != runsEnd && start >= runEnd && ++run != runsEnd)
+      runEnd += run->length;
+    uint32_t index = uint32_t(instrs.size());
+    startToInstr[start] = int32_t(index);
     // Filled in place (see layOut in Assemble.cpp: no temporary copied in).
     Instr &in = instrs.emplace_back();
     in.op = info.op;
     in.prefixHint = uint8_t(prefixes);
     in.arg = arg | p[2 * u + 1];
     in.offset = u;
+    if (run != runsEnd)
+      in.loc = run->loc;
+    leader.push_back(startsBlock);
+    if (info.isJump())
+      jumps.push_back(index);
+    startsBlock = info.isJump() || info.isTerminal();
     u += 1 + info.caches;
   }
   return llvm::Error::success();
 }
 
 llvm::Error Decoder::resolveJumps() {
-  jumpUnit.assign(instrs.size(), -1);
-  for (size_t k = 0; k < instrs.size(); ++k) {
-    const Instr &in = instrs[k];
+  for (uint32_t k : jumps) {
+    Instr &in = instrs[k];
     const OpInfo &info = ops.info(in.op);
-    if (!info.isJump())
-      continue;
     int64_t base = int64_t(in.offset) + 1 + info.caches;
     int64_t target;
     switch (info.jump) {
@@ -167,18 +218,19 @@ llvm::Error Decoder::resolveJumps() {
       return fail(in.offset, fmt::format("{} jumps outside the bytecode (to "
                                          "code unit {})",
                                          opName(in.op), target));
-    if (instrAt(uint32_t(target)) == NoInstr)
+    int32_t to = instrAt(uint32_t(target));
+    if (to == NoInstr)
       return fail(in.offset,
                   fmt::format("{} jumps into the middle of an instruction "
                               "(to {})",
                               opName(in.op), describe(uint32_t(target))));
-    jumpUnit[k] = int32_t(target);
+    in.target = to;
+    leader[size_t(to)] = 1;
   }
   return llvm::Error::success();
 }
 
 llvm::Error Decoder::attachHandlers() {
-  handlerUnit.assign(instrs.size(), -1);
   const Object &table = graph.get(co.exceptionTable);
   uint64_t tableOffset = payloadOffset(table);
   auto entries = decodeExceptionTable(table.data, path, tableOffset);
@@ -214,86 +266,47 @@ llvm::Error Decoder::attachHandlers() {
     if (e.depth > 0xFFFF)
       return failEntry(fmt::format("absurd stack depth {}", e.depth));
     // The instructions whose opcode unit lies in [start, end).
+    int32_t handler = instrAt(e.target);
+    leader[size_t(handler)] = 1;
     auto first = std::lower_bound(
         instrs.begin(), instrs.end(), e.start,
         [](const Instr &in, uint32_t unit) { return in.offset < unit; });
     for (auto it = first; it != instrs.end() && it->offset < e.end; ++it) {
+      it->handler.block = handler;
       it->handler.depth = uint16_t(e.depth);
       it->handler.lasti = e.lasti;
-      handlerUnit[it - instrs.begin()] = int32_t(e.target);
     }
-  }
-  return llvm::Error::success();
-}
-
-llvm::Error Decoder::attachLocations() {
-  const Object &table = graph.get(co.lineTable);
-  uint64_t tableOffset = payloadOffset(table);
-  auto runs = decodeLocationTable(table.data, co.firstLineNo, path, tableOffset);
-  if (!runs)
-    return runs.takeError();
-  // Walk the runs and the instructions together: an instruction takes the
-  // location of the run that holds its first unit.
-  uint64_t unit = 0;
-  size_t k = 0;
-  for (size_t r = 0; r < runs->size(); ++r) {
-    const LocationRun &run = (*runs)[r];
-    uint64_t end = unit + run.length;
-    if (end > numUnits) {
-      // As in the exception table, the r-th run comes from the r-th byte
-      // with bit 7 set: name the entry that goes past the end.
-      size_t entryByte = 0;
-      for (size_t seen = 0;; ++entryByte)
-        if ((uint8_t(table.data[entryByte]) & 0x80) && seen++ == r)
-          break;
-      return inputError(path, tableOffset + entryByte,
-                        fmt::format("location table covers more than the {} "
-                                    "code units of the bytecode",
-                                    numUnits));
-    }
-    for (; k < instrs.size() && starts[k] < end; ++k)
-      instrs[k].loc = run.loc;
-    unit = end;
   }
   return llvm::Error::success();
 }
 
 void Decoder::buildBlocks() {
+  // Number the blocks, then copy each block's run of instructions in one
+  // piece, turning instruction indices into block indices.
   size_t n = instrs.size();
-  std::vector<bool> leader(n, false);
-  leader[0] = true;
+  std::vector<int32_t> &blockOf = work.blockOf;
+  blockOf.resize(n);
+  int32_t blocks = 0;
   for (size_t k = 0; k < n; ++k) {
-    const OpInfo &info = ops.info(instrs[k].op);
-    if (jumpUnit[k] >= 0)
-      leader[startToInstr[jumpUnit[k]]] = true;
-    if (handlerUnit[k] >= 0)
-      leader[startToInstr[handlerUnit[k]]] = true;
-    if ((info.isJump() || info.isTerminal()) && k + 1 < n)
-      leader[k + 1] = true;
+    blocks += leader[k];
+    blockOf[k] = blocks - 1;
   }
-  // Number the blocks, resolve targets, then copy each block's run of
-  // instructions in one piece.
-  std::vector<int32_t> blockOf(n, -1);
-  std::vector<size_t> firstOf;
-  for (size_t k = 0; k < n; ++k) {
-    if (leader[k])
-      firstOf.push_back(k);
-    blockOf[k] = int32_t(firstOf.size() - 1);
-  }
-  for (size_t k = 0; k < n; ++k) {
-    Instr &in = instrs[k];
-    if (jumpUnit[k] >= 0)
-      in.target = blockOf[startToInstr[jumpUnit[k]]];
-    if (handlerUnit[k] >= 0)
-      in.handler.block = blockOf[startToInstr[handlerUnit[k]]];
-  }
-  fn.blocks.resize(firstOf.size());
-  fn.layout.resize(firstOf.size());
-  for (size_t b = 0; b < firstOf.size(); ++b) {
-    size_t end = b + 1 < firstOf.size() ? firstOf[b + 1] : n;
-    fn.blocks[b].instrs.assign(instrs.begin() + long(firstOf[b]),
-                               instrs.begin() + long(end));
+  fn.blocks.resize(size_t(blocks));
+  fn.layout.resize(size_t(blocks));
+  for (size_t k = 0, b = 0; k < n; ++b) {
+    size_t end = k + 1;
+    while (end < n && !leader[end])
+      ++end;
+    std::vector<Instr> &out = fn.blocks[b].instrs;
+    out.assign(instrs.begin() + long(k), instrs.begin() + long(end));
+    for (Instr &in : out) {
+      if (in.target >= 0)
+        in.target = blockOf[size_t(in.target)];
+      if (in.handler.block >= 0)
+        in.handler.block = blockOf[size_t(in.handler.block)];
+    }
     fn.layout[b] = uint32_t(b);
+    k = end;
   }
 }
 

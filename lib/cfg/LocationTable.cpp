@@ -19,80 +19,15 @@ enum Form : uint8_t {
   None = 15,
 };
 
-class Writer {
-public:
-  Writer(llvm::SmallVectorImpl<char> &out, int32_t line)
-      : out(out), prevLine(line) {}
-
-  void entry(const Location &loc, uint32_t length) {
-    assert(length >= 1 && length <= 8);
-    if (loc.line < 0) {
-      header(None, length);
-      return;
-    }
-    // In 64 bits: co_firstlineno is any int32, so the first delta can
-    // exceed int32 range.
-    int64_t delta = int64_t(loc.line) - prevLine;
-    int32_t col = loc.col, endCol = loc.endCol;
-    // An end line before the line cannot be encoded; CPython never makes one.
-    int32_t endLine = loc.endLine < loc.line ? loc.line : loc.endLine;
-    if (col < 0 || endCol < 0) {
-      if (loc.endLine == loc.line || loc.endLine == -1) {
-        header(NoColumn, length);
-        signedVarint(delta);
-        prevLine = loc.line;
-        return;
-      }
-    } else if (endLine == loc.line) {
-      if (delta == 0 && col < 80 && endCol - col < 16 && endCol >= col) {
-        header(Form(ShortForm0 + col / 8), length);
-        out.push_back(char(((col & 7) << 4) | (endCol - col)));
-        return;
-      }
-      if (delta >= 0 && delta < 3 && col < 128 && endCol < 128) {
-        header(Form(OneLine0 + delta), length);
-        out.push_back(char(col));
-        out.push_back(char(endCol));
-        prevLine = loc.line;
-        return;
-      }
-    }
-    header(Long, length);
-    signedVarint(delta);
-    varint(uint64_t(endLine) - uint64_t(loc.line));
-    varint(uint64_t(int64_t(col) + 1));
-    varint(uint64_t(int64_t(endCol) + 1));
-    prevLine = loc.line;
-  }
-
-private:
-  void header(Form form, uint32_t length) {
-    out.push_back(char(0x80 | (form << 3) | (length - 1)));
-  }
-  void varint(uint64_t v) {
-    while (v >= 64) {
-      out.push_back(char(0x40 | (v & 63)));
-      v >>= 6;
-    }
-    out.push_back(char(v));
-  }
-  void signedVarint(int64_t v) {
-    if (v < 0)
-      varint((uint64_t(-v) << 1) | 1);
-    else
-      varint(uint64_t(v) << 1);
-  }
-
-  llvm::SmallVectorImpl<char> &out;
-  int32_t prevLine;
-};
+/// A header and four varints of at most 34 bits (6 bits a byte).
+constexpr size_t MaxEntryBytes = 1 + 4 * 6;
 
 } // namespace
 
-llvm::Expected<std::vector<LocationRun>>
-decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
-                    llvm::StringRef path, uint64_t fileOffset) {
-  std::vector<LocationRun> runs;
+llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
+                                llvm::StringRef path, uint64_t fileOffset,
+                                std::vector<LocationRun> &runs) {
+  runs.clear();
   runs.reserve(bytes.size() / 2 + 1);
   size_t pos = 0;
   int64_t line = firstLineNo;
@@ -185,22 +120,92 @@ decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
       return inputError(path, fileOffset + entryAt,
                         "location table line number out of range");
   }
-  return runs;
+  return llvm::Error::success();
+}
+
+LocationTableWriter::LocationTableWriter(llvm::SmallVectorImpl<char> &out,
+                                         int32_t firstLineNo,
+                                         size_t maxEntries)
+    : out(out), prevLine(firstLineNo) {
+  size_t size = out.size();
+  out.resize_for_overwrite(size + maxEntries * MaxEntryBytes);
+  p = out.data() + size;
+  limit = out.data() + out.size();
+}
+
+void LocationTableWriter::finish() { out.truncate(size_t(p - out.data())); }
+
+void LocationTableWriter::entry(const Location &loc, uint32_t length) {
+  assert(length >= 1 && length <= 8);
+  assert(size_t(limit - p) >= MaxEntryBytes && "more entries than reserved");
+  if (loc.line < 0) {
+    header(None, length);
+    return;
+  }
+  // In 64 bits: co_firstlineno is any int32, so the first delta can exceed
+  // int32 range.
+  int64_t delta = int64_t(loc.line) - prevLine;
+  int32_t col = loc.col, endCol = loc.endCol;
+  // An end line before the line cannot be encoded; CPython never makes one.
+  int32_t endLine = loc.endLine < loc.line ? loc.line : loc.endLine;
+  if (col < 0 || endCol < 0) {
+    if (loc.endLine == loc.line || loc.endLine == -1) {
+      header(NoColumn, length);
+      signedVarint(delta);
+      prevLine = loc.line;
+      return;
+    }
+  } else if (endLine == loc.line) {
+    if (delta == 0 && col < 80 && endCol - col < 16 && endCol >= col) {
+      header(ShortForm0 + unsigned(col) / 8, length);
+      *p++ = char(((col & 7) << 4) | (endCol - col));
+      return;
+    }
+    if (delta >= 0 && delta < 3 && col < 128 && endCol < 128) {
+      header(OneLine0 + unsigned(delta), length);
+      p[0] = char(col);
+      p[1] = char(endCol);
+      p += 2;
+      prevLine = loc.line;
+      return;
+    }
+  }
+  header(Long, length);
+  signedVarint(delta);
+  varint(uint64_t(endLine) - uint64_t(loc.line));
+  varint(uint64_t(int64_t(col) + 1));
+  varint(uint64_t(int64_t(endCol) + 1));
+  prevLine = loc.line;
+}
+
+void LocationTableWriter::header(unsigned form, uint32_t length) {
+  *p++ = char(0x80 | (form << 3) | (length - 1));
+}
+
+void LocationTableWriter::varint(uint64_t v) {
+  while (v >= 64) {
+    *p++ = char(0x40 | (v & 63));
+    v >>= 6;
+  }
+  *p++ = char(v);
+}
+
+void LocationTableWriter::signedVarint(int64_t v) {
+  if (v < 0)
+    varint((uint64_t(-v) << 1) | 1);
+  else
+    varint(uint64_t(v) << 1);
 }
 
 void encodeLocationTable(llvm::ArrayRef<LocationRun> runs, int32_t firstLineNo,
                          llvm::SmallVectorImpl<char> &out) {
-  Writer w(out, firstLineNo);
-  out.reserve(out.size() + 2 * runs.size() + 16); // most entries take 2 bytes
-  for (const LocationRun &run : runs) {
-    uint32_t left = run.length;
-    while (left > 8) {
-      w.entry(run.loc, 8);
-      left -= 8;
-    }
-    if (left)
-      w.entry(run.loc, left);
-  }
+  size_t entries = 0;
+  for (const LocationRun &run : runs)
+    entries += (run.length + 7) / 8;
+  LocationTableWriter w(out, firstLineNo, entries);
+  for (const LocationRun &run : runs)
+    w.add(run.loc, run.length);
+  w.finish();
 }
 
 } // namespace sleepy

@@ -78,6 +78,8 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
     int64_t depth = result.atEntry[b];
     const Block &block = fn.blocks[b];
     bool fallsThrough = true;
+    // Runs of instructions share a handler: reaching it once will do.
+    const Handler *reached = nullptr;
     for (const Instr &in : block.instrs) {
       const OpInfo &info = fn.info(in);
       if (in.arg > MaxEffectArg && (info.noJump.kind != StackEffect::Fixed ||
@@ -95,10 +97,12 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
                                         "stack holds {}",
                                         opName(in.op), in.handler.depth,
                                         depth));
-        if (auto e = reach(in.handler.block,
-                           in.handler.depth + (in.handler.lasti ? 1 : 0) + 1,
-                           in, "the exception handler"))
-          return std::move(e);
+        if (!reached || *reached != in.handler)
+          if (auto e = reach(in.handler.block,
+                             in.handler.depth + (in.handler.lasti ? 1 : 0) + 1,
+                             in, "the exception handler"))
+            return std::move(e);
+        reached = &in.handler;
       }
       if (info.isJump()) {
         int64_t taken = depth + info.onJump.eval(in.arg);

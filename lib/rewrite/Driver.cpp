@@ -75,7 +75,8 @@ public:
       return fileError(outPath, "cannot create the temporary file " + temp +
                                     ": " + ec.message());
     {
-      llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+      // Unbuffered: the bytes are all here, and go out in one write.
+      llvm::raw_fd_ostream os(fd, /*shouldClose=*/true, /*unbuffered=*/true);
       os.write(bytes.data(), bytes.size());
       os.close();
       if (os.has_error()) {
@@ -322,7 +323,9 @@ std::string cacheTag(const std::string &python) {
 /// Is \p output there and at least as new as \p input?
 bool newer(llvm::StringRef output, llvm::StringRef input) {
   fs::file_status in, out;
-  if (fs::status(input, in) || fs::status(output, out))
+  // The output first: in a fresh build it is missing, and the input's
+  // status is not needed.
+  if (fs::status(output, out) || fs::status(input, in))
     return false;
   return out.getLastModificationTime() >= in.getLastModificationTime();
 }

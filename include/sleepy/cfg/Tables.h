@@ -54,12 +54,44 @@ struct LocationRun {
   }
 };
 
-/// Decodes \p bytes into one run per entry (runs are not merged).
-llvm::Expected<std::vector<LocationRun>>
-decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
-                    llvm::StringRef path, uint64_t fileOffset);
-/// Encodes runs as CPython does, choosing the shortest form of each entry
-/// and splitting runs longer than 8 units. Runs are not merged here.
+/// Decodes \p bytes into \p runs (cleared first; a vector the caller reuses
+/// saves an allocation per code object), one run per entry: runs are not
+/// merged.
+llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
+                                llvm::StringRef path, uint64_t fileOffset,
+                                std::vector<LocationRun> &runs);
+/// Writes a location table entry by entry as CPython does, choosing the
+/// shortest form of each entry and splitting runs longer than 8 units. Bytes
+/// go through a raw pointer into room reserved up front.
+class LocationTableWriter {
+public:
+  /// Appends to \p out, with room for \p maxEntries entries (a run of n
+  /// code units takes ceil(n / 8) of them).
+  LocationTableWriter(llvm::SmallVectorImpl<char> &out, int32_t firstLineNo,
+                      size_t maxEntries);
+  /// The entries for \p length code units at \p loc.
+  void add(const Location &loc, uint32_t length) {
+    for (; length > 8; length -= 8)
+      entry(loc, 8);
+    if (length)
+      entry(loc, length);
+  }
+  /// Trims the output to what was written.
+  void finish();
+
+private:
+  void entry(const Location &loc, uint32_t length);
+  void header(unsigned form, uint32_t length);
+  void varint(uint64_t v);
+  void signedVarint(int64_t v);
+
+  llvm::SmallVectorImpl<char> &out;
+  char *p;
+  char *limit;
+  int32_t prevLine;
+};
+
+/// Encodes whole runs with a LocationTableWriter. Runs are not merged here.
 void encodeLocationTable(llvm::ArrayRef<LocationRun> runs, int32_t firstLineNo,
                          llvm::SmallVectorImpl<char> &out);
 
