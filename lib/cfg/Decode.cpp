@@ -297,7 +297,7 @@ void Decoder::buildBlocks() {
     size_t end = k + 1;
     while (end < n && !leader[end])
       ++end;
-    std::vector<Instr> &out = fn.blocks[b].instrs;
+    InstrList &out = fn.blocks[b].instrs;
     out.assign(instrs.begin() + long(k), instrs.begin() + long(end));
     for (Instr &in : out) {
       if (in.target >= 0)

@@ -34,7 +34,7 @@ Instr make(Op op, uint32_t arg = 0, int32_t target = -1) {
   return i;
 }
 
-uint32_t append(Function &fn, std::vector<Instr> instrs) {
+uint32_t append(Function &fn, InstrList instrs) {
   uint32_t b = fn.addBlock();
   fn.blocks[b].instrs = std::move(instrs);
   fn.layout.push_back(b);
@@ -58,7 +58,7 @@ public:
 private:
   /// The index of an int constant (or None, for \p none).
   uint32_t constant(int64_t value, bool none = false);
-  void rebuildStack(const SuspendSite &site, std::vector<Instr> &out);
+  void rebuildStack(const SuspendSite &site, InstrList &out);
 
   Twin &twin;
   Function &t;
@@ -107,7 +107,7 @@ uint32_t Builder::constant(int64_t value, bool none) {
   return index;
 }
 
-void Builder::rebuildStack(const SuspendSite &site, std::vector<Instr> &out) {
+void Builder::rebuildStack(const SuspendSite &site, InstrList &out) {
   int64_t base = 1 + 2 * int64_t(slots.size());
   auto load = [&](int64_t index) {
     out.push_back(make(Op::COPY, 1));
@@ -142,6 +142,10 @@ void Builder::build() {
   const std::vector<SuspendSite> &sites = twin.sites;
   uint32_t resumeName = baseNames;
   twin.extraNames.push_back(ResumeName);
+  // Three blocks a slot and a few a site: grown once, not moved block by
+  // block.
+  t.blocks.reserve(t.blocks.size() + 3 * slots.size() + 4 * sites.size() + 4);
+  t.layout.reserve(t.layout.size() + 3 * slots.size() + 4 * sites.size() + 4);
 
   append(t, {make(Op::LOAD_GLOBAL, (resumeName << 1) | 1), make(Op::PRECALL, 0),
              make(Op::CALL, 0)});
@@ -166,7 +170,7 @@ void Builder::build() {
   int64_t slotsEnd = 1 + 2 * int64_t(slots.size());
   for (size_t k = 0; k < sites.size(); ++k) {
     const SuspendSite &site = sites[k];
-    std::vector<Instr> out = {make(Op::POP_TOP)}; // the site number
+    InstrList out = {make(Op::POP_TOP)}; // the site number
     rebuildStack(site, out);
     uint32_t none = constant(0, true);
     if (site.kind == "call" || site.kind == "attr") {

@@ -70,7 +70,7 @@ Instr make(Op op, uint32_t arg = 0, int32_t target = -1) {
 }
 
 /// Appends a new block at the end of the layout.
-uint32_t appendBlock(Function &fn, std::vector<Instr> instrs) {
+uint32_t appendBlock(Function &fn, InstrList instrs) {
   uint32_t b = fn.addBlock();
   fn.blocks[b].instrs = std::move(instrs);
   fn.layout.push_back(b);
@@ -89,7 +89,7 @@ uint32_t appendBlock(Function &fn, std::vector<Instr> instrs) {
 /// The jump does not check for signals (JUMP_BACKWARD_NO_INTERRUPT), as the
 /// interpreter's own jump to a handler does not. Elsewhere, RERAISE 1 from
 /// an instruction the original handler covers (or none, to leave the frame).
-std::vector<Instr> passOn(const Function &fn, Handler original,
+InstrList passOn(const Function &fn, Handler original,
                           const Shape &below) {
   uint32_t depth = uint32_t(below.size());
   if (!original.valid() || depth < original.depth ||
@@ -101,7 +101,7 @@ std::vector<Instr> passOn(const Function &fn, Handler original,
   }
   // Pops the slot brought to the top; a NULL goes into a 1-tuple first
   // (POP_TOP would decref it).
-  std::vector<Instr> out;
+  InstrList out;
   auto drop = [&](SlotKind kind) {
     if (kind == SlotKind::Null || kind == SlotKind::MaybeNull)
       out.push_back(make(Op::BUILD_TUPLE, 1));
@@ -246,6 +246,9 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   // (the first piece keeps the block's number, so jumps to it still land on
   // its first instruction) and lay the pieces out in order.
   std::vector<SuspendSite> sites(found.size());
+  // Up to two pieces and four handler blocks a site: grown once, not moved
+  // block by block.
+  fn.blocks.reserve(fn.blocks.size() + 6 * found.size());
   {
     std::vector<std::vector<size_t>> byBlock(fn.blocks.size());
     for (size_t k = 0; k < found.size(); ++k)
@@ -257,7 +260,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       layout.push_back(b);
       if (byBlock[b].empty())
         continue;
-      std::vector<Instr> all = std::move(fn.blocks[b].instrs);
+      InstrList all = std::move(fn.blocks[b].instrs);
       std::vector<size_t> cuts = {0, all.size()};
       for (size_t k : byBlock[b]) {
         cuts.push_back(found[k].index);
@@ -329,7 +332,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
                                         make(Op::POP_JUMP_FORWARD_IF_TRUE)});
       uint32_t pass = appendBlock(fn, passOn(fn, original, f.below));
       fn.blocks[screen].instrs.back().target = int32_t(pass);
-      std::vector<Instr> capture;
+      InstrList capture;
       for (uint32_t i = 0; i < d; ++i) {
         SlotKind kind = f.below[i].kind;
         if (kind == SlotKind::Null || kind == SlotKind::MaybeNull) {

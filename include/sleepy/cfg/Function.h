@@ -17,6 +17,8 @@
 #include "sleepy/pyc/Object.h"
 #include "sleepy/pyc/Opcode.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -61,8 +63,12 @@ struct Instr {
   uint32_t offset = ~0u; ///< code unit in the input, ~0u for new instructions
 };
 
+/// A block's instructions. Most blocks are short: held inline, they cost no
+/// allocation of their own.
+using InstrList = llvm::SmallVector<Instr, 8>;
+
 struct Block {
-  std::vector<Instr> instrs;
+  InstrList instrs;
 };
 
 /// One code object's bytecode as a control-flow graph.

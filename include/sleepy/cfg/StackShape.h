@@ -69,7 +69,8 @@ struct Slot {
   bool operator!=(const Slot &o) const { return !(*this == o); }
 };
 
-using Shape = std::vector<Slot>;
+/// Stacks are shallow: held inline, a shape costs no allocation of its own.
+using Shape = llvm::SmallVector<Slot, 8>;
 
 class StackShapes {
 public:

@@ -17,7 +17,7 @@ struct Fixture {
   explicit Fixture(PyVersion v, int32_t flags = 0)
       : graph(v), code(test::makeCode(graph, flags)),
         fn(*OpcodeTable::get(v), graph, code, "t.pyc") {}
-  uint32_t block(std::vector<Instr> instrs) {
+  uint32_t block(InstrList instrs) {
     uint32_t b = fn.addBlock();
     fn.blocks[b].instrs = std::move(instrs);
     fn.layout.push_back(b);
@@ -54,7 +54,7 @@ TEST_CASE("a straight-line function assembles to its units") {
 TEST_CASE("a long forward jump grows an EXTENDED_ARG prefix") {
   Fixture f(PyVersion(3, 11));
   f.block({instr(Op::RESUME), instr(Op::JUMP_FORWARD, 0, 2)});
-  f.block(std::vector<Instr>(300, instr(Op::NOP)));
+  f.block(InstrList(300, instr(Op::NOP)));
   f.block({instr(Op::LOAD_CONST), instr(Op::RETURN_VALUE)});
   auto out = assemble(f.fn);
   REQUIRE(bool(out));
