@@ -185,8 +185,9 @@ void Builder::build() {
       uint32_t rebuilt = append(t, std::move(out));
       t.blocks[selects[k]].instrs.back().target = int32_t(rebuilt);
       Instr precall = make(Op::PRECALL, 0), call = make(Op::CALL, 0);
-      precall.handler = call.handler =
-          Handler{int32_t(site.capture), uint16_t(site.depth), true};
+      if (!site.bare)
+        precall.handler = call.handler =
+            Handler{int32_t(site.capture), uint16_t(site.depth), true};
       twin.sites[k].resumeBlock = append(t, {precall, call});
       append(t, {make(Op::JUMP_FORWARD, 0, int32_t(site.after))});
       continue;

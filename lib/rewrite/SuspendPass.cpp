@@ -39,6 +39,14 @@
 // position, like CPython's own cleanup code: were it given a line, a tracer
 // would see a line event whenever an exception passes a call.
 //
+// Bare sites. A call or attribute load that no handler of the program
+// covers, with nothing kept under it, in a function without cells and not a
+// generator, gets no capture handler: all the runtime needs of such a frame
+// is its locals and the site, which it reads from the frame itself (f_locals,
+// f_lasti) once an outer frame's handler reports in. An exception leaving
+// the function through such a call costs what it costs in the original; the
+// trailer marks the site (its kind in upper case).
+//
 // Resume. The twin is the rewritten function with an entry jump to a
 // dispatcher appended at the end. The dispatcher asks the runtime for the
 // frame's record (the builtin __sleepy_resume__), stores every slot
@@ -294,6 +302,8 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
 
   // Capture handlers; sites that keep the same slots under the same handler
   // share one: the runtime tells them apart by the offset it is given.
+  bool plain = (flags & CO_OPTIMIZED) && !generator &&
+               llvm::all_of(slots, [](const auto &s) { return s.second == 'l'; });
   llvm::StringMap<uint32_t> captureByShape;
   llvm::SmallString<64> key;
   for (size_t k = 0; k < found.size(); ++k) {
@@ -309,6 +319,11 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       continue;
     Handler original = site.original;
     uint32_t d = site.depth;
+    if (plain && !original.valid() && d == 0 &&
+        (site.kind == "call" || site.kind == "attr")) {
+      site.bare = true;
+      continue;
+    }
     // The key: the shape, then the handler's block, depth and lasti as raw
     // bytes (made for every site: no formatting, no allocation once grown).
     key.assign(site.shape.begin(), site.shape.end());

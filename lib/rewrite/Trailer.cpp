@@ -5,16 +5,16 @@
 // rest; the runtime reads both (marshal.load twice) when it suspends or
 // resumes. Format (runtime/sleepy/_trailer.py reads it):
 //
-//   (b"sleepy", 1, (major, minor), entries, hashes)
+//   (b"sleepy", 2, (major, minor), entries, hashes)
 //   hashes:  one int per code object, in the order marshal reads them
 //            (children before parents), to refuse a snapshot of other code
 //   entries: one per function with sites:
 //     (code index, dispatcher co_code, its co_exceptiontable, its
 //      co_linetable (both with offsets in the twin), twin extra consts, twin
 //      extra names, twin co_stacksize, delta (size of the entry jump), prefix
-//      (where it goes, in code units), sites (packed: kind char, start, end,
-//      resume start, resume end as u32, depth and callee as u16, little
-//      endian), shapes (one string: the sites' shapes one after another),
+//      (where it goes, in code units), sites (packed: kind char, upper case
+//      for a bare site, start, end, resume start, resume end as u32, depth
+//      and callee as u16, little endian), shapes (one string: the sites' shapes one after another),
 //      callees (the distinct provenances the sites name))
 //   callee:  None, ("g"|"l"|"d"|"n", name), ("a"|"m", base, name),
 //            ("c", code index)
@@ -24,6 +24,7 @@
 
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/xxhash.h"
 
 namespace sleepy {
@@ -131,7 +132,7 @@ llvm::Expected<ObjectId> makeTrailerEntry(ObjectGraph &graph,
       }
       callee = found->second;
     }
-    put(uint8_t(s.kind[0]), 1);
+    put(uint8_t(s.bare ? llvm::toUpper(s.kind[0]) : s.kind[0]), 1);
     put(normal.blockStart[s.block], 4);
     put(normalEnds[s.block], 4);
     put(rstart, 4);
@@ -163,7 +164,7 @@ ObjectId makeTrailer(ObjectGraph &graph, llvm::ArrayRef<ObjectId> entries,
   tag.type = 's';
   tag.data = "sleepy";
   return graph.addTuple(
-      {graph.add(tag), intObj(graph, 1),
+      {graph.add(tag), intObj(graph, 2),
        graph.addTuple({intObj(graph, v.major), intObj(graph, v.minor)}),
        graph.addTuple(entries), graph.addTuple(hashes)});
 }

@@ -376,8 +376,13 @@ class Unwinder(BaseException):
             os._exit(70)
 
     def _capture(self, frame, packed):
-        k = len(self.records)
-        planned = self.frames[k]
+        # Frames stopped at bare sites had no handler to report them: they
+        # are inside this one, already left, their locals kept by their frame
+        # objects.
+        while self.frames[len(self.records)].site.bare:
+            planned = self.frames[len(self.records)]
+            self._record(planned, planned.frame, [], [])
+        planned = self.frames[len(self.records)]
         if frame is not planned.frame:
             raise RuntimeError(f"captured {where(frame)}, expected {where(planned.frame)}")
         entry, site = planned.entry, planned.site
@@ -391,7 +396,17 @@ class Unwinder(BaseException):
                 v -= entry.delta  # offsets in the normal code, in code units
             stack.append(v)
         # packed[d] is lasti, packed[d + 1] the unwinder itself.
-        cells = list(packed[d + 2:])
+        self._record(planned, frame, stack, list(packed[d + 2:]))
+        if len(self.records) == len(self.frames):
+            self.uninstall()
+            self.finish(self.records, None, self.running)
+            os._exit(0)
+        return self
+
+    def _record(self, planned, frame, stack, cells):
+        """Records `frame`, stopped at `planned`'s site with `stack` under it
+        and `cells`."""
+        entry, site = planned.entry, planned.site
         locals_ = {}
         if frame.f_code.co_flags & 0x1:
             snapshot = frame.f_locals
@@ -417,11 +432,6 @@ class Unwinder(BaseException):
                 rec.first_prev = stack[j]
                 break
         self.records.append(rec)
-        if len(self.records) == len(self.frames):
-            self.uninstall()
-            self.finish(self.records, None, self.running)
-            os._exit(0)
-        return self
 
 
 # MATCH_SEQUENCE in the capture handlers reads this from the type's flags.

@@ -14,7 +14,7 @@ import sys
 import types
 
 _TAG = b"sleepy"
-_FORMAT = 1
+_FORMAT = 2  # 2: bare sites (kind in upper case)
 _FOOTER = b"SLEEPY01"  # the last bytes of every rewritten .pyc
 
 
@@ -23,12 +23,14 @@ _KINDS = {"c": "call", "a": "attr", "i": "iter", "s": "send", "y": "yield", "e":
 
 
 class Site:
-    __slots__ = ("index", "kind", "start", "end", "rstart", "rend", "depth",
+    __slots__ = ("index", "kind", "bare", "start", "end", "rstart", "rend", "depth",
                  "shape", "callee")
 
     def __init__(self, index, kind, start, end, rstart, rend, depth, shape, callee):
         self.index = index
-        self.kind = _KINDS[chr(kind)]
+        # A bare site has no capture handler: the frame is read directly.
+        self.bare = chr(kind).isupper()
+        self.kind = _KINDS[chr(kind).lower()]
         self.start, self.end, self.rstart, self.rend = start, end, rstart, rend
         self.depth = depth
         self.shape = shape
@@ -180,9 +182,12 @@ class ModuleInfo:
         f.seek(16)
         self.module_code = marshal.load(f)
         trailer = marshal.load(f)
-        if (not isinstance(trailer, tuple) or len(trailer) != 5 or trailer[0] != _TAG
-                or trailer[1] != _FORMAT):
+        if not isinstance(trailer, tuple) or len(trailer) != 5 or trailer[0] != _TAG:
             raise ValueError(f"{path}: not a sleepy-rewritten .pyc")
+        if trailer[1] != _FORMAT:
+            raise ValueError(f"{path}: rewritten by another version of sleepy-rewrite "
+                             f"(trailer format {trailer[1]}, this runtime reads {_FORMAT}); "
+                             "rewrite it again")
         if tuple(trailer[2]) != sys.version_info[:2]:
             raise ValueError(f"{path}: rewritten for CPython {trailer[2][0]}.{trailer[2][1]}, "
                              f"this is {sys.version_info[0]}.{sys.version_info[1]}")

@@ -46,6 +46,9 @@ struct SuspendSite {
   std::string shape;        ///< kinds of those slots (slotKindCode)
   int32_t callee = -1;      ///< provenance of what a call calls
   Handler original;         ///< the handler that covered the site
+  /// No capture handler: the runtime reads the frame itself (see
+  /// SuspendPass.cpp).
+  bool bare = false;
 };
 
 /// The resume twin of a rewritten function: the normal code with an entry

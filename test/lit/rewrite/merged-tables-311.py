@@ -11,8 +11,10 @@
 
 import sys
 
-f1 = lambda x: x.y.z()
-f2 = lambda a: a.b.c()
+# (A value kept under each call: a call with nothing under it outside any
+# handler is bare, and gets no handler.)
+f1 = lambda x: x.y + x.z()
+f2 = lambda a: a.b + a.c()
 
 if __name__ == "__main__" and len(sys.argv) > 1:
     import glob

@@ -11,13 +11,18 @@
 #   on top).
 # - WITH, the with statement's handler has the with's line, so a jump would
 #   give tracers a line event the interpreter does not: RERAISE 1 under it.
-# - NONE, no handler covers the call: RERAISE 1 leaves the frame.
+# - NONE, no handler covers the call, a value is kept under it: RERAISE 1
+#   leaves the frame.
+# - BARE, no handler covers the call and nothing is kept under it: no capture
+#   handler at all (the runtime reads the frame itself), the code and tables
+#   stay as they were.
 # REQUIRES: python311
 # RUN: %compile311 %s %t.pyc
 # RUN: sleepy-rewrite --emit=dis --function=nulls %t.pyc -o %t.out | FileCheck %s --check-prefix=NULLS
 # RUN: sleepy-rewrite --emit=dis --function=cleanup %t.pyc -o %t.out | FileCheck %s --check-prefix=CLEANUP
 # RUN: sleepy-rewrite --emit=dis --function=with_block %t.pyc -o %t.out | FileCheck %s --check-prefix=WITH
 # RUN: sleepy-rewrite --emit=dis --function=uncovered %t.pyc -o %t.out | FileCheck %s --check-prefix=NONE
+# RUN: sleepy-rewrite --emit=dis --function=bare %t.pyc -o %t.out | FileCheck %s --check-prefix=BARE
 
 def nulls(m):
     try:
@@ -39,27 +44,31 @@ def with_block(p):
 
 
 def uncovered(x):
+    return x + g(x)
+
+
+def bare(x):
     return g(x)
 
 # NULLS: ; before the passes
-# NULLS-NEXT: code nulls (pass-on-311.py:22) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 4
-# NULLS-NEXT:    22       0 RESUME                          0
-# NULLS-NEXT:    23       2 NOP
-# NULLS-NEXT:    24       4 LOAD_GLOBAL                     1 (NULL + list)
+# NULLS-NEXT: code nulls (pass-on-311.py:27) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 4
+# NULLS-NEXT:    27       0 RESUME                          0
+# NULLS-NEXT:    28       2 NOP
+# NULLS-NEXT:    29       4 LOAD_GLOBAL                     1 (NULL + list)
 # NULLS-NEXT:            16 LOAD_FAST                       0 (m)
 # NULLS-NEXT:            18 LOAD_ATTR                       1 (names)
 # NULLS-NEXT:            28 PRECALL                         1
 # NULLS-NEXT:            32 CALL                            1
 # NULLS-NEXT:            42 RETURN_VALUE
 # NULLS-NEXT:            44 PUSH_EXC_INFO
-# NULLS-NEXT:    25      46 LOAD_GLOBAL                     4 (AttributeError)
+# NULLS-NEXT:    30      46 LOAD_GLOBAL                     4 (AttributeError)
 # NULLS-NEXT:            58 CHECK_EXC_MATCH
 # NULLS-NEXT:            60 POP_JUMP_FORWARD_IF_FALSE       4 (to 70)
 # NULLS-NEXT:            62 POP_TOP
-# NULLS-NEXT:    26      64 POP_EXCEPT
+# NULLS-NEXT:    31      64 POP_EXCEPT
 # NULLS-NEXT:            66 LOAD_CONST                      0 (None)
 # NULLS-NEXT:            68 RETURN_VALUE
-# NULLS-NEXT:    25      70 RERAISE                         0
+# NULLS-NEXT:    30      70 RERAISE                         0
 # NULLS-NEXT:            72 COPY                            3
 # NULLS-NEXT:            74 POP_EXCEPT
 # NULLS-NEXT:            76 RERAISE                         1
@@ -68,24 +77,24 @@ def uncovered(x):
 # NULLS-NEXT:   44 to 64 -> 72 [1] lasti
 # NULLS-NEXT:   70 to 72 -> 72 [1] lasti
 # NULLS-NEXT: ; after the passes
-# NULLS-NEXT: code nulls (pass-on-311.py:22) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
-# NULLS-NEXT:    22       0 RESUME                          0
-# NULLS-NEXT:    23       2 NOP
-# NULLS-NEXT:    24       4 LOAD_GLOBAL                     1 (NULL + list)
+# NULLS-NEXT: code nulls (pass-on-311.py:27) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
+# NULLS-NEXT:    27       0 RESUME                          0
+# NULLS-NEXT:    28       2 NOP
+# NULLS-NEXT:    29       4 LOAD_GLOBAL                     1 (NULL + list)
 # NULLS-NEXT:            16 LOAD_FAST                       0 (m)
 # NULLS-NEXT:            18 LOAD_ATTR                       1 (names)
 # NULLS-NEXT:            28 PRECALL                         1
 # NULLS-NEXT:            32 CALL                            1
 # NULLS-NEXT:            42 RETURN_VALUE
 # NULLS-NEXT:            44 PUSH_EXC_INFO
-# NULLS-NEXT:    25      46 LOAD_GLOBAL                     4 (AttributeError)
+# NULLS-NEXT:    30      46 LOAD_GLOBAL                     4 (AttributeError)
 # NULLS-NEXT:            58 CHECK_EXC_MATCH
 # NULLS-NEXT:            60 POP_JUMP_FORWARD_IF_FALSE       4 (to 70)
 # NULLS-NEXT:            62 POP_TOP
-# NULLS-NEXT:    26      64 POP_EXCEPT
+# NULLS-NEXT:    31      64 POP_EXCEPT
 # NULLS-NEXT:            66 LOAD_CONST                      0 (None)
 # NULLS-NEXT:            68 RETURN_VALUE
-# NULLS-NEXT:    25      70 RERAISE                         0
+# NULLS-NEXT:    30      70 RERAISE                         0
 # NULLS-NEXT:            72 COPY                            3
 # NULLS-NEXT:            74 POP_EXCEPT
 # NULLS-NEXT:            76 RERAISE                         1
@@ -139,10 +148,10 @@ def uncovered(x):
 # NULLS-NEXT:   70 to 72 -> 72 [1] lasti
 
 # CLEANUP: ; before the passes
-# CLEANUP-NEXT: code cleanup (pass-on-311.py:29) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 5
-# CLEANUP-NEXT:    29       0 RESUME                          0
-# CLEANUP-NEXT:    30       2 NOP
-# CLEANUP-NEXT:    31       4 PUSH_NULL
+# CLEANUP-NEXT: code cleanup (pass-on-311.py:34) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 5
+# CLEANUP-NEXT:    34       0 RESUME                          0
+# CLEANUP-NEXT:    35       2 NOP
+# CLEANUP-NEXT:    36       4 PUSH_NULL
 # CLEANUP-NEXT:             6 LOAD_FAST                       0 (x)
 # CLEANUP-NEXT:             8 PRECALL                         0
 # CLEANUP-NEXT:            12 CALL                            0
@@ -150,11 +159,11 @@ def uncovered(x):
 # CLEANUP-NEXT:            24 LOAD_CONST                      0 (None)
 # CLEANUP-NEXT:            26 RETURN_VALUE
 # CLEANUP-NEXT:            28 PUSH_EXC_INFO
-# CLEANUP-NEXT:    32      30 LOAD_GLOBAL                     0 (ValueError)
+# CLEANUP-NEXT:    37      30 LOAD_GLOBAL                     0 (ValueError)
 # CLEANUP-NEXT:            42 CHECK_EXC_MATCH
 # CLEANUP-NEXT:            44 POP_JUMP_FORWARD_IF_FALSE      21 (to 88)
 # CLEANUP-NEXT:            46 POP_TOP
-# CLEANUP-NEXT:    33      48 LOAD_CONST                      1 (1)
+# CLEANUP-NEXT:    38      48 LOAD_CONST                      1 (1)
 # CLEANUP-NEXT:            50 LOAD_GLOBAL                     3 (NULL + g)
 # CLEANUP-NEXT:            62 LOAD_FAST                       0 (x)
 # CLEANUP-NEXT:            64 PRECALL                         1
@@ -163,7 +172,7 @@ def uncovered(x):
 # CLEANUP-NEXT:            82 SWAP                            2
 # CLEANUP-NEXT:            84 POP_EXCEPT
 # CLEANUP-NEXT:            86 RETURN_VALUE
-# CLEANUP-NEXT:    32      88 RERAISE                         0
+# CLEANUP-NEXT:    37      88 RERAISE                         0
 # CLEANUP-NEXT:            90 COPY                            3
 # CLEANUP-NEXT:            92 POP_EXCEPT
 # CLEANUP-NEXT:            94 RERAISE                         1
@@ -172,10 +181,10 @@ def uncovered(x):
 # CLEANUP-NEXT:   28 to 84 -> 90 [1] lasti
 # CLEANUP-NEXT:   88 to 90 -> 90 [1] lasti
 # CLEANUP-NEXT: ; after the passes
-# CLEANUP-NEXT: code cleanup (pass-on-311.py:29) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
-# CLEANUP-NEXT:    29       0 RESUME                          0
-# CLEANUP-NEXT:    30       2 NOP
-# CLEANUP-NEXT:    31       4 PUSH_NULL
+# CLEANUP-NEXT: code cleanup (pass-on-311.py:34) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
+# CLEANUP-NEXT:    34       0 RESUME                          0
+# CLEANUP-NEXT:    35       2 NOP
+# CLEANUP-NEXT:    36       4 PUSH_NULL
 # CLEANUP-NEXT:             6 LOAD_FAST                       0 (x)
 # CLEANUP-NEXT:             8 PRECALL                         0
 # CLEANUP-NEXT:            12 CALL                            0
@@ -183,11 +192,11 @@ def uncovered(x):
 # CLEANUP-NEXT:            24 LOAD_CONST                      0 (None)
 # CLEANUP-NEXT:            26 RETURN_VALUE
 # CLEANUP-NEXT:            28 PUSH_EXC_INFO
-# CLEANUP-NEXT:    32      30 LOAD_GLOBAL                     0 (ValueError)
+# CLEANUP-NEXT:    37      30 LOAD_GLOBAL                     0 (ValueError)
 # CLEANUP-NEXT:            42 CHECK_EXC_MATCH
 # CLEANUP-NEXT:            44 POP_JUMP_FORWARD_IF_FALSE      21 (to 88)
 # CLEANUP-NEXT:            46 POP_TOP
-# CLEANUP-NEXT:    33      48 LOAD_CONST                      1 (1)
+# CLEANUP-NEXT:    38      48 LOAD_CONST                      1 (1)
 # CLEANUP-NEXT:            50 LOAD_GLOBAL                     3 (NULL + g)
 # CLEANUP-NEXT:            62 LOAD_FAST                       0 (x)
 # CLEANUP-NEXT:            64 PRECALL                         1
@@ -196,7 +205,7 @@ def uncovered(x):
 # CLEANUP-NEXT:            82 SWAP                            2
 # CLEANUP-NEXT:            84 POP_EXCEPT
 # CLEANUP-NEXT:            86 RETURN_VALUE
-# CLEANUP-NEXT:    32      88 RERAISE                         0
+# CLEANUP-NEXT:    37      88 RERAISE                         0
 # CLEANUP-NEXT:            90 COPY                            3
 # CLEANUP-NEXT:            92 POP_EXCEPT
 # CLEANUP-NEXT:            94 RERAISE                         1
@@ -245,16 +254,16 @@ def uncovered(x):
 # CLEANUP-NEXT:   88 to 90 -> 90 [1] lasti
 
 # WITH: ; before the passes
-# WITH-NEXT: code with_block (pass-on-311.py:36) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
-# WITH-NEXT:    36       0 RESUME                          0
-# WITH-NEXT:    37       2 LOAD_FAST                       0 (p)
+# WITH-NEXT: code with_block (pass-on-311.py:41) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
+# WITH-NEXT:    41       0 RESUME                          0
+# WITH-NEXT:    42       2 LOAD_FAST                       0 (p)
 # WITH-NEXT:             4 BEFORE_WITH
 # WITH-NEXT:             6 POP_TOP
-# WITH-NEXT:    38       8 LOAD_GLOBAL                     1 (NULL + g)
+# WITH-NEXT:    43       8 LOAD_GLOBAL                     1 (NULL + g)
 # WITH-NEXT:            20 LOAD_FAST                       0 (p)
 # WITH-NEXT:            22 PRECALL                         1
 # WITH-NEXT:            26 CALL                            1
-# WITH-NEXT:    37      36 SWAP                            2
+# WITH-NEXT:    42      36 SWAP                            2
 # WITH-NEXT:            38 LOAD_CONST                      0 (None)
 # WITH-NEXT:            40 LOAD_CONST                      0 (None)
 # WITH-NEXT:            42 LOAD_CONST                      0 (None)
@@ -280,16 +289,16 @@ def uncovered(x):
 # WITH-NEXT:   62 to 70 -> 70 [3] lasti
 # WITH-NEXT:   76 to 78 -> 70 [3] lasti
 # WITH-NEXT: ; after the passes
-# WITH-NEXT: code with_block (pass-on-311.py:36) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
-# WITH-NEXT:    36       0 RESUME                          0
-# WITH-NEXT:    37       2 LOAD_FAST                       0 (p)
+# WITH-NEXT: code with_block (pass-on-311.py:41) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
+# WITH-NEXT:    41       0 RESUME                          0
+# WITH-NEXT:    42       2 LOAD_FAST                       0 (p)
 # WITH-NEXT:             4 BEFORE_WITH
 # WITH-NEXT:             6 POP_TOP
-# WITH-NEXT:    38       8 LOAD_GLOBAL                     1 (NULL + g)
+# WITH-NEXT:    43       8 LOAD_GLOBAL                     1 (NULL + g)
 # WITH-NEXT:            20 LOAD_FAST                       0 (p)
 # WITH-NEXT:            22 PRECALL                         1
 # WITH-NEXT:            26 CALL                            1
-# WITH-NEXT:    37      36 SWAP                            2
+# WITH-NEXT:    42      36 SWAP                            2
 # WITH-NEXT:            38 LOAD_CONST                      0 (None)
 # WITH-NEXT:            40 LOAD_CONST                      0 (None)
 # WITH-NEXT:            42 LOAD_CONST                      0 (None)
@@ -349,35 +358,56 @@ def uncovered(x):
 # WITH-NEXT:   100 to 102 -> 62 [1] lasti
 
 # NONE: ; before the passes
-# NONE-NEXT: code uncovered (pass-on-311.py:41) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 3
-# NONE-NEXT:    41       0 RESUME                          0
-# NONE-NEXT:    42       2 LOAD_GLOBAL                     1 (NULL + g)
-# NONE-NEXT:            14 LOAD_FAST                       0 (x)
-# NONE-NEXT:            16 PRECALL                         1
-# NONE-NEXT:            20 CALL                            1
-# NONE-NEXT:            30 RETURN_VALUE
+# NONE-NEXT: code uncovered (pass-on-311.py:46) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 4
+# NONE-NEXT:    46       0 RESUME                          0
+# NONE-NEXT:    47       2 LOAD_FAST                       0 (x)
+# NONE-NEXT:             4 LOAD_GLOBAL                     1 (NULL + g)
+# NONE-NEXT:            16 LOAD_FAST                       0 (x)
+# NONE-NEXT:            18 PRECALL                         1
+# NONE-NEXT:            22 CALL                            1
+# NONE-NEXT:            32 BINARY_OP                       0 (+)
+# NONE-NEXT:            36 RETURN_VALUE
 # NONE-NEXT: ; after the passes
-# NONE-NEXT: code uncovered (pass-on-311.py:41) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 4
-# NONE-NEXT:    41       0 RESUME                          0
-# NONE-NEXT:    42       2 LOAD_GLOBAL                     1 (NULL + g)
-# NONE-NEXT:            14 LOAD_FAST                       0 (x)
-# NONE-NEXT:            16 PRECALL                         1
-# NONE-NEXT:            20 CALL                            1
-# NONE-NEXT:            30 RETURN_VALUE
-# NONE-NEXT:            32 MATCH_SEQUENCE
-# NONE-NEXT:            34 POP_JUMP_FORWARD_IF_FALSE       4 (to 44)
-# NONE-NEXT:            36 LOAD_BUILD_CLASS
-# NONE-NEXT:            38 COPY                            2
-# NONE-NEXT:            40 IS_OP                           0
-# NONE-NEXT:            42 POP_JUMP_FORWARD_IF_TRUE        1 (to 46)
-# NONE-NEXT:            44 RERAISE                         1
-# NONE-NEXT:            46 BUILD_TUPLE                     2
-# NONE-NEXT:            48 PUSH_NULL
-# NONE-NEXT:            50 LOAD_BUILD_CLASS
-# NONE-NEXT:            52 SWAP                            2
-# NONE-NEXT:            54 SWAP                            3
-# NONE-NEXT:            56 PRECALL                         1
-# NONE-NEXT:            60 CALL                            1
-# NONE-NEXT:            70 RERAISE                         0
+# NONE-NEXT: code uncovered (pass-on-311.py:46) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 5
+# NONE-NEXT:    46       0 RESUME                          0
+# NONE-NEXT:    47       2 LOAD_FAST                       0 (x)
+# NONE-NEXT:             4 LOAD_GLOBAL                     1 (NULL + g)
+# NONE-NEXT:            16 LOAD_FAST                       0 (x)
+# NONE-NEXT:            18 PRECALL                         1
+# NONE-NEXT:            22 CALL                            1
+# NONE-NEXT:            32 BINARY_OP                       0 (+)
+# NONE-NEXT:            36 RETURN_VALUE
+# NONE-NEXT:            38 MATCH_SEQUENCE
+# NONE-NEXT:            40 POP_JUMP_FORWARD_IF_FALSE       4 (to 50)
+# NONE-NEXT:            42 LOAD_BUILD_CLASS
+# NONE-NEXT:            44 COPY                            2
+# NONE-NEXT:            46 IS_OP                           0
+# NONE-NEXT:            48 POP_JUMP_FORWARD_IF_TRUE        1 (to 52)
+# NONE-NEXT:            50 RERAISE                         1
+# NONE-NEXT:            52 BUILD_TUPLE                     3
+# NONE-NEXT:            54 PUSH_NULL
+# NONE-NEXT:            56 LOAD_BUILD_CLASS
+# NONE-NEXT:            58 SWAP                            2
+# NONE-NEXT:            60 SWAP                            3
+# NONE-NEXT:            62 PRECALL                         1
+# NONE-NEXT:            66 CALL                            1
+# NONE-NEXT:            76 RERAISE                         0
 # NONE-NEXT: ExceptionTable:
-# NONE-NEXT:   16 to 30 -> 32 [0] lasti
+# NONE-NEXT:   18 to 32 -> 38 [1] lasti
+
+# BARE: ; before the passes
+# BARE-NEXT: code bare (pass-on-311.py:50) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 3
+# BARE-NEXT:    50       0 RESUME                          0
+# BARE-NEXT:    51       2 LOAD_GLOBAL                     1 (NULL + g)
+# BARE-NEXT:            14 LOAD_FAST                       0 (x)
+# BARE-NEXT:            16 PRECALL                         1
+# BARE-NEXT:            20 CALL                            1
+# BARE-NEXT:            30 RETURN_VALUE
+# BARE-NEXT: ; after the passes
+# BARE-NEXT: code bare (pass-on-311.py:50) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 3
+# BARE-NEXT:    50       0 RESUME                          0
+# BARE-NEXT:    51       2 LOAD_GLOBAL                     1 (NULL + g)
+# BARE-NEXT:            14 LOAD_FAST                       0 (x)
+# BARE-NEXT:            16 PRECALL                         1
+# BARE-NEXT:            20 CALL                            1
+# BARE-NEXT:            30 RETURN_VALUE
