@@ -629,12 +629,16 @@ ObjectId ObjectGraph::addBytes(llvm::StringRef bytes) {
 }
 
 ObjectId ObjectGraph::addSharedBytes(llvm::StringRef bytes) {
-  auto [it, inserted] = sharedBytes.try_emplace(bytes, NoObject);
-  if (inserted)
-    it->second = addBytes(bytes);
-  else
-    objects[it->second].ref = true;
-  return it->second;
+  llvm::CachedHashStringRef key(bytes);
+  auto found = sharedBytes.find(key);
+  if (found != sharedBytes.end()) {
+    objects[found->second].ref = true;
+    return found->second;
+  }
+  ObjectId id = addBytes(bytes);
+  sharedBytes.try_emplace(llvm::CachedHashStringRef(objects[id].data, key.hash()),
+                          id);
+  return id;
 }
 
 ObjectId ObjectGraph::addStr(llvm::StringRef text) {

@@ -71,6 +71,15 @@ public:
                       size_t maxEntries);
   /// The entries for \p length code units at \p loc.
   void add(const Location &loc, uint32_t length) {
+    // Inline, the most common entry: same line, columns in one byte.
+    if (length >= 1 && length <= 8 && loc.line == prevLine &&
+        loc.endLine == loc.line && loc.col >= 0 && loc.col < 80 &&
+        loc.endCol >= loc.col && loc.endCol - loc.col < 16) {
+      p[0] = char(0x80 | ((loc.col / 8) << 3) | (length - 1));
+      p[1] = char(((loc.col & 7) << 4) | (loc.endCol - loc.col));
+      p += 2;
+      return;
+    }
     for (; length > 8; length -= 8)
       entry(loc, 8);
     if (length)

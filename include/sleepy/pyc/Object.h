@@ -17,7 +17,8 @@
 #include "sleepy/pyc/Version.h"
 
 #include "llvm/ADT/ArrayRef.h"
-#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/CachedHashString.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Allocator.h"
 #include "llvm/Support/StringSaver.h"
@@ -168,7 +169,9 @@ private:
   std::vector<CodeObject> codeStore;
   llvm::BumpPtrAllocator alloc;
   llvm::StringSaver saver{alloc};
-  llvm::StringMap<ObjectId> sharedBytes;
+  /// Keys point at the objects' own copies; hashed once (a StringMap would
+  /// copy every co_code again and hash it a byte at a time).
+  llvm::DenseMap<llvm::CachedHashStringRef, ObjectId> sharedBytes;
 };
 
 } // namespace sleepy
