@@ -12,15 +12,18 @@ constexpr uint8_t EntryStart = 0x80;
 constexpr uint8_t Continue = 0x40;
 constexpr uint32_t MaxValue = (1u << 30) - 1;
 
-void writeItem(llvm::SmallVectorImpl<char> &out, uint32_t value, uint8_t msb) {
+/// Writes \p value at \p p (at most five bytes of 6 bits: values are under
+/// 2^30) and returns the end.
+char *writeItem(char *p, uint32_t value, uint8_t msb) {
   assert(value <= MaxValue && "exception table value out of range");
   for (int shift = 24; shift > 0; shift -= 6) {
     if (value >= (1u << shift)) {
-      out.push_back(char(((value >> shift) & 0x3f) | Continue | msb));
+      *p++ = char(((value >> shift) & 0x3f) | Continue | msb);
       msb = 0;
     }
   }
-  out.push_back(char((value & 0x3f) | msb));
+  *p++ = char((value & 0x3f) | msb);
+  return p;
 }
 
 } // namespace
@@ -81,12 +84,17 @@ decodeExceptionTable(llvm::StringRef bytes, llvm::StringRef path,
 
 void encodeExceptionTable(llvm::ArrayRef<ExceptionEntry> entries,
                           llvm::SmallVectorImpl<char> &out) {
+  // Written through a raw pointer into room for the longest entries.
+  size_t size = out.size();
+  out.resize_for_overwrite(size + entries.size() * 4 * 5);
+  char *p = out.data() + size;
   for (const ExceptionEntry &e : entries) {
-    writeItem(out, e.start, EntryStart);
-    writeItem(out, e.end - e.start, 0);
-    writeItem(out, e.target, 0);
-    writeItem(out, (e.depth << 1) | (e.lasti ? 1 : 0), 0);
+    p = writeItem(p, e.start, EntryStart);
+    p = writeItem(p, e.end - e.start, 0);
+    p = writeItem(p, e.target, 0);
+    p = writeItem(p, (e.depth << 1) | (e.lasti ? 1 : 0), 0);
   }
+  out.truncate(size_t(p - out.data()));
 }
 
 } // namespace sleepy

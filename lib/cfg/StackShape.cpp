@@ -86,18 +86,18 @@ void StackShapes::step(const Function &fn, const Instr &in, Shape &shape,
     shape.resize(shape.size() >= n ? shape.size() - n : 0);
   };
   auto top = [&]() -> Slot { return shape.empty() ? Slot{} : shape.back(); };
-  auto nameAt = [&](ObjectId tuple, uint32_t index) -> std::string {
+  auto nameAt = [&](ObjectId tuple, uint32_t index) -> llvm::StringRef {
     auto items = graph.items(tuple);
-    return index < items.size() ? graph.str(items[index]).str() : "";
+    return index < items.size() ? graph.str(items[index]) : "";
   };
   auto localName = [&](uint32_t index) {
     return nameAt(v >= PyVersion(3, 11) ? co.localsPlusNames : co.varNames,
                   index);
   };
-  auto named = [&](Provenance::Kind kind, std::string name, int32_t base) {
+  auto named = [&](Provenance::Kind kind, llvm::StringRef name, int32_t base) {
     Provenance p;
     p.kind = kind;
-    p.name = std::move(name);
+    p.name = name;
     p.base = base;
     return addProvenance(std::move(p));
   };

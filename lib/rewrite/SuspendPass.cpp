@@ -201,7 +201,7 @@ void SuspendPass::findSites(Function &fn, StackShapes &shapes, bool generator,
       Provenance attr;
       attr.kind = Provenance::Attr;
       auto names = fn.graph.items(fn.codeObject().names);
-      attr.name = in.arg < names.size() ? fn.graph.str(names[in.arg]).str() : "";
+      attr.name = in.arg < names.size() ? fn.graph.str(names[in.arg]) : "";
       attr.base = before.back().prov;
       shapes.provenances.push_back(attr);
       site.callee = int32_t(shapes.provenances.size() - 1);

@@ -30,6 +30,7 @@
 #include "sleepy/cfg/Function.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <string>
@@ -54,7 +55,7 @@ struct Provenance {
     Code,   ///< a function made from the code constant at index `constant`
   };
   Kind kind;
-  std::string name;
+  llvm::StringRef name;  ///< in the graph's strings, which outlive this
   int32_t base = -1;     ///< Attr and Method: provenance of the object
   uint32_t constant = 0; ///< Code: index in co_consts
 };

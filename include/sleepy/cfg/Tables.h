@@ -71,7 +71,12 @@ public:
                       size_t maxEntries);
   /// The entries for \p length code units at \p loc.
   void add(const Location &loc, uint32_t length) {
-    // Inline, the most common entry: same line, columns in one byte.
+    // Inline, the most common entries: no location (code the compiler or a
+    // pass added), and the same line with columns in one byte.
+    if (loc.line < 0 && length >= 1 && length <= 8) {
+      *p++ = char(0x80 | (15 << 3) | (length - 1)); // form 15: none
+      return;
+    }
     if (length >= 1 && length <= 8 && loc.line == prevLine &&
         loc.endLine == loc.line && loc.col >= 0 && loc.col < 80 &&
         loc.endCol >= loc.col && loc.endCol - loc.col < 16) {
