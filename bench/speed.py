@@ -13,11 +13,14 @@ Both sides process the same files, every .pyc of this interpreter's stdlib
              marshal.dumps, write the result
 
 Rounds alternate between the two; the figures are the medians. Prints the
-times and the ratio sleepy/baseline (the goal is at most 1.0).
+times and the ratio sleepy/baseline (the goal is at most 1.0), and the same
+for CPU time (user + system; the tool's from the child's rusage, the
+baseline's from this process), which a busy machine disturbs less.
 """
 import argparse
 import marshal
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -31,10 +34,28 @@ sys.path.insert(0, HERE)
 from identity import DEFAULT_TOOL, link_tree, output_name, stdlib_pycs  # noqa: E402
 
 
+def cpu_self():
+    t = os.times()
+    return t.user + t.system
+
+
+def cpu_children():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run_tool(cmd):
+    """Runs `cmd`; returns (wall seconds, CPU seconds, the completed process)."""
+    c0, t0 = cpu_children(), time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    return time.perf_counter() - t0, cpu_children() - c0, proc
+
+
 def baseline(pycs, outputs):
     """Reads, round-trips and writes each file to the output name the tool
-    would use (making its directory), as the tool must."""
-    t0 = time.perf_counter()
+    would use (making its directory), as the tool must. Returns (wall
+    seconds, CPU seconds)."""
+    c0, t0 = cpu_self(), time.perf_counter()
     made = set()
     for p, q in zip(pycs, outputs):
         with open(p, "rb") as f:
@@ -46,17 +67,14 @@ def baseline(pycs, outputs):
             made.add(d)
         with open(q, "wb") as f:
             f.write(data[:16] + marshal.dumps(code))
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, cpu_self() - c0
 
 
 def sleepy(tool, src, out, passes):
-    t0 = time.perf_counter()
-    proc = subprocess.run([tool, f"--passes={passes}", "-j1", src, "-o", out],
-                          capture_output=True, text=True)
-    elapsed = time.perf_counter() - t0
+    wall, cpu, proc = run_tool([tool, f"--passes={passes}", "-j1", src, "-o", out])
     if proc.returncode != 0:
         sys.exit(f"speed: sleepy-rewrite failed:\n{proc.stderr[:2000]}")
-    return elapsed
+    return wall, cpu
 
 
 def main():
@@ -75,16 +93,19 @@ def main():
     try:
         src = link_tree(pycs, args.lib, os.path.join(work, "in", "lib"))
         times = {"sleepy": [], "baseline": []}
+        cpu = {"sleepy": [], "baseline": []}
         for r in range(args.rounds):
             for which in (("sleepy", "baseline") if r % 2 == 0 else ("baseline", "sleepy")):
                 out = os.path.join(work, f"out-{which}-{r}")
                 os.makedirs(out)
                 if which == "sleepy":
-                    times[which].append(sleepy(args.tool, src, out, args.passes))
+                    wall, c = sleepy(args.tool, src, out, args.passes)
                 else:
                     outputs = [output_name(src, out, os.path.join(src, os.path.relpath(p, args.lib)))
                                for p in pycs]
-                    times[which].append(baseline(pycs, outputs))
+                    wall, c = baseline(pycs, outputs)
+                times[which].append(wall)
+                cpu[which].append(c)
                 shutil.rmtree(out)
         s = statistics.median(times["sleepy"])
         b = statistics.median(times["baseline"])
@@ -94,6 +115,8 @@ def main():
         print(f"marshal.loads+dumps:                 {b:.3f} s "
               f"(rounds: {', '.join(f'{t:.3f}' for t in times['baseline'])})")
         print(f"ratio={s / b:.2f}")
+        cs, cb = statistics.median(cpu["sleepy"]), statistics.median(cpu["baseline"])
+        print(f"CPU time: sleepy-rewrite {cs:.3f} s, marshal {cb:.3f} s, cpu_ratio={cs / cb:.2f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

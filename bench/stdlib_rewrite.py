@@ -8,23 +8,22 @@ optimized caches excluded) is rewritten by `sleepy-rewrite -j1` with the
 default passes; in the same run, the baseline is marshal.loads + dumps of the
 same files (bench/speed.py). Then every output is loaded back with this
 interpreter's marshal: the module's code object and the trailer after it.
-Prints the times, the ratio (goal: at most 2.0), `errors=` and `loaded=A/N`.
+Prints the times, the ratio (goal: at most 2.0), the same for CPU time,
+`errors=` and `loaded=A/N`.
 """
 import argparse
 import marshal
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import sysconfig
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from identity import DEFAULT_TOOL, link_tree, output_name, stdlib_pycs  # noqa: E402
-from speed import baseline  # noqa: E402
+from speed import baseline, run_tool  # noqa: E402
 
 
 def main():
@@ -40,17 +39,18 @@ def main():
         src = link_tree(pycs, args.lib, os.path.join(work, "in", "lib"))
         outs = [output_name(src, os.path.join(work, "base"),
                             os.path.join(src, os.path.relpath(p, args.lib))) for p in pycs]
-        tool_times, base_times, errors = [], [], ""
+        tool_times, base_times, tool_cpu, base_cpu, errors = [], [], [], [], ""
         for r in range(args.rounds):
             out = os.path.join(work, f"out{r}")
-            t = time.perf_counter()
-            p = subprocess.run([args.tool, "-j1", src, "-o", out], capture_output=True,
-                               text=True)
-            tool_times.append(time.perf_counter() - t)
+            wall, cpu, p = run_tool([args.tool, "-j1", src, "-o", out])
+            tool_times.append(wall)
+            tool_cpu.append(cpu)
             errors = p.stderr
-            base_times.append(baseline(pycs, [o.replace(os.path.join(work, "base"),
-                                                        os.path.join(work, f"b{r}"))
-                                              for o in outs]))
+            wall, cpu = baseline(pycs, [o.replace(os.path.join(work, "base"),
+                                                  os.path.join(work, f"b{r}"))
+                                        for o in outs])
+            base_times.append(wall)
+            base_cpu.append(cpu)
         out = os.path.join(work, f"out{args.rounds - 1}")
         loaded = 0
         problems = []
@@ -69,6 +69,8 @@ def main():
         print(f"CPython {sys.version.split()[0]}: {len(pycs)} files")
         print(f"sleepy-rewrite (default passes) -j1: {t:.2f} s   marshal.loads+dumps: "
               f"{b:.2f} s   ratio={t / b:.2f}")
+        ct, cb = statistics.median(tool_cpu), statistics.median(base_cpu)
+        print(f"CPU time: {ct:.2f} s against {cb:.2f} s, cpu_ratio={ct / cb:.2f}")
         print(f"errors={len(errors.splitlines())} loaded={loaded}/{len(pycs)}")
         for line in (errors.splitlines() + problems)[:10]:
             print("  " + line)
