@@ -3,7 +3,7 @@
 // A rewritten .pyc holds a second marshalled object after the module's code
 // object: the trailer. The import system reads one object and ignores the
 // rest; the runtime reads both (marshal.load twice) when it suspends or
-// resumes. Format (runtime/sleepy/_trailer.py reads it):
+// resumes. Format (runtime/sleepy/_registry.py reads it):
 //
 //   (b"sleepy", 2, (major, minor), entries, hashes)
 //   hashes:  one int per code object, in the order marshal reads them

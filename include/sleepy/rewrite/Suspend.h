@@ -5,7 +5,7 @@
 // it makes a resume twin: the same code with an entry jump to a dispatcher
 // that restores the frame's slots and value stack and resumes the call. The
 // pipeline assembles both and describes them to the runtime in the .pyc's
-// trailer (see runtime/sleepy/_trailer.py for the reading side).
+// trailer (see runtime/sleepy/_registry.py for the reading side).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SLEEPY_REWRITE_SUSPEND_H
