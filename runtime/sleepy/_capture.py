@@ -283,8 +283,9 @@ def plan(start, suspend_fn, boundaries, entering=None):
                                "suspending inside one is not supported yet")
         located = _registry.locate(f.f_code, f.f_globals)
         if located is None:
-            raise SuspendError(f"{where(f)}: the frame is not rewritten code "
-                               "(run sleepy-rewrite on its module)")
+            why = _registry.unreadable(f.f_globals)
+            raise SuspendError(f"{where(f)}: " + (why or "the frame is not rewritten code "
+                                                  "(run sleepy-rewrite on its module)"))
         info, index, twin = located
         entry = info.entries.get(index)
         lasti_units = f.f_lasti // 2

@@ -234,31 +234,43 @@ class ModuleInfo:
 
 
 _by_path = {}
+_unreadable = {}  # path -> why a .pyc that sleepy-rewrite wrote cannot be used
 
 
 def read_info(path, data=None):
     """The ModuleInfo of the .pyc at `path` (cached), or None if it is not
-    rewritten."""
+    rewritten or cannot be read (then unreadable() says why)."""
     try:
         key = (path, os.stat(path).st_mtime_ns) if data is None else (path, hash(data))
     except OSError:
         return None
     info = _by_path.get(key)
     if info is None:
+        info = False
         try:
             if data is None:
                 with open(path, "rb") as f:
                     # Most modules are not rewritten: look at the footer first.
                     f.seek(-len(_FOOTER), 2)
-                    if f.read() != _FOOTER:
-                        raise ValueError("not rewritten")
-                    f.seek(0)
-                    data = f.read()
-            info = ModuleInfo(path, data)
-        except (OSError, ValueError, EOFError, TypeError):
-            info = False
+                    if f.read() == _FOOTER:
+                        f.seek(0)
+                        data = f.read()
+            if data is not None:
+                info = ModuleInfo(path, data)
+                _unreadable.pop(path, None)
+        except (OSError, ValueError, EOFError, TypeError) as e:
+            if data is not None:
+                _unreadable[path] = str(e)
         _by_path[key] = info
     return info or None
+
+
+def unreadable(g):
+    """Why the rewritten .pyc of the module whose globals are `g` cannot be
+    used, or None."""
+    name = module_name(g)
+    path = module_pyc(sys.modules[name]) if name is not None else None
+    return _unreadable.get(path) if path else None
 
 
 def module_pyc(module):

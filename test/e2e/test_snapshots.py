@@ -122,6 +122,33 @@ class SnapshotTests(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("written by cpython 3.11", p.stderr)
 
+    def test_a_pyc_from_another_sleepy_rewrite_is_named(self):
+        # A trailer of another format: the program runs (the import system
+        # ignores the trailer), and suspending says which file and why.
+        import io
+        import marshal
+        self.write("prog.py", PROGRAM.replace("total += helper.step(i)",
+                                              "total += helper.step(i, sleepy)"))
+        self.write("helper.py", HELPER.replace("def step(i):", "def step(i, sleepy):\n"
+                                               "    if i == 1:\n"
+                                               "        sleepy.checkpoint()"))
+        self.rewrite()
+        pyc = os.path.join(self.out, "helper.pyc")
+        with open(pyc, "rb") as f:
+            data = f.read()
+        f = io.BytesIO(data)
+        f.seek(16)
+        code, trailer = marshal.load(f), marshal.load(f)
+        footer = f.read()
+        with open(pyc, "wb") as f:
+            f.write(data[:16] + marshal.dumps(code) +
+                    marshal.dumps((trailer[0], 1) + trailer[2:]) + footer)
+        p = self.run_py(["-m", "sleepy", "run", os.path.join(self.out, "prog.pyc")])
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn(f"helper.py:6 in step: {pyc}: rewritten by another version of "
+                      "sleepy-rewrite (trailer format 1, this runtime reads 2); rewrite "
+                      "it again", p.stderr)
+
     def test_failed_suspension_leaves_the_previous_snapshot(self):
         self.suspend()
         with open(self.snap, "rb") as f:
