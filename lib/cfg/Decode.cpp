@@ -3,9 +3,9 @@
 // Decodes the code units into a flat instruction list in one pass that also
 // takes each instruction's location from the location table, notes the jumps
 // and marks where blocks start after a jump or a terminal instruction. Then
-// the jumps are checked, the exception table attached (jump and handler
-// targets still in code units, which start blocks too), and the list is cut
-// into blocks, targets turning into block indices as it is copied.
+// the jumps are checked and the exception table attached (jump and handler
+// targets as instruction indices, which start blocks too), and the list is
+// cut into blocks, targets turning into block indices as it is copied.
 //
 // An exception-table entry covers an instruction when the entry's range holds
 // the instruction's opcode unit: that is the unit the interpreter looks up
@@ -65,7 +65,8 @@ private:
 
   /// Working vectors, kept per thread: decoding thousands of functions
   /// should not allocate (and fault in) fresh memory for each one. Until
-  /// buildBlocks, an instruction's target and handler block hold code units.
+  /// buildBlocks, an instruction's target and handler block hold instruction
+  /// indices.
   struct Scratch {
     std::vector<Instr> instrs;         // flat, in code order
     std::vector<int32_t> startToInstr; // unit -> instr starting there

@@ -64,21 +64,8 @@ llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
     b = uint8_t(bytes[pos++]);
     return true;
   };
-  const uint8_t *p = reinterpret_cast<const uint8_t *>(bytes.data());
   while (pos < bytes.size()) {
     entryAt = pos;
-    // Most entries: same line, columns in one byte.
-    if (pos + 1 < bytes.size() && p[pos] >= 0x80 && ((p[pos] >> 3) & 15) < 10 &&
-        p[pos + 1] < 0x80 && line >= 0) {
-      unsigned h = p[pos], b = p[pos + 1];
-      pos += 2;
-      LocationRun &run = runs.emplace_back();
-      run.length = (h & 7) + 1;
-      run.loc.line = run.loc.endLine = int32_t(line);
-      run.loc.col = int32_t(((h >> 3) & 15) * 8 + ((b >> 4) & 7));
-      run.loc.endCol = run.loc.col + int32_t(b & 15);
-      continue;
-    }
     uint8_t h = uint8_t(bytes[pos++]);
     if (!(h & 0x80))
       return inputError(path, fileOffset + entryAt,
@@ -137,8 +124,7 @@ llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
 }
 
 LocationTableWriter::LocationTableWriter(llvm::SmallVectorImpl<char> &out,
-                                         int32_t firstLineNo,
-                                         size_t maxEntries)
+                                         int32_t firstLineNo, size_t maxEntries)
     : out(out), prevLine(firstLineNo) {
   size_t size = out.size();
   out.resize_for_overwrite(size + maxEntries * MaxEntryBytes);

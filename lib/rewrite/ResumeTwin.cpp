@@ -34,13 +34,6 @@ Instr make(Op op, uint32_t arg = 0, int32_t target = -1) {
   return i;
 }
 
-uint32_t append(Function &fn, InstrList instrs) {
-  uint32_t b = fn.addBlock();
-  fn.blocks[b].instrs = std::move(instrs);
-  fn.layout.push_back(b);
-  return b;
-}
-
 class Builder {
 public:
   Builder(Twin &twin, ObjectGraph &graph, ObjectId code,
@@ -147,25 +140,27 @@ void Builder::build() {
   t.blocks.reserve(t.blocks.size() + 3 * slots.size() + 4 * sites.size() + 4);
   t.layout.reserve(t.layout.size() + 3 * slots.size() + 4 * sites.size() + 4);
 
-  append(t, {make(Op::LOAD_GLOBAL, (resumeName << 1) | 1), make(Op::PRECALL, 0),
-             make(Op::CALL, 0)});
+  t.appendBlock({make(Op::LOAD_GLOBAL, (resumeName << 1) | 1),
+                 make(Op::PRECALL, 0), make(Op::CALL, 0)});
   for (size_t i = 0; i < slots.size(); ++i) {
-    uint32_t test = append(
-        t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(1 + 2 * int64_t(i))),
-            make(Op::BINARY_SUBSCR), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
-    append(t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(2 + 2 * int64_t(i))),
-               make(Op::BINARY_SUBSCR), make(Op::STORE_FAST, uint32_t(i))});
-    uint32_t next = append(t, {});
+    uint32_t test = t.appendBlock(
+        {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(1 + 2 * int64_t(i))),
+         make(Op::BINARY_SUBSCR), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
+    t.appendBlock({make(Op::COPY, 1),
+                   make(Op::LOAD_CONST, constant(2 + 2 * int64_t(i))),
+                   make(Op::BINARY_SUBSCR), make(Op::STORE_FAST, uint32_t(i))});
+    uint32_t next = t.appendBlock({});
     t.blocks[test].instrs.back().target = int32_t(next);
   }
-  append(t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(0)),
-             make(Op::BINARY_SUBSCR)});
+  t.appendBlock({make(Op::COPY, 1), make(Op::LOAD_CONST, constant(0)),
+                 make(Op::BINARY_SUBSCR)});
   std::vector<uint32_t> selects;
   for (size_t k = 0; k < sites.size(); ++k)
-    selects.push_back(
-        append(t, {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(int64_t(k))),
-                   make(Op::COMPARE_OP, 2), make(Op::POP_JUMP_FORWARD_IF_TRUE)}));
-  append(t, {make(Op::RAISE_VARARGS, 0)}); // an unknown site: never asked for
+    selects.push_back(t.appendBlock(
+        {make(Op::COPY, 1), make(Op::LOAD_CONST, constant(int64_t(k))),
+         make(Op::COMPARE_OP, 2), make(Op::POP_JUMP_FORWARD_IF_TRUE)}));
+  t.appendBlock(
+      {make(Op::RAISE_VARARGS, 0)}); // an unknown site: never asked for
 
   int64_t slotsEnd = 1 + 2 * int64_t(slots.size());
   for (size_t k = 0; k < sites.size(); ++k) {
@@ -182,42 +177,41 @@ void Builder::build() {
       out.push_back(make(Op::POP_TOP));
       out.push_back(make(Op::PUSH_NULL));
       out.push_back(make(Op::SWAP, 2));
-      uint32_t rebuilt = append(t, std::move(out));
+      uint32_t rebuilt = t.appendBlock(std::move(out));
       t.blocks[selects[k]].instrs.back().target = int32_t(rebuilt);
       Instr precall = make(Op::PRECALL, 0), call = make(Op::CALL, 0);
       if (!site.bare)
         precall.handler = call.handler =
             Handler{int32_t(site.capture), uint16_t(site.depth), true};
-      twin.sites[k].resumeBlock = append(t, {precall, call});
-      append(t, {make(Op::JUMP_FORWARD, 0, int32_t(site.after))});
+      twin.sites[k].resumeBlock = t.appendBlock({precall, call});
+      t.appendBlock({make(Op::JUMP_FORWARD, 0, int32_t(site.after))});
       continue;
     }
     out.push_back(make(Op::POP_TOP)); // the record
-    uint32_t rebuilt = append(t, std::move(out));
+    uint32_t rebuilt = t.appendBlock(std::move(out));
     t.blocks[selects[k]].instrs.back().target = int32_t(rebuilt);
     if (site.kind == "iter") {
-      append(t, {make(Op::JUMP_FORWARD, 0, int32_t(site.block))});
+      t.appendBlock({make(Op::JUMP_FORWARD, 0, int32_t(site.block))});
     } else if (site.kind == "send") {
-      append(t, {make(Op::LOAD_CONST, none),
-                 make(Op::JUMP_FORWARD, 0, int32_t(site.block))});
+      t.appendBlock({make(Op::LOAD_CONST, none),
+                     make(Op::JUMP_FORWARD, 0, int32_t(site.block))});
     } else if (site.kind == "yield") {
       // Prime: yield once where the generator yielded; what is sent next
       // arrives as it would have at the original yield.
       Instr yield = make(Op::YIELD_VALUE), resume = make(Op::RESUME, 1);
       yield.handler = resume.handler = site.original;
-      append(t, {make(Op::LOAD_CONST, none)});
-      twin.sites[k].resumeBlock = append(t, {yield, resume});
-      append(t, {make(Op::JUMP_FORWARD, 0, int32_t(site.after))});
+      t.appendBlock({make(Op::LOAD_CONST, none)});
+      twin.sites[k].resumeBlock = t.appendBlock({yield, resume});
+      t.appendBlock({make(Op::JUMP_FORWARD, 0, int32_t(site.after))});
     } else if (site.kind == "entry") {
       const CodeObject &c = graph.code(code);
       if (c.flags & CO_GENERATOR_LIKE) {
         // A generator not started: park at a yield before its first line.
-        append(t, {make(Op::LOAD_CONST, none)});
-        twin.sites[k].resumeBlock =
-            append(t, {make(Op::YIELD_VALUE), make(Op::RESUME, 1),
-                       make(Op::POP_TOP)});
+        t.appendBlock({make(Op::LOAD_CONST, none)});
+        twin.sites[k].resumeBlock = t.appendBlock(
+            {make(Op::YIELD_VALUE), make(Op::RESUME, 1), make(Op::POP_TOP)});
       }
-      append(t, {make(Op::JUMP_FORWARD, 0, int32_t(site.block))});
+      t.appendBlock({make(Op::JUMP_FORWARD, 0, int32_t(site.block))});
     }
   }
 

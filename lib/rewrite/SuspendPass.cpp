@@ -24,20 +24,20 @@
 // a suspension unwinds, when the runtime puts the marker there (it still
 // builds classes, should any be built meanwhile). Before that lookup, a flag
 // test screens out ordinary exceptions: the marker's class is registered as
-// a collections.abc.Sequence, which MATCH_SEQUENCE reads from its type flags. So the rewritten code adds
-// no name, no global and no prologue: co_names and the module's namespace
-// are the original ones. Any other exception goes to the site's original
-// handler with exactly what the interpreter would have given it: the stack
-// popped to its depth, the call's offset as lasti, the exception (see
-// passOn: a jump where the handler starts without a line, else RERAISE 1
-// from an instruction the original handler covers). When it is the
-// marker, the handler wraps each NULL (or maybe-NULL) slot into a 1-tuple so
-// no instruction touches a bare NULL, packs the slots, lasti, the exception
-// and the frame's cells into one tuple, calls the marker with it, and
-// re-raises from code no handler covers: no except, finally or __exit__ of
-// the program runs while the stack unwinds. The handler has no source
-// position, like CPython's own cleanup code: were it given a line, a tracer
-// would see a line event whenever an exception passes a call.
+// a collections.abc.Sequence, which MATCH_SEQUENCE reads from its type
+// flags. So the rewritten code adds no name, no global and no prologue:
+// co_names and the module's namespace are the original ones. Any other
+// exception goes to the site's original handler with exactly what the
+// interpreter would have given it: the stack popped to its depth, the call's
+// offset as lasti, the exception (see passOn: a jump where the handler starts
+// without a line, else RERAISE 1 from an instruction the original handler
+// covers). When it is the marker, the handler wraps each NULL (or maybe-NULL)
+// slot into a 1-tuple so no instruction touches a bare NULL, packs the slots,
+// lasti, the exception and the frame's cells into one tuple, calls the marker
+// with it, and re-raises from code no handler covers: no except, finally or
+// __exit__ of the program runs while the stack unwinds. The handler has no
+// source position, like CPython's own cleanup code: were it given a line, a
+// tracer would see a line event whenever an exception passes a call.
 //
 // Bare sites. A call or attribute load that no handler of the program
 // covers, with nothing kept under it, in a function without cells and not a
@@ -77,14 +77,6 @@ Instr make(Op op, uint32_t arg = 0, int32_t target = -1) {
   return i;
 }
 
-/// Appends a new block at the end of the layout.
-uint32_t appendBlock(Function &fn, InstrList instrs) {
-  uint32_t b = fn.addBlock();
-  fn.blocks[b].instrs = std::move(instrs);
-  fn.layout.push_back(b);
-  return b;
-}
-
 /// What a capture handler does with an exception that is not the marker,
 /// whose stack is the \p depth slots under the site, lasti and the
 /// exception: what the interpreter would have done, hand it to the site's
@@ -97,8 +89,7 @@ uint32_t appendBlock(Function &fn, InstrList instrs) {
 /// The jump does not check for signals (JUMP_BACKWARD_NO_INTERRUPT), as the
 /// interpreter's own jump to a handler does not. Elsewhere, RERAISE 1 from
 /// an instruction the original handler covers (or none, to leave the frame).
-InstrList passOn(const Function &fn, Handler original,
-                          const Shape &below) {
+InstrList passOn(const Function &fn, Handler original, const Shape &below) {
   uint32_t depth = uint32_t(below.size());
   if (!original.valid() || depth < original.depth ||
       fn.blocks[original.block].instrs.empty() ||
@@ -136,12 +127,12 @@ InstrList passOn(const Function &fn, Handler original,
 /// A site found in the original function.
 struct FoundSite {
   uint32_t block;
-  size_t index;     ///< the first instruction of the site
-  size_t length;    ///< instructions in the site
-  Shape below;      ///< the slots kept under the site
-  int32_t callee;   ///< provenance of what a call calls
+  size_t index;   ///< the first instruction of the site
+  size_t length;  ///< instructions in the site
+  Shape below;    ///< the slots kept under the site
+  int32_t callee; ///< provenance of what a call calls
   const char *kind;
-  bool captured;    ///< gets a capture handler
+  bool captured; ///< gets a capture handler
 };
 
 class SuspendPass : public Pass {
@@ -192,8 +183,9 @@ void SuspendPass::findSites(Function &fn, StackShapes &shapes, bool generator,
     if (before.size() < operands)
       return;
     size_t depth = before.size() - operands;
-    FoundSite site{b, k, length, Shape(before.begin(), before.begin() + long(depth)),
-                   -1, kind, captured};
+    FoundSite site{
+        b,  k,    length,  Shape(before.begin(), before.begin() + long(depth)),
+        -1, kind, captured};
     for (const Slot &s : site.below)
       if (s.kind == SlotKind::Mixed)
         return; // no site here: the runtime will refuse to stop here
@@ -296,14 +288,16 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     for (size_t i = 0; i < fn.layout.size(); ++i)
       position[fn.layout[i]] = int32_t(i);
     for (SuspendSite &site : sites)
-      if (site.after == ~0u && size_t(position[site.block]) + 1 < fn.layout.size())
+      if (site.after == ~0u &&
+          size_t(position[site.block]) + 1 < fn.layout.size())
         site.after = fn.layout[position[site.block] + 1];
   }
 
   // Capture handlers; sites that keep the same slots under the same handler
   // share one: the runtime tells them apart by the offset it is given.
-  bool plain = (flags & CO_OPTIMIZED) && !generator &&
-               llvm::all_of(slots, [](const auto &s) { return s.second == 'l'; });
+  bool plain =
+      (flags & CO_OPTIMIZED) && !generator &&
+      llvm::all_of(slots, [](const auto &s) { return s.second == 'l'; });
   llvm::StringMap<uint32_t> captureByShape;
   llvm::SmallString<64> key;
   for (size_t k = 0; k < found.size(); ++k) {
@@ -340,12 +334,12 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       // send it. A flag test first (the marker's class is registered as a
       // Sequence, no exception class usually is), so that an ordinary
       // exception costs no lookup of __build_class__ in the builtins.
-      uint32_t screen = appendBlock(
-          fn, {make(Op::MATCH_SEQUENCE), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
-      uint32_t check = appendBlock(fn, {make(Op::LOAD_BUILD_CLASS),
-                                        make(Op::COPY, 2), make(Op::IS_OP, 0),
-                                        make(Op::POP_JUMP_FORWARD_IF_TRUE)});
-      uint32_t pass = appendBlock(fn, passOn(fn, original, f.below));
+      uint32_t screen = fn.appendBlock(
+          {make(Op::MATCH_SEQUENCE), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
+      uint32_t check = fn.appendBlock({make(Op::LOAD_BUILD_CLASS),
+                                       make(Op::COPY, 2), make(Op::IS_OP, 0),
+                                       make(Op::POP_JUMP_FORWARD_IF_TRUE)});
+      uint32_t pass = fn.appendBlock(passOn(fn, original, f.below));
       fn.blocks[screen].instrs.back().target = int32_t(pass);
       InstrList capture;
       for (uint32_t i = 0; i < d; ++i) {
@@ -371,7 +365,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       capture.push_back(make(Op::PRECALL, 1));
       capture.push_back(make(Op::CALL, 1));
       capture.push_back(make(Op::RERAISE, 0));
-      uint32_t captureBlock = appendBlock(fn, std::move(capture));
+      uint32_t captureBlock = fn.appendBlock(std::move(capture));
       fn.blocks[check].instrs.back().target = int32_t(captureBlock);
       shared = captureByShape.insert({key, screen}).first;
     }

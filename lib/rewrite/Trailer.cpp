@@ -14,8 +14,9 @@
 //      extra names, twin co_stacksize, delta (size of the entry jump), prefix
 //      (where it goes, in code units), sites (packed: kind char, upper case
 //      for a bare site, start, end, resume start, resume end as u32, depth
-//      and callee as u16, little endian), shapes (one string: the sites' shapes one after another),
-//      callees (the distinct provenances the sites name))
+//      and callee as u16, little endian), shapes (one string: the sites'
+//      shapes one after another), callees (the distinct provenances the
+//      sites name))
 //   callee:  None, ("g"|"l"|"d"|"n", name), ("a"|"m", base, name),
 //            ("c", code index)
 //

@@ -95,6 +95,14 @@ public:
     blocks.emplace_back();
     return uint32_t(blocks.size() - 1);
   }
+  /// Appends a block holding \p instrs at the end of the layout and returns
+  /// its index.
+  uint32_t appendBlock(InstrList instrs) {
+    uint32_t b = addBlock();
+    blocks[b].instrs = std::move(instrs);
+    layout.push_back(b);
+    return b;
+  }
 
   /// The file offset of \p i for messages: its opcode unit in the input, or
   /// the code object's bytecode for new instructions.

@@ -71,18 +71,10 @@ public:
                       size_t maxEntries);
   /// The entries for \p length code units at \p loc.
   void add(const Location &loc, uint32_t length) {
-    // Inline, the most common entries: no location (code the compiler or a
-    // pass added), and the same line with columns in one byte.
+    // Inline, the entries of code without a location (what the compiler or a
+    // pass adds): most of what the suspension pass writes.
     if (loc.line < 0 && length >= 1 && length <= 8) {
       *p++ = char(0x80 | (15 << 3) | (length - 1)); // form 15: none
-      return;
-    }
-    if (length >= 1 && length <= 8 && loc.line == prevLine &&
-        loc.endLine == loc.line && loc.col >= 0 && loc.col < 80 &&
-        loc.endCol >= loc.col && loc.endCol - loc.col < 16) {
-      p[0] = char(0x80 | ((loc.col / 8) << 3) | (length - 1));
-      p[1] = char(((loc.col & 7) << 4) | (loc.endCol - loc.col));
-      p += 2;
       return;
     }
     for (; length > 8; length -= 8)
