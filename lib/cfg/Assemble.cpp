@@ -38,39 +38,8 @@ struct Slot {
   uint32_t size() const { return prefixes + 1u + caches; }
 };
 
-} // namespace
-
-namespace {
-
-llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
-                                     const std::vector<uint32_t> *external);
-
-} // namespace
-
-llvm::Expected<AssembledCode> assemble(Function &fn) {
-  auto depths = computeStackDepths(fn);
-  if (!depths)
-    return depths.takeError();
-  auto out = layOut(fn, 0, nullptr);
-  if (!out)
-    return out.takeError();
-  // Never below the compiler's own figure: CPython over-estimates some
-  // functions (and 3.12+ raises 0 to 1), and a frame one slot larger is
-  // harmless where one slot too small corrupts memory.
-  out->stackSize = std::max(depths->maxDepth, fn.codeObject().stackSize);
-  return out;
-}
-
-llvm::Expected<AssembledCode>
-assembleAppendix(Function &fn, uint32_t base,
-                 const std::vector<uint32_t> &external) {
-  return layOut(fn, base, &external);
-}
-
-namespace {
-
-llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
-                                     const std::vector<uint32_t> *external) {
+/// Lays \p fn out and writes its code and tables; no stack depths.
+llvm::Expected<AssembledCode> layOut(Function &fn) {
   const OpcodeTable &ops = fn.ops;
   AssembledCode out;
 
@@ -85,9 +54,6 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
     count += fn.blocks[b].instrs.size();
   slots.reserve(count);
   std::vector<uint32_t> blockStart(fn.blocks.size(), 0);
-  if (external)
-    for (size_t b = 0; b < external->size() && b < blockStart.size(); ++b)
-      blockStart[b] = (*external)[b];
   // The jumps, by slot: the rounds below only revisit these.
   thread_local std::vector<uint32_t> jumpScratch;
   std::vector<uint32_t> &jumps = jumpScratch;
@@ -138,7 +104,7 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
   constexpr unsigned ShrinkingRounds = 8;
   for (unsigned round = 0, changed = 1; changed; ++round) {
     changed = 0;
-    uint32_t unit = base;
+    uint32_t unit = 0;
     size_t k = 0;
     for (uint32_t b : fn.layout) {
       blockStart[b] = unit;
@@ -191,8 +157,8 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
   // units takes ceil(n / 8) <= n / 8 + 1 entries).
   const uint8_t ext = ops.extendedArg();
   uint32_t totalUnits =
-      slots.empty() ? base : slots.back().start + slots.back().size();
-  out.code.assign(2 * size_t(totalUnits - base), '\0');
+      slots.empty() ? 0 : slots.back().start + slots.back().size();
+  out.code.assign(2 * size_t(totalUnits), '\0');
   char *p = &out.code[0];
 
   std::vector<ExceptionEntry> &entries = entryScratch;
@@ -211,7 +177,7 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
   llvm::SmallVectorImpl<char> &lineBytes = lineScratch;
   lineBytes.clear();
   LocationTableWriter lines(lineBytes, fn.codeObject().firstLineNo,
-                            slots.size() + (totalUnits - base) / 8 + 1);
+                            slots.size() + totalUnits / 8 + 1);
   const Location *runLoc = nullptr;
   uint32_t runLength = 0;
 
@@ -253,6 +219,20 @@ llvm::Expected<AssembledCode> layOut(Function &fn, uint32_t base,
 }
 
 } // namespace
+
+llvm::Expected<AssembledCode> assemble(Function &fn) {
+  auto depths = computeStackDepths(fn);
+  if (!depths)
+    return depths.takeError();
+  auto out = layOut(fn);
+  if (!out)
+    return out.takeError();
+  // Never below the compiler's own figure: CPython over-estimates some
+  // functions (and 3.12+ raises 0 to 1), and a frame one slot larger is
+  // harmless where one slot too small corrupts memory.
+  out->stackSize = std::max(depths->maxDepth, fn.codeObject().stackSize);
+  return out;
+}
 
 void storeAssembled(ObjectGraph &graph, ObjectId id,
                     const AssembledCode &code) {

@@ -68,13 +68,23 @@ char slotKindCode(SlotKind kind) {
   return '?';
 }
 
-int32_t StackShapes::addProvenance(Provenance p) {
-  provenances.push_back(std::move(p));
-  return int32_t(provenances.size() - 1);
+int32_t StackShapes::provenance(uint32_t id, unsigned which,
+                                Provenance::Kind kind, uint32_t index,
+                                int32_t base) {
+  int32_t &made = byInstr[2 * size_t(id) + which];
+  if (made < 0) {
+    made = int32_t(provenances.size());
+    provenances.push_back(Provenance{kind, index, -1});
+  }
+  // The object's provenance as the latest visit found it: after the last
+  // round of compute() and in forEach(), the one of the fixed point.
+  if (base != made)
+    provenances[size_t(made)].base = base;
+  return made;
 }
 
-void StackShapes::step(const Function &fn, const Instr &in, Shape &shape,
-                       bool jump) {
+void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
+                       Shape &shape, bool jump) {
   const OpInfo &info = fn.info(in);
   const ObjectGraph &graph = fn.graph;
   const CodeObject &co = fn.codeObject();
@@ -86,20 +96,9 @@ void StackShapes::step(const Function &fn, const Instr &in, Shape &shape,
     shape.resize(shape.size() >= n ? shape.size() - n : 0);
   };
   auto top = [&]() -> Slot { return shape.empty() ? Slot{} : shape.back(); };
-  auto nameAt = [&](ObjectId tuple, uint32_t index) -> llvm::StringRef {
-    auto items = graph.items(tuple);
-    return index < items.size() ? graph.str(items[index]) : "";
-  };
-  auto localName = [&](uint32_t index) {
-    return nameAt(v >= PyVersion(3, 11) ? co.localsPlusNames : co.varNames,
-                  index);
-  };
-  auto named = [&](Provenance::Kind kind, llvm::StringRef name, int32_t base) {
-    Provenance p;
-    p.kind = kind;
-    p.name = name;
-    p.base = base;
-    return addProvenance(std::move(p));
+  auto named = [&](Provenance::Kind kind, uint32_t index, int32_t base = -1,
+                   unsigned which = 0) {
+    return provenance(id, which, kind, index, base);
   };
 
   switch (in.op) {
@@ -109,7 +108,7 @@ void StackShapes::step(const Function &fn, const Instr &in, Shape &shape,
   case Op::LOAD_GLOBAL: {
     bool withNull = v >= PyVersion(3, 11) && (in.arg & 1);
     uint32_t index = v >= PyVersion(3, 11) ? in.arg >> 1 : in.arg;
-    int32_t prov = named(Provenance::Global, nameAt(co.names, index), -1);
+    int32_t prov = named(Provenance::Global, index);
     if (withNull && v < PyVersion(3, 13))
       push(SlotKind::Null);
     push(SlotKind::Value, prov);
@@ -119,35 +118,31 @@ void StackShapes::step(const Function &fn, const Instr &in, Shape &shape,
   }
   case Op::LOAD_FAST:
   case Op::LOAD_FAST_CHECK:
-    push(SlotKind::Value, named(Provenance::Local, localName(in.arg), -1));
+    push(SlotKind::Value, named(Provenance::Local, in.arg));
     return;
   case Op::LOAD_FAST_LOAD_FAST:
-    push(SlotKind::Value, named(Provenance::Local, localName(in.arg >> 4), -1));
-    push(SlotKind::Value, named(Provenance::Local, localName(in.arg & 15), -1));
+    push(SlotKind::Value, named(Provenance::Local, in.arg >> 4));
+    push(SlotKind::Value, named(Provenance::Local, in.arg & 15, -1, 1));
     return;
   case Op::LOAD_DEREF:
-    push(SlotKind::Value, named(Provenance::Deref, localName(in.arg), -1));
+    push(SlotKind::Value, named(Provenance::Deref, in.arg));
     return;
   case Op::LOAD_NAME:
-    push(SlotKind::Value, named(Provenance::Name, nameAt(co.names, in.arg), -1));
+    push(SlotKind::Value, named(Provenance::Name, in.arg));
     return;
   case Op::LOAD_CONST: {
     auto consts = graph.items(co.consts);
     int32_t prov = -1;
     if (in.arg < consts.size() &&
-        graph.get(consts[in.arg]).kind == ObjKind::Code) {
-      Provenance p;
-      p.kind = Provenance::Code;
-      p.constant = in.arg;
-      prov = addProvenance(std::move(p));
-    }
+        graph.get(consts[in.arg]).kind == ObjKind::Code)
+      prov = named(Provenance::Code, in.arg);
     push(SlotKind::Value, prov);
     return;
   }
   case Op::LOAD_METHOD: {
     int32_t base = top().prov;
     pop(1);
-    int32_t prov = named(Provenance::Method, nameAt(co.names, in.arg), base);
+    int32_t prov = named(Provenance::Method, in.arg, base);
     push(SlotKind::MaybeNull, prov);
     push(SlotKind::Value, prov);
     return;
@@ -158,10 +153,10 @@ void StackShapes::step(const Function &fn, const Instr &in, Shape &shape,
     bool method = v >= PyVersion(3, 12) && (in.arg & 1);
     uint32_t index = v >= PyVersion(3, 12) ? in.arg >> 1 : in.arg;
     if (!method) {
-      push(SlotKind::Value, named(Provenance::Attr, nameAt(co.names, index), base));
+      push(SlotKind::Value, named(Provenance::Attr, index, base));
       return;
     }
-    int32_t prov = named(Provenance::Method, nameAt(co.names, index), base);
+    int32_t prov = named(Provenance::Method, index, base);
     if (v >= PyVersion(3, 13)) {
       push(SlotKind::Value, prov);
       push(SlotKind::MaybeNull, prov);
@@ -228,6 +223,13 @@ llvm::Expected<StackShapes> StackShapes::compute(const Function &fn) {
   StackShapes s;
   s.entry.assign(fn.blocks.size(), Shape());
   s.reached.assign(fn.blocks.size(), false);
+  s.firstId.assign(fn.blocks.size(), 0);
+  uint32_t ids = 0;
+  for (size_t b = 0; b < fn.blocks.size(); ++b) {
+    s.firstId[b] = ids;
+    ids += uint32_t(fn.blocks[b].instrs.size());
+  }
+  s.byInstr.assign(2 * size_t(ids), -1);
   std::vector<int32_t> position(fn.blocks.size(), -1);
   for (size_t k = 0; k < fn.layout.size(); ++k)
     position[fn.layout[k]] = int32_t(k);
@@ -266,6 +268,7 @@ llvm::Expected<StackShapes> StackShapes::compute(const Function &fn) {
     queued[b] = false;
     Shape shape = s.entry[b];
     bool falls = true;
+    uint32_t id = s.firstId[b];
     for (const Instr &in : fn.blocks[b].instrs) {
       const OpInfo &info = fn.info(in);
       if (in.handler.valid()) {
@@ -278,10 +281,10 @@ llvm::Expected<StackShapes> StackShapes::compute(const Function &fn) {
       }
       if (info.isJump()) {
         Shape taken = shape;
-        s.step(fn, in, taken, true);
+        s.step(fn, in, id, taken, true);
         reach(in.target, taken);
       }
-      s.step(fn, in, shape, false);
+      s.step(fn, in, id++, shape, false);
       if (info.isTerminal()) {
         falls = false;
         break;
@@ -303,7 +306,7 @@ void StackShapes::forEach(
     const auto &instrs = fn.blocks[b].instrs;
     for (size_t k = 0; k < instrs.size(); ++k) {
       visit(b, k, shape);
-      step(fn, instrs[k], shape, false);
+      step(fn, instrs[k], firstId[b] + uint32_t(k), shape, false);
     }
   }
 }

@@ -83,16 +83,10 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
     if (!code)
       return code.takeError();
     storeAssembled(graph, id, *code);
-    if (ctx.twin) {
-      auto entry = makeTrailerEntry(graph, uint32_t(k), *fn, *code, *ctx.twin);
-      if (!entry)
-        return entry.takeError();
-      entries.push_back(*entry);
-      stats.sites += unsigned(ctx.twin->sites.size());
-      if (show && options.printAfterAll) {
-        os << "; resume dispatcher\n";
-        printFunction(os, ctx.twin->fn);
-      }
+    if (ctx.suspension) {
+      entries.push_back(
+          makeTrailerEntry(graph, uint32_t(k), *fn, *code, *ctx.suspension));
+      stats.sites += unsigned(ctx.suspension->sites.size());
     }
     if (suspending)
       hashes[k] = hashCode(graph, id, hashes);

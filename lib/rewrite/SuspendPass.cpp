@@ -47,15 +47,12 @@
 // the function through such a call costs what it costs in the original; the
 // trailer marks the site (its kind in upper case).
 //
-// Resume. The twin is the rewritten function with an entry jump to a
-// dispatcher appended at the end. The dispatcher asks the runtime for the
-// frame's record (the builtin __sleepy_resume__), stores every slot
-// (locals, cell objects by identity), picks the site, pushes the value stack
-// back (NULLs with PUSH_NULL, a saved exception state by replaying
-// PUSH_EXC_INFO), calls what the runtime gives it in place of the original
-// call (the next frame's twin, or the value the innermost call returns), and
-// jumps to the instruction after the call. That call is covered by the same
-// capture handler, so a resumed frame can be suspended again.
+// Resume. The pass writes no resume code: it describes each site in the
+// trailer (where, what kind, the value-stack shape below it, what a call
+// calls), and the runtime builds, for the functions it resumes, a twin of the
+// rewritten code with a dispatcher that restores the frame and resumes at
+// the site (runtime/sleepy/_twin.py). That resume call is covered by the
+// site's capture handler, so a resumed frame can be suspended again.
 //
 //===----------------------------------------------------------------------===//
 #include "sleepy/rewrite/Pass.h"
@@ -190,12 +187,8 @@ void SuspendPass::findSites(Function &fn, StackShapes &shapes, bool generator,
       if (s.kind == SlotKind::Mixed)
         return; // no site here: the runtime will refuse to stop here
     if (in.op == Op::LOAD_ATTR) {
-      Provenance attr;
-      attr.kind = Provenance::Attr;
-      auto names = fn.graph.items(fn.codeObject().names);
-      attr.name = in.arg < names.size() ? fn.graph.str(names[in.arg]) : "";
-      attr.base = before.back().prov;
-      shapes.provenances.push_back(attr);
+      shapes.provenances.push_back(
+          Provenance{Provenance::Attr, in.arg, before.back().prov});
       site.callee = int32_t(shapes.provenances.size() - 1);
     } else if (std::string(kind) == "call") {
       const Slot &first = before[depth], &second = before[depth + 1];
@@ -227,19 +220,15 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   std::vector<FoundSite> found;
   findSites(fn, shapes, generator, (flags & CO_OPTIMIZED) != 0, found);
 
-  // The frame's slots, in localsplus order.
-  std::vector<std::pair<std::string, char>> slots;
+  // The frame's cell and free slots, in localsplus order: a capture hands
+  // the cell objects on.
+  llvm::SmallVector<uint32_t, 8> cellSlots;
   {
     const CodeObject &c = graph.code(ctx.code);
-    auto names = graph.items(c.localsPlusNames);
     llvm::StringRef kinds = graph.get(c.localsPlusKinds).data;
-    for (size_t k = 0; k < names.size(); ++k) {
-      uint8_t kind = uint8_t(kinds[k]);
-      char code = (kind & CO_FAST_FREE)   ? 'f'
-                  : (kind & CO_FAST_CELL) ? 'c'
-                                          : 'l';
-      slots.emplace_back(graph.str(names[k]).str(), code);
-    }
+    for (size_t k = 0; k < kinds.size(); ++k)
+      if (uint8_t(kinds[k]) & (CO_FAST_FREE | CO_FAST_CELL))
+        cellSlots.push_back(uint32_t(k));
   }
 
   // Give every site a block of its own: cut each block at the sites' edges
@@ -277,27 +266,15 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
                                        all.begin() + long(cuts[c + 1]));
         pieceAt[cuts[c]] = piece;
       }
-      for (size_t k : byBlock[b]) {
+      for (size_t k : byBlock[b])
         sites[k].block = pieceAt[found[k].index];
-        sites[k].after = pieceAt[found[k].index + found[k].length];
-      }
     }
     fn.layout = std::move(layout);
-    // A site that ends its block goes on to the next block of the layout.
-    std::vector<int32_t> position(fn.blocks.size(), -1);
-    for (size_t i = 0; i < fn.layout.size(); ++i)
-      position[fn.layout[i]] = int32_t(i);
-    for (SuspendSite &site : sites)
-      if (site.after == ~0u &&
-          size_t(position[site.block]) + 1 < fn.layout.size())
-        site.after = fn.layout[position[site.block] + 1];
   }
 
   // Capture handlers; sites that keep the same slots under the same handler
   // share one: the runtime tells them apart by the offset it is given.
-  bool plain =
-      (flags & CO_OPTIMIZED) && !generator &&
-      llvm::all_of(slots, [](const auto &s) { return s.second == 'l'; });
+  bool plain = (flags & CO_OPTIMIZED) && !generator && cellSlots.empty();
   llvm::StringMap<uint32_t> captureByShape;
   llvm::SmallString<64> key;
   for (size_t k = 0; k < found.size(); ++k) {
@@ -351,13 +328,9 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
           capture.push_back(make(Op::SWAP, distance));
         }
       }
-      uint32_t cells = 0;
-      for (size_t s = 0; s < slots.size(); ++s)
-        if (slots[s].second != 'l') {
-          capture.push_back(make(Op::LOAD_CLOSURE, uint32_t(s)));
-          ++cells;
-        }
-      capture.push_back(make(Op::BUILD_TUPLE, d + 2 + cells));
+      for (uint32_t slot : cellSlots)
+        capture.push_back(make(Op::LOAD_CLOSURE, slot));
+      capture.push_back(make(Op::BUILD_TUPLE, d + 2 + uint32_t(cellSlots.size())));
       capture.push_back(make(Op::PUSH_NULL));
       capture.push_back(make(Op::LOAD_BUILD_CLASS));
       capture.push_back(make(Op::SWAP, 2));
@@ -374,9 +347,15 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       in.handler = Handler{int32_t(site.capture), uint16_t(d), true};
   }
 
-  if (!sites.empty())
-    ctx.twin = buildTwin(fn, graph, ctx.code, std::move(sites),
-                         std::move(slots), std::move(shapes.provenances));
+  if (sites.empty())
+    return llvm::Error::success();
+  ctx.suspension = std::make_unique<Suspension>();
+  ctx.suspension->sites = std::move(sites);
+  ctx.suspension->provenances = std::move(shapes.provenances);
+  // A generator's twin must still run RETURN_GENERATOR and POP_TOP, which
+  // end its first block (the entry site cut RESUME off).
+  if (generator && fn.layout.size() > 1)
+    ctx.suspension->entryBefore = fn.layout[1];
   return llvm::Error::success();
 }
 

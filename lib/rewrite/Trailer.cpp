@@ -5,20 +5,24 @@
 // rest; the runtime reads both (marshal.load twice) when it suspends or
 // resumes. Format (runtime/sleepy/_registry.py reads it):
 //
-//   (b"sleepy", 2, (major, minor), entries, hashes)
+//   (b"sleepy", 3, (major, minor), entries, hashes)
 //   hashes:  one int per code object, in the order marshal reads them
 //            (children before parents), to refuse a snapshot of other code
 //   entries: one per function with sites:
-//     (code index, dispatcher co_code, its co_exceptiontable, its
-//      co_linetable (both with offsets in the twin), twin extra consts, twin
-//      extra names, twin co_stacksize, delta (size of the entry jump), prefix
-//      (where it goes, in code units), sites (packed: kind char, upper case
-//      for a bare site, start, end, resume start, resume end as u32, depth
-//      and callee as u16, little endian), shapes (one string: the sites'
-//      shapes one after another), callees (the distinct provenances the
-//      sites name))
-//   callee:  None, ("g"|"l"|"d"|"n", name), ("a"|"m", base, name),
-//            ("c", code index)
+//     (code index, prefix (where the resume twin's entry jump goes, in code
+//      units), sites (packed: kind char, upper case for a bare site, start
+//      and end as u32, depth and callee as u16, little endian), shapes (one
+//      string: the sites' shapes one after another), callees (bytes: the
+//      distinct provenances the sites name, one after another, each a kind
+//      char and a LEB128 index, and for a and m the base after it))
+//   provenance kinds: g, n (co_names[i]), l, d (the frame's slot i), a, m
+//            (attribute, method co_names[i] of the base), c (a function of
+//            the code object co_consts[i]), ? (not known: no index)
+//
+// Format 2 also held each function's resume dispatcher, assembled; the
+// runtime now builds it when it resumes the function (runtime/sleepy/_twin.py)
+// from the sites and the handlers of the rewritten code, which took the
+// stdlib's rewritten size from 153 MB to NEW.
 //
 //===----------------------------------------------------------------------===//
 #include "sleepy/rewrite/Suspend.h"
@@ -39,119 +43,77 @@ ObjectId intObj(ObjectGraph &graph, int64_t value) {
   return graph.add(o);
 }
 
-ObjectId noneObj(ObjectGraph &graph) { return graph.add(Object{}); }
-
-ObjectId provenanceObj(ObjectGraph &graph, const std::vector<Provenance> &provs,
-                       int32_t index, unsigned depth = 0) {
-  if (index < 0 || size_t(index) >= provs.size() || depth > 32)
-    return noneObj(graph);
-  const Provenance &p = provs[index];
-  switch (p.kind) {
-  case Provenance::Global:
-    return graph.addTuple({graph.addStr("g"), graph.addStr(p.name)});
-  case Provenance::Local:
-    return graph.addTuple({graph.addStr("l"), graph.addStr(p.name)});
-  case Provenance::Deref:
-    return graph.addTuple({graph.addStr("d"), graph.addStr(p.name)});
-  case Provenance::Name:
-    return graph.addTuple({graph.addStr("n"), graph.addStr(p.name)});
-  case Provenance::Attr:
-  case Provenance::Method: {
-    ObjectId base = provenanceObj(graph, provs, p.base, depth + 1);
-    return graph.addTuple({graph.addStr(p.kind == Provenance::Attr ? "a" : "m"),
-                           base, graph.addStr(p.name)});
+/// Appends provenance \p index of \p provs to \p out: a kind char and the
+/// index it names (LEB128), then, for an attribute or a method, its base the
+/// same way; '?' for a provenance not known (or a chain too deep).
+void encodeProvenance(std::string &out, const std::vector<Provenance> &provs,
+                      int32_t index) {
+  static constexpr char Kinds[] = {'g', 'l', 'd', 'n', 'a', 'm', 'c'};
+  for (unsigned depth = 0;; ++depth) {
+    if (index < 0 || size_t(index) >= provs.size() || depth > 32) {
+      out.push_back('?');
+      return;
+    }
+    const Provenance &p = provs[size_t(index)];
+    out.push_back(Kinds[p.kind]);
+    uint32_t v = p.index;
+    do {
+      out.push_back(char((v & 0x7F) | (v > 0x7F ? 0x80 : 0)));
+      v >>= 7;
+    } while (v);
+    if (p.kind != Provenance::Attr && p.kind != Provenance::Method)
+      return;
+    index = p.base;
   }
-  case Provenance::Code:
-    return graph.addTuple({graph.addStr("c"), intObj(graph, p.constant)});
-  }
-  return noneObj(graph);
-}
-
-/// Where each block of \p layout ends: where the next one starts, or \p end.
-std::vector<uint32_t> blockEnds(const std::vector<uint32_t> &layout,
-                                const std::vector<uint32_t> &starts,
-                                size_t blocks, uint32_t end) {
-  std::vector<uint32_t> ends(blocks, end);
-  // The normal code's layout is the twin's less its entry; blocks only the
-  // twin has are not in `starts` and end nothing here.
-  for (size_t i = 0; i + 1 < layout.size(); ++i)
-    if (layout[i] < blocks && layout[i + 1] < starts.size())
-      ends[layout[i]] = starts[layout[i + 1]];
-  return ends;
 }
 
 } // namespace
 
-llvm::Expected<ObjectId> makeTrailerEntry(ObjectGraph &graph,
-                                          uint32_t codeIndex,
-                                          const Function &normalFn,
-                                          const AssembledCode &normal,
-                                          Twin &twin) {
+ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
+                          const Function &normalFn, const AssembledCode &normal,
+                          const Suspension &suspension) {
   uint32_t units = uint32_t(normal.code.size() / 2);
-  // The entry jump: JUMP_FORWARD over the normal code after the prefix P,
-  // to the dispatcher; everything from P on moves by its size, delta.
-  uint32_t prefix = twin.jumpBefore == ~0u ? 0 : normal.blockStart[twin.jumpBefore];
-  uint32_t delta = 1 + prefixesFor(units - prefix);
-  std::vector<uint32_t> moved(normalFn.blocks.size(), 0);
-  for (size_t b = 0; b < moved.size(); ++b)
-    moved[b] = normal.blockStart[b] + (normal.blockStart[b] >= prefix ? delta : 0);
-  auto appendix = assembleAppendix(twin.fn, units + delta, moved);
-  if (!appendix)
-    return appendix.takeError();
-  // The dispatcher never holds more than a site's slots and four more.
-  int32_t stack = normal.stackSize;
-  for (const SuspendSite &site : twin.sites)
-    stack = std::max<int32_t>(stack, int32_t(site.depth) + 4);
-
-  std::vector<uint32_t> normalEnds = blockEnds(
-      normalFn.layout, normal.blockStart, normal.blockStart.size(), units);
-  std::vector<uint32_t> twinEnds =
-      blockEnds(twin.fn.layout, appendix->blockStart, appendix->blockStart.size(),
-                units + delta + uint32_t(appendix->code.size() / 2));
-  // Sites, packed: kind, start, end, resume start, resume end (u32), depth,
-  // callee (u16, index in the provenances, 0xFFFF for none); the shapes of
-  // all sites follow each other in one string.
-  std::string packed, shapes;
-  std::vector<ObjectId> provs;
-  llvm::DenseMap<int32_t, uint16_t> provIndex;
+  // Where each block ends: where the next one of the layout starts.
+  const std::vector<uint32_t> &layout = normalFn.layout;
+  std::vector<uint32_t> ends(normal.blockStart.size(), units);
+  for (size_t i = 0; i + 1 < layout.size(); ++i)
+    ends[layout[i]] = normal.blockStart[layout[i + 1]];
+  // Sites, packed: kind, start, end (u32), depth, callee (u16, index in the
+  // provenances, 0xFFFF for none); the shapes of all sites follow each other
+  // in one string.
+  std::string packed, shapes, callees;
+  packed.reserve(13 * suspension.sites.size());
+  uint16_t calleeCount = 0;
+  llvm::DenseMap<int32_t, uint16_t> calleeIndex;
   auto put = [&](uint64_t v, unsigned bytes) {
     for (unsigned k = 0; k < bytes; ++k)
       packed.push_back(char((v >> (8 * k)) & 0xFF));
   };
-  for (const SuspendSite &s : twin.sites) {
-    uint32_t rstart = 0, rend = 0;
-    if (s.resumeBlock != ~0u) {
-      rstart = appendix->blockStart[s.resumeBlock];
-      rend = twinEnds[s.resumeBlock];
-    }
+  for (const SuspendSite &s : suspension.sites) {
     uint16_t callee = 0xFFFF;
     if (s.callee >= 0) {
-      auto found = provIndex.find(s.callee);
-      if (found == provIndex.end()) {
-        found = provIndex.insert({s.callee, uint16_t(provs.size())}).first;
-        provs.push_back(provenanceObj(graph, twin.provenances, s.callee));
+      auto found = calleeIndex.find(s.callee);
+      if (found != calleeIndex.end()) {
+        callee = found->second;
+      } else if (calleeCount < 0xFFFF) {
+        callee = calleeCount++;
+        calleeIndex.insert({s.callee, callee});
+        encodeProvenance(callees, suspension.provenances, s.callee);
       }
-      callee = found->second;
     }
     put(uint8_t(s.bare ? llvm::toUpper(s.kind[0]) : s.kind[0]), 1);
     put(normal.blockStart[s.block], 4);
-    put(normalEnds[s.block], 4);
-    put(rstart, 4);
-    put(rend, 4);
+    put(ends[s.block], 4);
     put(s.depth, 2);
     put(callee, 2);
     shapes += s.shape;
   }
-  std::vector<ObjectId> names;
-  for (const std::string &n : twin.extraNames)
-    names.push_back(graph.addStr(n));
-  return graph.addTuple(
-      {intObj(graph, codeIndex), graph.addSharedBytes(appendix->code),
-       graph.addSharedBytes(appendix->exceptionTable),
-       graph.addSharedBytes(appendix->lineTable), graph.addTuple(twin.extraConsts),
-       graph.addTuple(names), intObj(graph, stack), intObj(graph, delta),
-       intObj(graph, prefix), graph.addBytes(packed), graph.addStr(shapes),
-       graph.addTuple(provs)});
+  uint32_t prefix = suspension.entryBefore == ~0u
+                        ? 0
+                        : normal.blockStart[suspension.entryBefore];
+  return graph.addTuple({intObj(graph, codeIndex), intObj(graph, prefix),
+                         graph.addBytes(packed), graph.addStr(shapes),
+                         graph.addBytes(callees)});
 }
 
 ObjectId makeTrailer(ObjectGraph &graph, llvm::ArrayRef<ObjectId> entries,
@@ -165,7 +127,7 @@ ObjectId makeTrailer(ObjectGraph &graph, llvm::ArrayRef<ObjectId> entries,
   tag.type = 's';
   tag.data = "sleepy";
   return graph.addTuple(
-      {graph.add(tag), intObj(graph, 2),
+      {graph.add(tag), intObj(graph, 3),
        graph.addTuple({intObj(graph, v.major), intObj(graph, v.minor)}),
        graph.addTuple(entries), graph.addTuple(hashes)});
 }

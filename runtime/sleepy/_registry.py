@@ -3,8 +3,9 @@
 A rewritten .pyc holds two marshalled objects: the module's code object, which
 the import system reads, and a trailer after it, which only this module reads
 (format in lib/rewrite/Trailer.cpp). For each function with call sites the
-trailer gives its resume twin, its slots and its sites; for every code object
-a hash, so that a snapshot taken with other code is refused.
+trailer gives its sites, from which _twin builds its resume twin when one of
+its frames is resumed; for every code object a hash, so that a snapshot taken
+with other code is refused.
 """
 
 import marshal
@@ -13,25 +14,26 @@ import struct
 import sys
 import types
 
+from . import _twin
+
 _TAG = b"sleepy"
-_FORMAT = 2  # 2: bare sites (kind in upper case)
+_FORMAT = 3  # 3: dispatchers built by the runtime (_twin); 2: bare sites
 _FOOTER = b"SLEEPY01"  # the last bytes of every rewritten .pyc
 
 
-_SITE = struct.Struct("<BIIIIHH")
+_SITE = struct.Struct("<BIIHH")
 _KINDS = {"c": "call", "a": "attr", "i": "iter", "s": "send", "y": "yield", "e": "entry"}
 
 
 class Site:
-    __slots__ = ("index", "kind", "bare", "start", "end", "rstart", "rend", "depth",
-                 "shape", "callee")
+    __slots__ = ("index", "kind", "bare", "start", "end", "depth", "shape", "callee")
 
-    def __init__(self, index, kind, start, end, rstart, rend, depth, shape, callee):
+    def __init__(self, index, kind, start, end, depth, shape, callee):
         self.index = index
         # A bare site has no capture handler: the frame is read directly.
         self.bare = chr(kind).isupper()
         self.kind = _KINDS[chr(kind).lower()]
-        self.start, self.end, self.rstart, self.rend = start, end, rstart, rend
+        self.start, self.end = start, end
         self.depth = depth
         self.shape = shape
         self.callee = callee
@@ -49,89 +51,76 @@ def localsplus(code):
     return slots
 
 
-def _varint_items(data):
-    """The values of an exception table, four per entry."""
+def _provenances(data, code, slots):
+    """The provenances of a trailer entry's callees (see Trailer.cpp) as
+    tuples: ("g"|"n"|"l"|"d", name), ("a"|"m", base, name), ("c", index in
+    co_consts), or None where not known."""
     out, i = [], 0
-    while i < len(data):
-        b = data[i]
+
+    def one():
+        nonlocal i
+        kind = chr(data[i])
         i += 1
-        v = b & 63
-        while b & 64:
+        if kind == "?":
+            return None
+        v = shift = 0
+        while True:
             b = data[i]
             i += 1
-            v = (v << 6) | (b & 63)
-        out.append(v)
+            v |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        if kind == "c":
+            return ("c", v)
+        if kind in "ld":
+            return (kind, slots[v][0]) if v < len(slots) else None
+        name = code.co_names[v] if v < len(code.co_names) else None
+        if kind in "am":
+            base = one()
+            return (kind, base, name) if name is not None else None
+        return (kind, name) if name is not None else None
+
+    while i < len(data):
+        out.append(one())
     return out
 
 
-def _varint(v, first):
-    groups = [v & 63]
-    v >>= 6
-    while v:
-        groups.append(v & 63)
-        v >>= 6
-    groups.reverse()
-    out = bytearray(g | 64 for g in groups[:-1]) + bytes([groups[-1]])
-    if first:
-        out[0] |= 128
-    return bytes(out)
-
-
-def _shift_table(table, prefix, delta):
-    """co_exceptiontable with every offset from `prefix` on moved by
-    `delta` code units."""
-    items = _varint_items(table)
-    out = bytearray()
-    for k in range(0, len(items), 4):
-        start, length, target, depth_lasti = items[k:k + 4]
-        end = start + length
-        start += delta if start >= prefix else 0
-        end += delta if end > prefix else 0
-        target += delta if target >= prefix else 0
-        out += _varint(start, True) + _varint(end - start, False)
-        out += _varint(target, False) + _varint(depth_lasti, False)
-    return bytes(out)
-
-
-def _split_linetable(table, units):
-    """The byte offset in a 3.11+ co_linetable where code unit `units`
-    starts (an entry boundary: entries never span two instructions)."""
-    covered, i = 0, 0
-    while i < len(table) and covered < units:
-        covered += (table[i] & 7) + 1
-        i += 1
-        while i < len(table) and not table[i] & 128:
-            i += 1
-    return i
-
-
 class Entry:
-    """What the trailer says of one rewritten code object."""
+    """What the trailer says of one rewritten code object, `normal`."""
 
-    __slots__ = ("index", "code", "exceptiontable", "linetable", "extra_consts",
-                 "extra_names", "twin_stacksize", "delta", "prefix", "callees",
-                 "sites", "slots", "_twin")
+    __slots__ = ("index", "normal", "prefix", "delta", "callees", "sites", "slots",
+                 "_twin")
 
-    def __init__(self, raw):
-        (self.index, self.code, self.exceptiontable, self.linetable, self.extra_consts,
-         self.extra_names, self.twin_stacksize, self.delta, self.prefix, packed,
-         shapes, self.callees) = raw
+    def __init__(self, raw, normal):
+        self.index, self.prefix, packed, shapes, callees = raw
+        self.normal = normal
+        # In the twin, the normal code from `prefix` on comes `delta` code
+        # units later (after the entry jump).
+        self.delta = _twin.jump_size(len(normal.co_code) // 2, self.prefix)
+        self.slots = localsplus(normal)
+        self.callees = _provenances(callees, normal, self.slots)
         self.sites = []
         at = 0
-        for k, (kind, start, end, rstart, rend, depth, callee) in enumerate(
-                _SITE.iter_unpack(packed)):
-            self.sites.append(Site(k, kind, start, end, rstart, rend, depth,
-                                   shapes[at:at + depth],
+        for k, (kind, start, end, depth, callee) in enumerate(_SITE.iter_unpack(packed)):
+            self.sites.append(Site(k, kind, start, end, depth, shapes[at:at + depth],
                                    None if callee == 0xFFFF else self.callees[callee]))
             at += depth
         self._twin = None
 
+    def _built(self):
+        if self._twin is None:
+            self._twin = _twin.build(self.normal, self)
+        return self._twin
+
     def site_at(self, lasti_units, in_twin):
         """The site whose instructions (or, in a twin, whose resume call)
         cover the code unit `lasti_units`."""
+        resume = self._built().resume if in_twin else {}
         for s in self.sites:
             if in_twin:
-                if s.rstart <= lasti_units < s.rend:
+                region = resume.get(s.index)
+                if region is not None and region[0] <= lasti_units < region[1]:
                     return s
                 if s.start <= lasti_units - self.delta < s.end:
                     return s
@@ -139,36 +128,9 @@ class Entry:
                 return s
         return None
 
-    def twin(self, normal):
-        """The resume twin of `normal`, made once: the normal code with, at
-        `prefix`, a jump to the dispatcher appended after it."""
-        if self._twin is None:
-            import opcode
-            code = normal.co_code
-            units = len(code) // 2
-            arg = units - self.prefix
-            jump = bytearray()
-            for shift in range(8 * (self.delta - 1), 0, -8):
-                jump += bytes([opcode.EXTENDED_ARG, (arg >> shift) & 255])
-            jump += bytes([opcode.opmap["JUMP_FORWARD"], arg & 255])
-            p = 2 * self.prefix
-            twin_code = code[:p] + bytes(jump) + code[p:] + self.code
-            table = _shift_table(normal.co_exceptiontable, self.prefix, self.delta)
-            cut = _split_linetable(normal.co_linetable, self.prefix)
-            none = bytes([0x80 | (15 << 3) | (self.delta - 1)])
-            lines = (normal.co_linetable[:cut] + none + normal.co_linetable[cut:]
-                     + self.linetable)
-            flags = normal.co_flags & ~(0x04 | 0x08)  # no *args, **kwargs
-            self._twin = normal.replace(
-                co_code=twin_code,
-                co_consts=normal.co_consts + tuple(self.extra_consts),
-                co_names=normal.co_names + tuple(self.extra_names),
-                co_exceptiontable=table + self.exceptiontable,
-                co_linetable=lines,
-                co_stacksize=self.twin_stacksize,
-                co_argcount=0, co_posonlyargcount=0, co_kwonlyargcount=0,
-                co_flags=flags)
-        return self._twin
+    def twin(self):
+        """The resume twin of the normal code (see _twin), made once."""
+        return self._built().code
 
 
 class ModuleInfo:
@@ -198,9 +160,7 @@ class ModuleInfo:
         if len(self.codes) != len(self.hashes):
             raise ValueError(f"{path}: trailer describes {len(self.hashes)} code objects, "
                              f"the module has {len(self.codes)}")
-        self.entries = {e[0]: Entry(e) for e in trailer[3]}
-        for idx, entry in self.entries.items():
-            entry.slots = localsplus(self.codes[idx])
+        self.entries = {e[0]: Entry(e, self.codes[e[0]]) for e in trailer[3]}
         self._index = {}
         for k, code in enumerate(self.codes):
             self._index.setdefault(code, k)
@@ -223,14 +183,16 @@ class ModuleInfo:
         k = self._twins.get(code)
         if k is not None:
             return k, True
-        # Twins are made on demand; make them all once.
-        for idx, entry in self.entries.items():
-            self._twins.setdefault(entry.twin(self.codes[idx]), idx)
+        # A twin made through another reading of this file: make them all.
+        for idx in self.entries:
+            self.twin_code(idx)
         k = self._twins.get(code)
         return (k, True) if k is not None else None
 
     def twin_code(self, index):
-        return self.entries[index].twin(self.codes[index])
+        code = self.entries[index].twin()
+        self._twins.setdefault(code, index)
+        return code
 
 
 _by_path = {}
@@ -258,7 +220,7 @@ def read_info(path, data=None):
             if data is not None:
                 info = ModuleInfo(path, data)
                 _unreadable.pop(path, None)
-        except (OSError, ValueError, EOFError, TypeError) as e:
+        except (OSError, ValueError, EOFError, TypeError, IndexError, struct.error) as e:
             if data is not None:
                 _unreadable[path] = str(e)
         _by_path[key] = info

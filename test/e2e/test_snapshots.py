@@ -146,8 +146,8 @@ class SnapshotTests(unittest.TestCase):
         p = self.run_py(["-m", "sleepy", "run", os.path.join(self.out, "prog.pyc")])
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn(f"helper.py:6 in step: {pyc}: rewritten by another version of "
-                      "sleepy-rewrite (trailer format 1, this runtime reads 2); rewrite "
-                      "it again", p.stderr)
+                      f"sleepy-rewrite (trailer format 1, this runtime reads {trailer[1]}); "
+                      "rewrite it again", p.stderr)
 
     def test_failed_suspension_leaves_the_previous_snapshot(self):
         self.suspend()

@@ -34,16 +34,6 @@ struct AssembledCode {
 /// JUMP_BACKWARD, and the 3.11 POP_JUMP_{FORWARD,BACKWARD}_IF_*).
 llvm::Expected<AssembledCode> assemble(Function &fn);
 
-/// Assembles the blocks of \p fn's layout as code that starts at code unit
-/// \p base and follows other code already laid out: jumps and handlers may
-/// target blocks outside the layout, at the units \p external gives (by
-/// block index). No stack depths are computed (stackSize stays 0): the
-/// caller knows them. Offsets in the result (exception table, blockStart)
-/// are absolute.
-llvm::Expected<AssembledCode>
-assembleAppendix(Function &fn, uint32_t base,
-                 const std::vector<uint32_t> &external);
-
 /// Stores \p code into the code object \p id of \p graph. A table equal to
 /// the one already there keeps its object, so an unchanged function writes
 /// the same bytes it was read from.

@@ -43,21 +43,22 @@ enum class SlotKind : uint8_t { Value, Null, MaybeNull, PrevExc, Exc, Lasti, Mix
 /// One character per kind, as the runtime reads shapes: v n m p e l x.
 char slotKindCode(SlotKind kind);
 
-/// Where a value came from.
+/// Where a value came from. Each loading instruction makes one provenance
+/// (a slot's provenance is that of the instruction that pushed it), so two
+/// paths that carry the same loaded value agree on it.
 struct Provenance {
   enum Kind : uint8_t {
-    Global, ///< LOAD_GLOBAL name
-    Local,  ///< LOAD_FAST name
-    Deref,  ///< LOAD_DEREF name
-    Name,   ///< LOAD_NAME name
-    Attr,   ///< LOAD_ATTR name on base
-    Method, ///< LOAD_METHOD name on base (the pair method/self)
-    Code,   ///< a function made from the code constant at index `constant`
+    Global, ///< LOAD_GLOBAL co_names[index]
+    Local,  ///< LOAD_FAST of the frame slot `index`
+    Deref,  ///< LOAD_DEREF of the frame slot `index`
+    Name,   ///< LOAD_NAME co_names[index]
+    Attr,   ///< LOAD_ATTR co_names[index] on base
+    Method, ///< LOAD_METHOD co_names[index] on base (the pair method/self)
+    Code,   ///< a function made from the code constant co_consts[index]
   };
   Kind kind;
-  llvm::StringRef name;  ///< in the graph's strings, which outlive this
-  int32_t base = -1;     ///< Attr and Method: provenance of the object
-  uint32_t constant = 0; ///< Code: index in co_consts
+  uint32_t index = 0;
+  int32_t base = -1; ///< Attr and Method: provenance of the object
 };
 
 struct Slot {
@@ -91,16 +92,20 @@ public:
                                        const Shape &before)>
                    visit);
 
-  /// Applies \p in to \p shape along its fallthrough (or, with \p jump, its
-  /// jump) edge.
-  void step(const Function &fn, const Instr &in, Shape &shape, bool jump);
-
   std::vector<Provenance> provenances;
 
 private:
-  int32_t addProvenance(Provenance p);
+  /// Applies the instruction \p id, \p in, to \p shape along its
+  /// fallthrough (or, with \p jump, its jump) edge.
+  void step(const Function &fn, const Instr &in, uint32_t id, Shape &shape,
+            bool jump);
+  /// The provenance made by the instruction \p id (its \p which-th push).
+  int32_t provenance(uint32_t id, unsigned which, Provenance::Kind kind,
+                     uint32_t index, int32_t base);
   std::vector<Shape> entry;
   std::vector<bool> reached;
+  std::vector<uint32_t> firstId;  ///< by block: the id of its first instruction
+  std::vector<int32_t> byInstr;   ///< by id (two pushes each): provenance or -1
 };
 
 } // namespace sleepy

@@ -18,15 +18,15 @@
 
 namespace sleepy {
 
-struct Twin;
+struct Suspension;
 
 /// What a pass may use and produce beyond the function it rewrites.
 struct RewriteContext {
   ObjectGraph &graph;    ///< the file's objects; passes may add to them
   ObjectId code;         ///< the code object being rewritten
   uint32_t codeIndex;    ///< its position in the file (post-order)
-  /// A resume twin made by the suspension pass, assembled by the pipeline.
-  std::unique_ptr<Twin> twin;
+  /// What the suspension pass found, for the pipeline to put in the trailer.
+  std::unique_ptr<Suspension> suspension;
 };
 
 class Pass {

@@ -1,11 +1,12 @@
 //===- sleepy/rewrite/Suspend.h - what the suspension pass hands on -------===//
 //
 // The suspension pass makes every call site of a function a place where the
-// frame can be captured and later re-entered. Besides rewriting the function
-// it makes a resume twin: the same code with an entry jump to a dispatcher
-// that restores the frame's slots and value stack and resumes the call. The
-// pipeline assembles both and describes them to the runtime in the .pyc's
-// trailer (see runtime/sleepy/_registry.py for the reading side).
+// frame can be captured and later re-entered. Capture is in the rewritten
+// code (exception-table entries and handlers); resume is not: the pass
+// describes each site (where, what kind, the value-stack shape below it) and
+// the pipeline writes that into the .pyc's trailer, from which the runtime
+// builds a resume twin for the functions it resumes (see
+// runtime/sleepy/_twin.py and _registry.py).
 //
 //===----------------------------------------------------------------------===//
 #ifndef SLEEPY_REWRITE_SUSPEND_H
@@ -19,10 +20,6 @@
 
 namespace sleepy {
 
-/// The builtin through which a resume twin asks the runtime for its frame's
-/// record. (Capture needs no name: see SuspendPass.cpp.)
-constexpr const char *ResumeName = "__sleepy_resume__";
-
 /// A place where a frame can be captured and resumed.
 ///
 ///  - call   a call (PRECALL+CALL, CALL_FUNCTION_EX): resumed by calling what
@@ -32,15 +29,13 @@ constexpr const char *ResumeName = "__sleepy_resume__";
 ///           on the rebuilt iterator;
 ///  - send   SEND driving a sub-generator (yield from, await): likewise, with
 ///           None to send, as a fresh generator wants;
-///  - yield  YIELD_VALUE of a generator parked in the heap: the twin is primed
-///           by yielding once at the equivalent point;
+///  - yield  YIELD_VALUE of a generator parked in the heap: its resume twin
+///           is primed by yielding once at the equivalent point;
 ///  - entry  the RESUME that starts a function: a frame caught entering a
 ///           call (signals), or a generator not started.
 struct SuspendSite {
   std::string kind;
-  uint32_t block = 0;       ///< normal code: the block holding the site
-  uint32_t after = ~0u;     ///< normal code: the block the site goes on to
-  uint32_t resumeBlock = ~0u; ///< twin: the block holding the resume call
+  uint32_t block = 0;       ///< the block holding the site (and only it)
   uint32_t capture = ~0u;   ///< the capture handler (block), if captured
   uint32_t depth = 0;       ///< value-stack slots kept below the site
   std::string shape;        ///< kinds of those slots (slotKindCode)
@@ -51,42 +46,20 @@ struct SuspendSite {
   bool bare = false;
 };
 
-/// The resume twin of a rewritten function: the normal code with an entry
-/// jump to a dispatcher appended after it. Only the dispatcher is built and
-/// assembled here (it starts where the normal code ends); the runtime
-/// composes the twin from the normal code object and the trailer (see
-/// runtime/sleepy/_registry.py), so nothing is stored twice.
-struct Twin {
-  explicit Twin(Function fn) : fn(std::move(fn)) {}
-  /// The dispatcher: its layout holds only dispatcher blocks; the blocks of
-  /// the normal code keep their numbers (empty here) as jump targets.
-  Function fn;
-  std::vector<ObjectId> extraConsts;   ///< after the normal code's constants
-  std::vector<std::string> extraNames; ///< after the normal code's names
+/// What the suspension pass found in a function, for the trailer.
+struct Suspension {
   std::vector<SuspendSite> sites;
   std::vector<Provenance> provenances;
-  /// For a generator, the entry jump goes before this block (after
-  /// RETURN_GENERATOR and POP_TOP); ~0u: at the very start.
-  uint32_t jumpBefore = ~0u;
+  /// For a generator, the block before which the resume twin's entry jump
+  /// goes (after RETURN_GENERATOR and POP_TOP); ~0u: at the very start.
+  uint32_t entryBefore = ~0u;
 };
 
-/// Builds the resume twin of \p fn, a function already rewritten by the
-/// suspension pass (capture handlers in place, every site in a block of its
-/// own). Constants and names the twin adds come after those of the code
-/// object \p code of \p graph. \p slots are the frame's slots in
-/// localsplus order, name and kind (l, c, f).
-std::unique_ptr<Twin> buildTwin(const Function &fn, ObjectGraph &graph,
-                                ObjectId code, std::vector<SuspendSite> sites,
-                                std::vector<std::pair<std::string, char>> slots,
-                                std::vector<Provenance> provenances);
-
-/// Assembles the dispatcher of \p twin after the assembled \p normal code
-/// and returns the trailer entry of the code object (a tuple in \p graph).
-llvm::Expected<ObjectId> makeTrailerEntry(ObjectGraph &graph,
-                                          uint32_t codeIndex,
-                                          const Function &normalFn,
-                                          const AssembledCode &normal,
-                                          Twin &twin);
+/// The trailer entry of a rewritten code object (a tuple in \p graph):
+/// \p suspension with offsets in \p normal, the assembled \p normalFn.
+ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
+                          const Function &normalFn, const AssembledCode &normal,
+                          const Suspension &suspension);
 
 /// The trailer: (b"sleepy", format, (major, minor), entries, hashes).
 ObjectId makeTrailer(ObjectGraph &graph, llvm::ArrayRef<ObjectId> entries,

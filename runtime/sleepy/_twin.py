@@ -1,0 +1,367 @@
+"""Resume twins, made when a frame is resumed.
+
+The resume twin of a rewritten function is its code with a jump to a
+dispatcher appended at the end (for a generator, the jump comes after
+RETURN_GENERATOR and POP_TOP, so that calling the twin still makes a
+generator). Normal calls never run it, and the rewriter does not write it:
+the trailer describes the sites (where, what kind, the value-stack shape kept
+below each, the handler that covers it in the rewritten code), and this
+module builds the dispatcher from that, for the functions actually resumed.
+The dispatcher:
+
+    R = __sleepy_resume__()            the frame's record, from the runtime
+    for each slot i: if R[1+2i]: slot i = R[2+2i]   (cells by identity)
+    jump on R[0], the site
+
+and for each site rebuilds the value stack kept below it from R (NULLs with
+PUSH_NULL, a saved exception state by replaying PUSH_EXC_INFO with the
+exception to make current), then goes on as the site's kind says: call R's
+callee in place of the call (under the site's capture handler, so that a
+resumed frame can be suspended again), run FOR_ITER or SEND again, or yield
+once to prime a generator. The record stays on top of the stack while the
+slots are rebuilt, so the twin needs no extra locals. Record layout:
+runtime/sleepy/_resume.py (_build_tuple). CPython 3.11 bytecode.
+"""
+
+import bisect
+import opcode
+
+RESUME_NAME = "__sleepy_resume__"
+
+_OP = opcode.opmap
+_CACHES = opcode._inline_cache_entries
+_EXTENDED_ARG = opcode.EXTENDED_ARG
+_COMPARE_EQ = opcode.cmp_op.index("==")
+
+
+def arg_prefixes(arg):
+    """How many EXTENDED_ARG an argument needs."""
+    n = 0
+    while arg > 0xFF:
+        arg >>= 8
+        n += 1
+    return n
+
+
+def _encode(op, arg, width=None):
+    """An instruction with its EXTENDED_ARG prefixes (`width` units in all,
+    if given) and its inline caches."""
+    n = arg_prefixes(arg) if width is None else width - 1
+    out = bytearray()
+    for shift in range(8 * n, 0, -8):
+        out += bytes([_EXTENDED_ARG, (arg >> shift) & 0xFF])
+    out += bytes([op, arg & 0xFF])
+    out += bytes(2 * _CACHES[op])
+    return out
+
+
+def varints(data):
+    """The values of an exception table, four per entry."""
+    out, i = [], 0
+    while i < len(data):
+        b = data[i]
+        i += 1
+        v = b & 63
+        while b & 64:
+            b = data[i]
+            i += 1
+            v = (v << 6) | (b & 63)
+        out.append(v)
+    return out
+
+
+def _varint(v, first):
+    groups = [v & 63]
+    v >>= 6
+    while v:
+        groups.append(v & 63)
+        v >>= 6
+    groups.reverse()
+    out = bytearray(g | 64 for g in groups[:-1]) + bytes([groups[-1]])
+    if first:
+        out[0] |= 128
+    return bytes(out)
+
+
+def _entry(start, end, target, depth_lasti):
+    return (_varint(start, True) + _varint(end - start, False)
+            + _varint(target, False) + _varint(depth_lasti, False))
+
+
+def _shift_table(items, prefix, delta):
+    """An exception table (as `varints` gives it) with every offset from
+    `prefix` on moved by `delta` code units."""
+    out = bytearray()
+    for k in range(0, len(items), 4):
+        start, length, target, depth_lasti = items[k:k + 4]
+        end = start + length
+        start += delta if start >= prefix else 0
+        end += delta if end > prefix else 0
+        target += delta if target >= prefix else 0
+        out += _entry(start, end, target, depth_lasti)
+    return bytes(out)
+
+
+def _split_linetable(table, units):
+    """The byte offset in a 3.11+ co_linetable where code unit `units`
+    starts (an entry boundary: entries never span two instructions)."""
+    covered, i = 0, 0
+    while i < len(table) and covered < units:
+        covered += (table[i] & 7) + 1
+        i += 1
+        while i < len(table) and not table[i] & 128:
+            i += 1
+    return i
+
+
+def _no_location(units):
+    """Line-table entries giving `units` code units no source position."""
+    out = bytearray()
+    while units > 0:
+        n = min(units, 8)
+        out.append(0x80 | (15 << 3) | (n - 1))
+        units -= n
+    return bytes(out)
+
+
+class _Label:
+    __slots__ = ("at",)
+
+    def __init__(self):
+        self.at = None
+
+
+class _Dispatcher:
+    """Instructions, labels and jumps, laid out after `base` code units."""
+
+    def __init__(self):
+        # (op, arg, target) where target is None, a _Label, or an int: a
+        # code unit of the twin before the dispatcher.
+        self.items = []
+
+    def emit(self, op, arg=0):
+        self.items.append((_OP[op], arg, None))
+
+    def jump(self, op, target):
+        self.items.append((_OP[op], 0, target))
+
+    def place(self, label):
+        self.items.append(label)
+
+    def assemble(self, base):
+        """co_code of the dispatcher, which starts at code unit `base`.
+        Jumps take one width, the smallest that reaches every target."""
+        for width in (1, 2, 3, 4):
+            at, starts = base, []
+            for item in self.items:
+                if isinstance(item, _Label):
+                    item.at = at
+                    continue
+                op, arg, target = item
+                starts.append(at)
+                size = width if target is not None else 1 + arg_prefixes(arg)
+                at += size + _CACHES[op]
+            code, fits = bytearray(), True
+            instrs = (i for i in self.items if not isinstance(i, _Label))
+            for (op, arg, target), start in zip(instrs, starts):
+                if target is None:
+                    code += _encode(op, arg)
+                    continue
+                after = start + width
+                dest = target.at if isinstance(target, _Label) else target
+                arg = dest - after if dest >= after else after - dest
+                if arg_prefixes(arg) >= width:
+                    fits = False
+                    break
+                code += _encode(op, arg, width)
+            if fits:
+                return bytes(code)
+        raise ValueError("dispatcher too large")
+
+
+class Twin:
+    """A built twin: its code object, and where each site's resume
+    instructions are in it (code units, by site index)."""
+
+    __slots__ = ("code", "resume")
+
+    def __init__(self, code, resume):
+        self.code = code
+        self.resume = resume
+
+
+def jump_size(units, prefix):
+    """Code units of the entry jump of a twin whose normal code has `units`
+    units, placed at `prefix`: everything from `prefix` on moves by this."""
+    return 1 + arg_prefixes(units - prefix)
+
+
+def build(normal, entry):
+    """The resume twin of the rewritten code object `normal`, whose trailer
+    entry is `entry` (see _registry.Entry: sites, slots, prefix)."""
+    code = normal.co_code
+    units = len(code) // 2
+    prefix = entry.prefix
+    delta = jump_size(units, prefix)
+
+    def moved(unit):
+        return unit + delta if unit >= prefix else unit
+
+    table = varints(normal.co_exceptiontable)
+    starts = [table[k] for k in range(0, len(table), 4)]
+
+    def handler_at(unit):
+        """(target, depth_lasti) of the entry covering `unit`, or None."""
+        k = bisect.bisect_right(starts, unit) - 1
+        # Entries do not overlap: only the last one starting at or before
+        # the unit can cover it.
+        if k >= 0 and unit < table[4 * k] + table[4 * k + 1]:
+            return moved(table[4 * k + 2]), table[4 * k + 3]
+        return None
+
+    consts = list(normal.co_consts)
+    known = {}
+
+    def const(value):
+        key = (type(value), value)
+        if key not in known:
+            known[key] = len(consts)
+            consts.append(value)
+        return known[key]
+
+    d = _Dispatcher()
+    d.emit("LOAD_GLOBAL", (len(normal.co_names) << 1) | 1)
+    d.emit("PRECALL", 0)
+    d.emit("CALL", 0)
+    for i in range(len(entry.slots)):
+        skip = _Label()
+        d.emit("COPY", 1)
+        d.emit("LOAD_CONST", const(1 + 2 * i))
+        d.emit("BINARY_SUBSCR")
+        d.jump("POP_JUMP_FORWARD_IF_FALSE", skip)
+        d.emit("COPY", 1)
+        d.emit("LOAD_CONST", const(2 + 2 * i))
+        d.emit("BINARY_SUBSCR")
+        d.emit("STORE_FAST", i)
+        d.place(skip)
+    d.emit("COPY", 1)
+    d.emit("LOAD_CONST", const(0))
+    d.emit("BINARY_SUBSCR")
+    labels = [_Label() for _ in entry.sites]
+    for k, label in enumerate(labels):
+        d.emit("COPY", 1)
+        d.emit("LOAD_CONST", const(k))
+        d.emit("COMPARE_OP", _COMPARE_EQ)
+        d.jump("POP_JUMP_FORWARD_IF_TRUE", label)
+    d.emit("RAISE_VARARGS", 0)  # an unknown site: never asked for
+
+    # Each resume region (by site) between two labels, and its handler.
+    regions = []
+    base = 1 + 2 * len(entry.slots)
+    generator = normal.co_flags & 0x2A0  # generator, coroutine, async generator
+    for site, label in zip(entry.sites, labels):
+        d.place(label)
+        d.emit("POP_TOP")  # the site number
+        _rebuild_stack(d, site, base, const)
+        begin, end = _Label(), _Label()
+        if site.kind in ("call", "attr"):
+            # [.. R] -> [.. NULL, R[callee]]
+            d.emit("COPY", 1)
+            d.emit("LOAD_CONST", const(base + site.depth))
+            d.emit("BINARY_SUBSCR")
+            d.emit("SWAP", 2)
+            d.emit("POP_TOP")
+            d.emit("PUSH_NULL")
+            d.emit("SWAP", 2)
+            d.place(begin)
+            d.emit("PRECALL", 0)
+            d.emit("CALL", 0)
+            d.place(end)
+            regions.append((site, begin, end, None if site.bare else handler_at(site.start)))
+            d.jump("JUMP_BACKWARD", moved(site.end))
+            continue
+        d.emit("POP_TOP")  # the record
+        if site.kind == "iter":
+            d.jump("JUMP_BACKWARD", moved(site.start))
+        elif site.kind == "send":
+            d.emit("LOAD_CONST", const(None))
+            d.jump("JUMP_BACKWARD", moved(site.start))
+        elif site.kind == "yield":
+            # Prime: yield once where the generator yielded; what is sent
+            # next arrives as it would have at the original yield.
+            d.emit("LOAD_CONST", const(None))
+            d.place(begin)
+            d.emit("YIELD_VALUE")
+            d.emit("RESUME", 1)
+            d.place(end)
+            regions.append((site, begin, end, handler_at(site.start)))
+            d.jump("JUMP_BACKWARD", moved(site.end))
+        elif site.kind == "entry":
+            if generator:
+                # A generator not started: park at a yield before its first
+                # line.
+                d.emit("LOAD_CONST", const(None))
+                d.place(begin)
+                d.emit("YIELD_VALUE")
+                d.emit("RESUME", 1)
+                d.emit("POP_TOP")
+                d.place(end)
+                regions.append((site, begin, end, None))
+            d.jump("JUMP_BACKWARD", moved(site.start))
+
+    dispatcher = d.assemble(units + delta)
+    jump = _encode(_OP["JUMP_FORWARD"], units - prefix, delta)
+    p = 2 * prefix
+    twin_code = code[:p] + bytes(jump) + code[p:] + dispatcher
+
+    exceptions = bytearray(_shift_table(table, prefix, delta))
+    resume = {}
+    for site, begin, end, handler in regions:
+        resume[site.index] = (begin.at, end.at)
+        if handler is not None:
+            exceptions += _entry(begin.at, end.at, *handler)
+    cut = _split_linetable(normal.co_linetable, prefix)
+    lines = (normal.co_linetable[:cut] + _no_location(delta) + normal.co_linetable[cut:]
+             + _no_location(len(dispatcher) // 2))
+    # The dispatcher never holds more than a site's slots and four more.
+    stack = max([normal.co_stacksize] + [s.depth + 4 for s in entry.sites])
+    flags = normal.co_flags & ~(0x04 | 0x08)  # no *args, **kwargs
+    code = normal.replace(
+        co_code=twin_code,
+        co_consts=tuple(consts),
+        co_names=normal.co_names + (RESUME_NAME,),
+        co_exceptiontable=bytes(exceptions),
+        co_linetable=lines,
+        co_stacksize=stack,
+        co_argcount=0, co_posonlyargcount=0, co_kwonlyargcount=0,
+        co_flags=flags)
+    return Twin(code, resume)
+
+
+def _rebuild_stack(d, site, base, const):
+    """Pushes the slots kept under `site` from the record R on top of the
+    stack, keeping R on top."""
+    shape = site.shape
+    j = 0
+    while j < site.depth:
+        kind = shape[j]
+        if kind in "nm":
+            d.emit("PUSH_NULL")
+            d.emit("SWAP", 2)
+        else:
+            d.emit("COPY", 1)
+            d.emit("LOAD_CONST", const(base + j))
+            d.emit("BINARY_SUBSCR")
+            if kind == "p":
+                # [.. R, X] -> PUSH_EXC_INFO -> [.. R, prev, X], X current.
+                d.emit("PUSH_EXC_INFO")
+                if j + 1 < site.depth and shape[j + 1] == "e":
+                    d.emit("SWAP", 2)
+                    d.emit("SWAP", 3)
+                    j += 1  # the exception was the next slot
+                else:
+                    d.emit("POP_TOP")
+                    d.emit("SWAP", 2)
+            else:
+                d.emit("SWAP", 2)
+        j += 1
