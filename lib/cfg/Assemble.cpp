@@ -221,16 +221,20 @@ llvm::Expected<AssembledCode> layOut(Function &fn) {
 } // namespace
 
 llvm::Expected<AssembledCode> assemble(Function &fn) {
-  auto depths = computeStackDepths(fn);
-  if (!depths)
-    return depths.takeError();
+  int32_t maxDepth = fn.maxStackDepth;
+  if (maxDepth < 0) {
+    auto depths = computeStackDepths(fn);
+    if (!depths)
+      return depths.takeError();
+    maxDepth = depths->maxDepth;
+  }
   auto out = layOut(fn);
   if (!out)
     return out.takeError();
   // Never below the compiler's own figure: CPython over-estimates some
   // functions (and 3.12+ raises 0 to 1), and a frame one slot larger is
   // harmless where one slot too small corrupts memory.
-  out->stackSize = std::max(depths->maxDepth, fn.codeObject().stackSize);
+  out->stackSize = std::max(maxDepth, fn.codeObject().stackSize);
   return out;
 }
 

@@ -216,11 +216,14 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
   }
 }
 
-llvm::Expected<StackShapes> StackShapes::compute(const Function &fn) {
+llvm::Expected<StackShapes> StackShapes::compute(
+    const Function &fn,
+    llvm::function_ref<void(uint32_t, size_t, const Shape &)> visit) {
   auto depths = computeStackDepths(fn);
   if (!depths)
     return depths.takeError();
   StackShapes s;
+  s.maxDepth = depths->maxDepth;
   s.entry.assign(fn.blocks.size(), Shape());
   s.reached.assign(fn.blocks.size(), false);
   s.firstId.assign(fn.blocks.size(), 0);
@@ -269,8 +272,12 @@ llvm::Expected<StackShapes> StackShapes::compute(const Function &fn) {
     Shape shape = s.entry[b];
     bool falls = true;
     uint32_t id = s.firstId[b];
-    for (const Instr &in : fn.blocks[b].instrs) {
+    const InstrList &instrs = fn.blocks[b].instrs;
+    for (size_t k = 0; k < instrs.size(); ++k) {
+      const Instr &in = instrs[k];
       const OpInfo &info = fn.info(in);
+      if (visit)
+        visit(b, k, shape);
       if (in.handler.valid()) {
         Shape h(shape.begin(),
                 shape.begin() + std::min<size_t>(in.handler.depth, shape.size()));
@@ -294,21 +301,6 @@ llvm::Expected<StackShapes> StackShapes::compute(const Function &fn) {
       reach(int32_t(fn.layout[position[b] + 1]), shape);
   }
   return s;
-}
-
-void StackShapes::forEach(
-    const Function &fn,
-    llvm::function_ref<void(uint32_t, size_t, const Shape &)> visit) {
-  for (uint32_t b : fn.layout) {
-    if (!reached[b])
-      continue;
-    Shape shape = entry[b];
-    const auto &instrs = fn.blocks[b].instrs;
-    for (size_t k = 0; k < instrs.size(); ++k) {
-      visit(b, k, shape);
-      step(fn, instrs[k], firstId[b] + uint32_t(k), shape, false);
-    }
-  }
 }
 
 } // namespace sleepy

@@ -129,22 +129,28 @@ struct FoundSite {
   Shape below;    ///< the slots kept under the site
   int32_t callee; ///< provenance of what a call calls
   const char *kind;
-  bool captured; ///< gets a capture handler
+  bool captured;     ///< gets a capture handler
+  int32_t base = -1; ///< an attribute's object (its provenance)
 };
 
 class SuspendPass : public Pass {
 public:
   llvm::Error run(Function &fn, RewriteContext &ctx) override;
-
-private:
-  void findSites(Function &fn, StackShapes &shapes, bool generator,
-                 bool function, std::vector<FoundSite> &sites);
 };
 
-void SuspendPass::findSites(Function &fn, StackShapes &shapes, bool generator,
-                            bool function, std::vector<FoundSite> &sites) {
-  bool sawEntry = false;
-  shapes.forEach(fn, [&](uint32_t b, size_t k, const Shape &before) {
+/// Finds the sites of \p fn while the shape analysis runs (see
+/// StackShapes::compute), in layout order.
+llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
+                                      bool function,
+                                      std::vector<FoundSite> &sites) {
+  // Every pass through a block appends its sites; the last pass is the one
+  // that counts: latest[b] is where it began.
+  std::vector<FoundSite> all;
+  std::vector<uint32_t> latest(fn.blocks.size(), ~0u);
+  auto computed = StackShapes::compute(fn, [&](uint32_t b, size_t k,
+                                               const Shape &before) {
+    if (k == 0)
+      latest[b] = uint32_t(all.size());
     const auto &instrs = fn.blocks[b].instrs;
     const Instr &in = instrs[k];
     size_t operands = 0, length = 1;
@@ -170,9 +176,8 @@ void SuspendPass::findSites(Function &fn, StackShapes &shapes, bool generator,
       length = 2;
       kind = "yield";
       captured = false;
-    } else if (in.op == Op::RESUME && in.arg == 0 && function && !sawEntry) {
-      sawEntry = true;
-      kind = "entry";
+    } else if (in.op == Op::RESUME && in.arg == 0 && function) {
+      kind = "entry"; // the first in layout order only (see below)
       captured = false; // captured in the caller: see above
     } else {
       return;
@@ -180,24 +185,43 @@ void SuspendPass::findSites(Function &fn, StackShapes &shapes, bool generator,
     if (before.size() < operands)
       return;
     size_t depth = before.size() - operands;
+    for (size_t j = 0; j < depth; ++j)
+      if (before[j].kind == SlotKind::Mixed)
+        return; // no site here: the runtime will refuse to stop here
     FoundSite site{
         b,  k,    length,  Shape(before.begin(), before.begin() + long(depth)),
         -1, kind, captured};
-    for (const Slot &s : site.below)
-      if (s.kind == SlotKind::Mixed)
-        return; // no site here: the runtime will refuse to stop here
     if (in.op == Op::LOAD_ATTR) {
-      shapes.provenances.push_back(
-          Provenance{Provenance::Attr, in.arg, before.back().prov});
-      site.callee = int32_t(shapes.provenances.size() - 1);
-    } else if (std::string(kind) == "call") {
+      site.base = before.back().prov; // the attribute's: made below
+    } else if (kind[0] == 'c') {
       const Slot &first = before[depth], &second = before[depth + 1];
       // [NULL, callable, args] calls the callable; [method or function, self,
       // args] calls the first with the second as its first argument.
       site.callee = first.kind == SlotKind::Null ? second.prov : first.prov;
     }
-    sites.push_back(std::move(site));
+    all.push_back(std::move(site));
   });
+  if (!computed)
+    return computed.takeError();
+  bool sawEntry = false;
+  for (uint32_t b : fn.layout) {
+    for (uint32_t i = latest[b]; i < all.size() && all[i].block == b; ++i) {
+      FoundSite &site = all[i];
+      if (site.kind[0] == 'e') {
+        if (sawEntry)
+          continue;
+        sawEntry = true;
+      }
+      if (site.kind[0] == 'a') {
+        auto &provs = computed->provenances;
+        uint32_t name = fn.blocks[b].instrs[site.index].arg;
+        provs.push_back(Provenance{Provenance::Attr, name, site.base});
+        site.callee = int32_t(provs.size() - 1);
+      }
+      sites.push_back(std::move(site));
+    }
+  }
+  return computed;
 }
 
 llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
@@ -213,12 +237,14 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     return llvm::Error::success();
   bool generator = flags & CO_GENERATOR_LIKE;
 
-  auto computed = StackShapes::compute(fn);
+  std::vector<FoundSite> found;
+  auto computed =
+      findSites(fn, generator, (flags & CO_OPTIMIZED) != 0, found);
   if (!computed)
     return computed.takeError();
   StackShapes shapes = std::move(*computed);
-  std::vector<FoundSite> found;
-  findSites(fn, shapes, generator, (flags & CO_OPTIMIZED) != 0, found);
+  // The code below adds capture handlers only, whose depths it knows.
+  int32_t maxDepth = shapes.maxDepth;
 
   // The frame's cell and free slots, in localsplus order: a capture hands
   // the cell objects on.
@@ -341,12 +367,17 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       uint32_t captureBlock = fn.appendBlock(std::move(capture));
       fn.blocks[check].instrs.back().target = int32_t(captureBlock);
       shared = captureByShape.insert({key, screen}).first;
+      // Deepest: the slots, lasti and the exception, and then two more
+      // (is it the marker?) or the cells.
+      maxDepth = std::max<int32_t>(
+          maxDepth, int32_t(d + 2 + std::max<size_t>(2, cellSlots.size())));
     }
     site.capture = shared->second;
     for (Instr &in : fn.blocks[site.block].instrs)
       in.handler = Handler{int32_t(site.capture), uint16_t(d), true};
   }
 
+  fn.maxStackDepth = maxDepth;
   if (sites.empty())
     return llvm::Error::success();
   ctx.suspension = std::make_unique<Suspension>();

@@ -85,6 +85,9 @@ public:
 
   std::vector<Block> blocks;
   std::vector<uint32_t> layout; ///< emission order of the blocks
+  /// The deepest the value stack gets, where the last pass worked it out
+  /// as it went; -1: the assembler's stack-depth analysis finds it.
+  int32_t maxStackDepth = -1;
 
   PyVersion version() const { return ops.version(); }
   const CodeObject &codeObject() const { return graph.code(code); }

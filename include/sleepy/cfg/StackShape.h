@@ -77,22 +77,24 @@ using Shape = llvm::SmallVector<Slot, 8>;
 class StackShapes {
 public:
   /// Computes the shapes of \p fn (which must pass the stack-depth
-  /// analysis).
-  static llvm::Expected<StackShapes> compute(const Function &fn);
+  /// analysis). \p visit, if given, sees every instruction of a block with
+  /// the shape before it, each time the analysis goes through the block:
+  /// a block may be gone through again (from index 0) when what reaches it
+  /// changes, and the last time is the one at the fixed point. (One pass,
+  /// where a second walk over the whole function would cost as much again.)
+  static llvm::Expected<StackShapes>
+  compute(const Function &fn,
+          llvm::function_ref<void(uint32_t block, size_t index,
+                                  const Shape &before)>
+              visit = nullptr);
 
   /// The shape at the entry of \p block, or nullptr if it is unreachable.
   const Shape *atEntry(uint32_t block) const {
     return reached[block] ? &entry[block] : nullptr;
   }
 
-  /// Calls \p visit for every instruction of every reachable block with the
-  /// shape before it.
-  void forEach(const Function &fn,
-               llvm::function_ref<void(uint32_t block, size_t index,
-                                       const Shape &before)>
-                   visit);
-
   std::vector<Provenance> provenances;
+  int32_t maxDepth = 0; ///< the stack-depth analysis's
 
 private:
   /// Applies the instruction \p id, \p in, to \p shape along its
