@@ -77,7 +77,7 @@ int32_t StackShapes::provenance(uint32_t id, unsigned which,
     provenances.push_back(Provenance{kind, index, -1});
   }
   // The object's provenance as the latest visit found it: after the last
-  // round of compute() and in forEach(), the one of the fixed point.
+  // pass of compute() through the block, the one of the fixed point.
   if (base != made)
     provenances[size_t(made)].base = base;
   return made;
@@ -233,6 +233,7 @@ llvm::Expected<StackShapes> StackShapes::compute(
     ids += uint32_t(fn.blocks[b].instrs.size());
   }
   s.byInstr.assign(2 * size_t(ids), -1);
+  s.provenances.reserve(ids / 2); // about as many loads as other instructions
   std::vector<int32_t> position(fn.blocks.size(), -1);
   for (size_t k = 0; k < fn.layout.size(); ++k)
     position[fn.layout[k]] = int32_t(k);

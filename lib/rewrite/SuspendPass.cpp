@@ -86,7 +86,7 @@ Instr make(Op op, uint32_t arg = 0, int32_t target = -1) {
 /// The jump does not check for signals (JUMP_BACKWARD_NO_INTERRUPT), as the
 /// interpreter's own jump to a handler does not. Elsewhere, RERAISE 1 from
 /// an instruction the original handler covers (or none, to leave the frame).
-InstrList passOn(const Function &fn, Handler original, const Shape &below) {
+InstrList passOn(const Function &fn, Handler original, llvm::StringRef below) {
   uint32_t depth = uint32_t(below.size());
   if (!original.valid() || depth < original.depth ||
       fn.blocks[original.block].instrs.empty() ||
@@ -98,23 +98,23 @@ InstrList passOn(const Function &fn, Handler original, const Shape &below) {
   // Pops the slot brought to the top; a NULL goes into a 1-tuple first
   // (POP_TOP would decref it).
   InstrList out;
-  auto drop = [&](SlotKind kind) {
-    if (kind == SlotKind::Null || kind == SlotKind::MaybeNull)
+  auto drop = [&](char kind) {
+    if (kind == 'n' || kind == 'm')
       out.push_back(make(Op::BUILD_TUPLE, 1));
     out.push_back(make(Op::POP_TOP));
   };
   if (!original.lasti) { // [lasti, exc] -> [exc]
     out.push_back(make(Op::SWAP, 2));
-    drop(SlotKind::Lasti);
+    drop('l');
   }
   for (uint32_t k = depth; k-- > original.depth;) {
     if (original.lasti) { // [x, lasti, exc] -> [lasti, exc]
       out.push_back(make(Op::SWAP, 3));
-      drop(below[k].kind);
+      drop(below[k]);
       out.push_back(make(Op::SWAP, 2));
     } else { // [x, exc] -> [exc]
       out.push_back(make(Op::SWAP, 2));
-      drop(below[k].kind);
+      drop(below[k]);
     }
   }
   out.push_back(make(Op::JUMP_BACKWARD_NO_INTERRUPT, 0, original.block));
@@ -126,7 +126,7 @@ struct FoundSite {
   uint32_t block;
   size_t index;   ///< the first instruction of the site
   size_t length;  ///< instructions in the site
-  Shape below;    ///< the slots kept under the site
+  std::string below; ///< the slots kept under the site (slotKindCode)
   int32_t callee; ///< provenance of what a call calls
   const char *kind;
   bool captured;     ///< gets a capture handler
@@ -145,7 +145,9 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
                                       std::vector<FoundSite> &sites) {
   // Every pass through a block appends its sites; the last pass is the one
   // that counts: latest[b] is where it began.
-  std::vector<FoundSite> all;
+  thread_local std::vector<FoundSite> scratch; // grown once per thread
+  std::vector<FoundSite> &all = scratch;
+  all.clear();
   std::vector<uint32_t> latest(fn.blocks.size(), ~0u);
   auto computed = StackShapes::compute(fn, [&](uint32_t b, size_t k,
                                                const Shape &before) {
@@ -188,9 +190,9 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
     for (size_t j = 0; j < depth; ++j)
       if (before[j].kind == SlotKind::Mixed)
         return; // no site here: the runtime will refuse to stop here
-    FoundSite site{
-        b,  k,    length,  Shape(before.begin(), before.begin() + long(depth)),
-        -1, kind, captured};
+    FoundSite site{b, k, length, std::string(depth, 'v'), -1, kind, captured};
+    for (size_t j = 0; j < depth; ++j)
+      site.below[j] = slotKindCode(before[j].kind);
     if (in.op == Op::LOAD_ATTR) {
       site.base = before.back().prov; // the attribute's: made below
     } else if (kind[0] == 'c') {
@@ -265,35 +267,44 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   // block by block.
   fn.blocks.reserve(fn.blocks.size() + 6 * found.size());
   {
-    std::vector<std::vector<size_t>> byBlock(fn.blocks.size());
-    for (size_t k = 0; k < found.size(); ++k)
-      byBlock[found[k].block].push_back(k);
+    // `found` is in layout order, and in instruction order within a block.
     std::vector<uint32_t> layout;
     layout.reserve(fn.layout.size() + 2 * found.size());
-    std::vector<uint32_t> oldLayout = fn.layout;
-    for (uint32_t b : oldLayout) {
+    llvm::SmallVector<uint32_t, 16> cuts, pieces;
+    size_t next = 0;
+    for (uint32_t b : fn.layout) {
       layout.push_back(b);
-      if (byBlock[b].empty())
+      size_t first = next;
+      while (next < found.size() && found[next].block == b)
+        ++next;
+      if (first == next)
         continue;
-      InstrList all = std::move(fn.blocks[b].instrs);
-      std::vector<size_t> cuts = {0, all.size()};
-      for (size_t k : byBlock[b]) {
-        cuts.push_back(found[k].index);
-        cuts.push_back(found[k].index + found[k].length);
+      // Where the pieces after the first begin.
+      size_t size = fn.blocks[b].instrs.size();
+      cuts.clear();
+      for (size_t k = first; k < next; ++k)
+        for (size_t at : {found[k].index, found[k].index + found[k].length})
+          if (at > 0 && at < size && (cuts.empty() || cuts.back() != at))
+            cuts.push_back(uint32_t(at));
+      pieces.assign(1, b);
+      for (size_t c = 0; c < cuts.size(); ++c) {
+        uint32_t piece = fn.addBlock(); // room reserved: no block moves
+        const InstrList &all = fn.blocks[b].instrs;
+        size_t end = c + 1 < cuts.size() ? cuts[c + 1] : size;
+        fn.blocks[piece].instrs.assign(all.begin() + cuts[c],
+                                       all.begin() + long(end));
+        pieces.push_back(piece);
+        layout.push_back(piece);
       }
-      std::sort(cuts.begin(), cuts.end());
-      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-      std::vector<uint32_t> pieceAt(all.size() + 1, ~0u);
-      for (size_t c = 0; c + 1 < cuts.size(); ++c) {
-        uint32_t piece = c == 0 ? b : fn.addBlock();
-        if (c > 0)
-          layout.push_back(piece);
-        fn.blocks[piece].instrs.assign(all.begin() + long(cuts[c]),
-                                       all.begin() + long(cuts[c + 1]));
-        pieceAt[cuts[c]] = piece;
+      if (!cuts.empty())
+        fn.blocks[b].instrs.truncate(cuts[0]);
+      // Each site begins a piece: the first, or the one at its cut.
+      size_t piece = 0;
+      for (size_t k = first; k < next; ++k) {
+        while (piece < cuts.size() && cuts[piece] <= found[k].index)
+          ++piece;
+        sites[k].block = pieces[piece];
       }
-      for (size_t k : byBlock[b])
-        sites[k].block = pieceAt[found[k].index];
     }
     fn.layout = std::move(layout);
   }
@@ -308,8 +319,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     SuspendSite &site = sites[k];
     site.kind = f.kind;
     site.depth = uint32_t(f.below.size());
-    for (const Slot &s : f.below)
-      site.shape.push_back(slotKindCode(s.kind));
+    site.shape = std::move(f.below);
     site.callee = f.callee;
     site.original = fn.blocks[site.block].instrs.front().handler;
     if (!f.captured)
@@ -342,12 +352,12 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       uint32_t check = fn.appendBlock({make(Op::LOAD_BUILD_CLASS),
                                        make(Op::COPY, 2), make(Op::IS_OP, 0),
                                        make(Op::POP_JUMP_FORWARD_IF_TRUE)});
-      uint32_t pass = fn.appendBlock(passOn(fn, original, f.below));
+      uint32_t pass = fn.appendBlock(passOn(fn, original, site.shape));
       fn.blocks[screen].instrs.back().target = int32_t(pass);
       InstrList capture;
       for (uint32_t i = 0; i < d; ++i) {
-        SlotKind kind = f.below[i].kind;
-        if (kind == SlotKind::Null || kind == SlotKind::MaybeNull) {
+        char kind = site.shape[i];
+        if (kind == 'n' || kind == 'm') {
           uint32_t distance = d + 2 - i;
           capture.push_back(make(Op::SWAP, distance));
           capture.push_back(make(Op::BUILD_TUPLE, 1));

@@ -30,6 +30,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Endian.h"
 #include "llvm/Support/xxhash.h"
 
 namespace sleepy {
@@ -81,14 +82,10 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
   // Sites, packed: kind, start, end (u32), depth, callee (u16, index in the
   // provenances, 0xFFFF for none); the shapes of all sites follow each other
   // in one string.
-  std::string packed, shapes, callees;
-  packed.reserve(13 * suspension.sites.size());
+  std::string packed(13 * suspension.sites.size(), '\0'), shapes, callees;
+  char *out = &packed[0];
   uint16_t calleeCount = 0;
-  llvm::DenseMap<int32_t, uint16_t> calleeIndex;
-  auto put = [&](uint64_t v, unsigned bytes) {
-    for (unsigned k = 0; k < bytes; ++k)
-      packed.push_back(char((v >> (8 * k)) & 0xFF));
-  };
+  llvm::SmallDenseMap<int32_t, uint16_t, 16> calleeIndex;
   for (const SuspendSite &s : suspension.sites) {
     uint16_t callee = 0xFFFF;
     if (s.callee >= 0) {
@@ -101,11 +98,13 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
         encodeProvenance(callees, suspension.provenances, s.callee);
       }
     }
-    put(uint8_t(s.bare ? llvm::toUpper(s.kind[0]) : s.kind[0]), 1);
-    put(normal.blockStart[s.block], 4);
-    put(ends[s.block], 4);
-    put(s.depth, 2);
-    put(callee, 2);
+    using namespace llvm::support::endian;
+    *out++ = char(s.bare ? llvm::toUpper(s.kind[0]) : s.kind[0]);
+    write32le(out, normal.blockStart[s.block]);
+    write32le(out + 4, ends[s.block]);
+    write16le(out + 8, uint16_t(s.depth));
+    write16le(out + 10, callee);
+    out += 12;
     shapes += s.shape;
   }
   uint32_t prefix = suspension.entryBefore == ~0u
