@@ -206,6 +206,7 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
   if (!computed)
     return computed.takeError();
   bool sawEntry = false;
+  sites.reserve(all.size());
   for (uint32_t b : fn.layout) {
     for (uint32_t i = latest[b]; i < all.size() && all[i].block == b; ++i) {
       FoundSite &site = all[i];
