@@ -1,9 +1,9 @@
 """Running a rewritten program, and resuming one from a snapshot.
 
 Resuming rebuilds the stack outermost first. Each frame is entered through
-its resume twin, whose dispatcher calls the builtin __sleepy_resume__ for its
-record: its slots, its site, the values of its stack, and what to call in
-place of the interrupted call. That is the next frame's twin (so the frames
+its resume twin (built by _twin), whose dispatcher calls the builtin
+__sleepy_resume__ for its record: its slots, its site, the values of its
+stack, and what to call in place of the interrupted call. That is the next frame's twin (so the frames
 nest as they did, with no runtime frame in between), or for the innermost
 frame a function returning what suspend() or checkpoint() returns there.
 """
