@@ -180,12 +180,8 @@ class ModuleInfo:
         k = self._index.get(code)
         if k is not None:
             return k, False
-        k = self._twins.get(code)
-        if k is not None:
-            return k, True
-        # A twin made through another reading of this file: make them all.
-        for idx in self.entries:
-            self.twin_code(idx)
+        # Twins exist only once made here (twin_code): no other code runs
+        # them.
         k = self._twins.get(code)
         return (k, True) if k is not None else None
 

@@ -258,7 +258,8 @@ def build(normal, entry):
     # Each resume region (by site) between two labels, and its handler.
     regions = []
     base = 1 + 2 * len(entry.slots)
-    generator = normal.co_flags & 0x2A0  # generator, coroutine, async generator
+    # CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR
+    generator = normal.co_flags & 0x3A0
     for site, label in zip(entry.sites, labels):
         d.place(label)
         d.emit("POP_TOP")  # the site number
