@@ -7,6 +7,8 @@
 
 #include "fmt/format.h"
 
+#include <cstring>
+
 namespace sleepy {
 namespace {
 
@@ -37,6 +39,33 @@ struct Slot {
   uint8_t caches = 0;
   uint32_t size() const { return prefixes + 1u + caches; }
 };
+
+/// How many leading slots are the input's instructions where the input had
+/// them, when \p fn says that a pass only appended code without source
+/// positions (Function::appendedOnly): all of them, checked, or 0. Those
+/// keep their bytes and their location entries.
+size_t keptSlots(const Function &fn, const std::vector<Slot> &slots,
+                 const std::vector<uint32_t> &blockStart) {
+  if (!fn.appendedOnly)
+    return 0;
+  const CodeObject &co = fn.codeObject();
+  uint32_t units = uint32_t(fn.graph.get(co.code).data.size() / 2);
+  size_t k = 0;
+  for (; k < slots.size() && slots[k].instr->offset != ~0u; ++k) {
+    const Slot &s = slots[k];
+    if (s.prefixes != s.instr->prefixHint ||
+        s.start + s.prefixes != s.instr->offset)
+      return 0;
+    if (fn.info(*s.instr).isJump() && blockStart[s.instr->target] >= units)
+      return 0; // a jump of the input into new code: not as it was
+  }
+  if (k == 0 || slots[k - 1].start + slots[k - 1].size() != units)
+    return 0;
+  for (size_t j = k; j < slots.size(); ++j)
+    if (slots[j].instr->offset != ~0u || slots[j].instr->loc.line >= 0)
+      return 0;
+  return k;
+}
 
 /// Lays \p fn out and writes its code and tables; no stack depths.
 llvm::Expected<AssembledCode> layOut(Function &fn) {
@@ -160,6 +189,9 @@ llvm::Expected<AssembledCode> layOut(Function &fn) {
       slots.empty() ? 0 : slots.back().start + slots.back().size();
   out.code.assign(2 * size_t(totalUnits), '\0');
   char *p = &out.code[0];
+  bool merge = fn.version() >= PyVersion(3, 12);
+  size_t kept = merge ? 0 : keptSlots(fn, slots, blockStart);
+  const CodeObject &co = fn.codeObject();
 
   std::vector<ExceptionEntry> &entries = entryScratch;
   entries.clear();
@@ -172,16 +204,33 @@ llvm::Expected<AssembledCode> layOut(Function &fn) {
                                        current.depth, current.lasti});
   };
 
-  bool merge = fn.version() >= PyVersion(3, 12);
   thread_local llvm::SmallVector<char, 0> lineScratch;
   llvm::SmallVectorImpl<char> &lineBytes = lineScratch;
   lineBytes.clear();
-  LocationTableWriter lines(lineBytes, fn.codeObject().firstLineNo,
-                            slots.size() + totalUnits / 8 + 1);
+  if (kept) {
+    // The input's code and its location entries, as they were; only the
+    // handlers of those instructions are looked at.
+    llvm::StringRef code = fn.graph.get(co.code).data;
+    llvm::StringRef table = fn.graph.get(co.lineTable).data;
+    std::memcpy(p, code.data(), code.size());
+    p += code.size();
+    lineBytes.append(table.begin(), table.end());
+    for (size_t k = 0; k < kept; ++k) {
+      const Slot &s = slots[k];
+      if (s.instr->handler != current) {
+        closeHandler(s.start);
+        current = s.instr->handler;
+        handlerStart = s.start;
+      }
+    }
+  }
+  LocationTableWriter lines(lineBytes, co.firstLineNo,
+                            slots.size() - kept + totalUnits / 8 + 1);
   const Location *runLoc = nullptr;
   uint32_t runLength = 0;
 
-  for (const Slot &s : slots) {
+  for (size_t k = kept; k < slots.size(); ++k) {
+    const Slot &s = slots[k];
     const Instr &in = *s.instr;
     for (int k = s.prefixes; k > 0; --k) {
       *p++ = char(ext);

@@ -61,7 +61,8 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
       llvm::Optional<Function> before;
       if (options.verifyEach)
         before.emplace(*fn);
-      fn->maxStackDepth = -1; // a pass that knows it says so
+      fn->maxStackDepth = -1; // a pass that knows them says so
+      fn->appendedOnly = false;
       if (auto e = pass->create()->run(*fn, ctx))
         return e;
       if (options.printAfterAll && show) {

@@ -389,6 +389,9 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   }
 
   fn.maxStackDepth = maxDepth;
+  // Blocks cut, handlers changed, capture code (no source position)
+  // appended: the input's instructions are where they were.
+  fn.appendedOnly = true;
   if (sites.empty())
     return llvm::Error::success();
   ctx.suspension = std::make_unique<Suspension>();

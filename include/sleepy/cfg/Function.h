@@ -88,6 +88,11 @@ public:
   /// The deepest the value stack gets, where the last pass worked it out
   /// as it went; -1: the assembler's stack-depth analysis finds it.
   int32_t maxStackDepth = -1;
+  /// Set by a pass that left every instruction of the input as it was and in
+  /// its place (blocks may be cut and handlers changed) and only appended
+  /// blocks without source positions: the assembler then keeps the input's
+  /// bytes and location entries for that part (it checks the places).
+  bool appendedOnly = false;
 
   PyVersion version() const { return ops.version(); }
   const CodeObject &codeObject() const { return graph.code(code); }
