@@ -43,6 +43,7 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
   });
   std::vector<ObjectId> entries;
   std::vector<uint64_t> hashes(numCodes, 0);
+  std::vector<uint64_t> hashMemo(suspending ? graph.size() : 0, 0);
   for (size_t k = 0; k < numCodes; ++k) {
     ObjectId id = graph.codes()[k].self;
     auto fn = decodeFunction(graph, id, file.path());
@@ -91,7 +92,7 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
       stats.sites += unsigned(ctx.suspension->sites.size());
     }
     if (suspending)
-      hashes[k] = hashCode(graph, id, hashes);
+      hashes[k] = hashCode(graph, id, hashes, hashMemo);
     if (show)
       print(os, options.emit, *fn);
     ++stats.codeObjects;

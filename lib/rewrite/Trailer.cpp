@@ -82,8 +82,12 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
   // Sites, packed: kind, start, end (u32), depth, callee (u16, index in the
   // provenances, 0xFFFF for none); the shapes of all sites follow each other
   // in one string.
-  std::string packed(13 * suspension.sites.size(), '\0'), shapes, callees;
-  char *out = &packed[0];
+  size_t shapeSize = 0;
+  for (const SuspendSite &s : suspension.sites)
+    shapeSize += s.shape.size();
+  std::string packed(13 * suspension.sites.size(), '\0'),
+      shapes(shapeSize, '\0'), callees;
+  char *out = &packed[0], *shape = &shapes[0];
   uint16_t calleeCount = 0;
   llvm::SmallDenseMap<int32_t, uint16_t, 16> calleeIndex;
   for (const SuspendSite &s : suspension.sites) {
@@ -105,7 +109,7 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
     write16le(out + 8, uint16_t(s.depth));
     write16le(out + 10, callee);
     out += 12;
-    shapes += s.shape;
+    shape = std::copy(s.shape.begin(), s.shape.end(), shape);
   }
   uint32_t prefix = suspension.entryBefore == ~0u
                         ? 0
@@ -140,11 +144,19 @@ uint64_t mix(uint64_t h, uint64_t v) {
 }
 
 /// A structural hash of an object; code objects contribute their own hash.
+/// Strings and bytes are hashed once each (\p memo, by object; 0: not yet):
+/// names shared through marshal references recur in many code objects.
 uint64_t hashObject(const ObjectGraph &graph, ObjectId id,
-                    llvm::ArrayRef<uint64_t> nested, unsigned depth = 0) {
+                    llvm::ArrayRef<uint64_t> nested,
+                    llvm::MutableArrayRef<uint64_t> memo, unsigned depth = 0) {
   if (id == NoObject)
     return 0;
   const Object &o = graph.get(id);
+  if ((o.kind == ObjKind::Str || o.kind == ObjKind::Bytes) && id < memo.size()) {
+    if (!memo[id])
+      memo[id] = mix(mix(0, uint64_t(o.kind)), llvm::xxHash64(o.data));
+    return memo[id];
+  }
   uint64_t h = mix(0, uint64_t(o.kind));
   switch (o.kind) {
   case ObjKind::Int:
@@ -167,7 +179,7 @@ uint64_t hashObject(const ObjectGraph &graph, ObjectId id,
     if (depth > 64)
       return h;
     for (ObjectId item : graph.items(id))
-      h = mix(h, hashObject(graph, item, nested, depth + 1));
+      h = mix(h, hashObject(graph, item, nested, memo, depth + 1));
     return h;
   default:
     return h;
@@ -177,7 +189,8 @@ uint64_t hashObject(const ObjectGraph &graph, ObjectId id,
 } // namespace
 
 uint64_t hashCode(const ObjectGraph &graph, ObjectId code,
-                  llvm::ArrayRef<uint64_t> nested) {
+                  llvm::ArrayRef<uint64_t> nested,
+                  llvm::MutableArrayRef<uint64_t> memo) {
   const CodeObject &c = graph.code(code);
   uint64_t h = 0;
   for (int32_t n : {c.argCount, c.posOnlyArgCount, c.kwOnlyArgCount, c.flags,
@@ -186,7 +199,7 @@ uint64_t hashCode(const ObjectGraph &graph, ObjectId code,
   for (ObjectId id : {c.code, c.consts, c.names, c.localsPlusNames,
                       c.localsPlusKinds, c.varNames, c.freeVars, c.cellVars,
                       c.name, c.qualName, c.exceptionTable})
-    h = mix(h, hashObject(graph, id, nested));
+    h = mix(h, hashObject(graph, id, nested, memo));
   return h;
 }
 

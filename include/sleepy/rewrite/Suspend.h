@@ -66,9 +66,11 @@ ObjectId makeTrailer(ObjectGraph &graph, llvm::ArrayRef<ObjectId> entries,
                      llvm::ArrayRef<uint64_t> codeHashes);
 
 /// A hash of a code object's own fields and the hashes of the code objects
-/// among its constants (given in \p nested by code index).
+/// among its constants (given in \p nested by code index). \p memo (zeros,
+/// one per object of \p graph) keeps the hashes of strings between calls.
 uint64_t hashCode(const ObjectGraph &graph, ObjectId code,
-                  llvm::ArrayRef<uint64_t> nested);
+                  llvm::ArrayRef<uint64_t> nested,
+                  llvm::MutableArrayRef<uint64_t> memo);
 
 } // namespace sleepy
 
