@@ -150,8 +150,15 @@ class _Dispatcher:
 
     def assemble(self, base):
         """co_code of the dispatcher, which starts at code unit `base`.
-        Jumps take one width, the smallest that reaches every target."""
-        for width in (1, 2, 3, 4):
+        Jumps take one width: enough for the whole twin, whose size with
+        the widest jumps bounds every distance (one pass where trying the
+        widths in turn would lay large dispatchers out twice)."""
+        bound = base
+        for item in self.items:
+            if not isinstance(item, _Label):
+                op, arg, target = item
+                bound += (4 if target is not None else 1 + arg_prefixes(arg)) + _CACHES[op]
+        for width in range(1 + arg_prefixes(bound), 5):
             at, starts = base, []
             for item in self.items:
                 if isinstance(item, _Label):
