@@ -274,18 +274,27 @@ llvm::Expected<StackShapes> StackShapes::compute(
     bool falls = true;
     uint32_t id = s.firstId[b];
     const InstrList &instrs = fn.blocks[b].instrs;
+    const Handler *sent = nullptr; // the handler last reached, with h
+    Shape h;
     for (size_t k = 0; k < instrs.size(); ++k) {
       const Instr &in = instrs[k];
       const OpInfo &info = fn.info(in);
       if (visit)
         visit(b, k, shape);
+      // Runs of instructions share a handler and leave the slots it keeps
+      // alone: reaching it again with the same slots would change nothing.
       if (in.handler.valid()) {
-        Shape h(shape.begin(),
-                shape.begin() + std::min<size_t>(in.handler.depth, shape.size()));
-        if (in.handler.lasti)
-          h.push_back(Slot{SlotKind::Lasti, -1});
-        h.push_back(Slot{SlotKind::Value, -1});
-        reach(in.handler.block, h);
+        size_t kept = std::min<size_t>(in.handler.depth, shape.size());
+        if (!sent || *sent != in.handler ||
+            !std::equal(shape.begin(), shape.begin() + long(kept), h.begin(),
+                        h.end() - 1 - (in.handler.lasti ? 1 : 0))) {
+          h.assign(shape.begin(), shape.begin() + long(kept));
+          if (in.handler.lasti)
+            h.push_back(Slot{SlotKind::Lasti, -1});
+          h.push_back(Slot{SlotKind::Value, -1});
+          reach(in.handler.block, h);
+          sent = &in.handler;
+        }
       }
       if (info.isJump()) {
         Shape taken = shape;

@@ -60,8 +60,6 @@
 
 #include "sleepy/pyc/Error.h"
 
-#include "llvm/ADT/SmallString.h"
-#include "llvm/ADT/StringMap.h"
 
 namespace sleepy {
 namespace {
@@ -313,8 +311,14 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   // Capture handlers; sites that keep the same slots under the same handler
   // share one: the runtime tells them apart by the offset it is given.
   bool plain = (flags & CO_OPTIMIZED) && !generator && cellSlots.empty();
-  llvm::StringMap<uint32_t> captureByShape;
-  llvm::SmallString<64> key;
+  // The capture handlers made so far: a function has a few, so a look
+  // through them all costs less than hashing a key for every site.
+  struct Capture {
+    llvm::StringRef shape;
+    Handler original;
+    uint32_t block;
+  };
+  llvm::SmallVector<Capture, 8> captures;
   for (size_t k = 0; k < found.size(); ++k) {
     FoundSite &f = found[k];
     SuspendSite &site = sites[k];
@@ -332,18 +336,11 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       site.bare = true;
       continue;
     }
-    // The key: the shape, then the handler's block, depth and lasti as raw
-    // bytes (made for every site: no formatting, no allocation once grown).
-    key.assign(site.shape.begin(), site.shape.end());
-    key.push_back('/');
-    const char *raw[] = {reinterpret_cast<const char *>(&original.block),
-                         reinterpret_cast<const char *>(&original.depth),
-                         reinterpret_cast<const char *>(&original.lasti)};
-    key.append(raw[0], raw[0] + sizeof original.block);
-    key.append(raw[1], raw[1] + sizeof original.depth);
-    key.append(raw[2], raw[2] + sizeof original.lasti);
-    auto shared = captureByShape.find(key);
-    if (shared == captureByShape.end()) {
+    const Capture *shared = nullptr;
+    for (const Capture &c : captures)
+      if (c.original == original && c.shape == site.shape)
+        shared = &c;
+    if (!shared) {
       // Is it the marker? Anything else goes on as the interpreter would
       // send it. A flag test first (the marker's class is registered as a
       // Sequence, no exception class usually is), so that an ordinary
@@ -377,13 +374,14 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       capture.push_back(make(Op::RERAISE, 0));
       uint32_t captureBlock = fn.appendBlock(std::move(capture));
       fn.blocks[check].instrs.back().target = int32_t(captureBlock);
-      shared = captureByShape.insert({key, screen}).first;
+      captures.push_back(Capture{site.shape, original, screen});
+      shared = &captures.back();
       // Deepest: the slots, lasti and the exception, and then two more
       // (is it the marker?) or the cells.
       maxDepth = std::max<int32_t>(
           maxDepth, int32_t(d + 2 + std::max<size_t>(2, cellSlots.size())));
     }
-    site.capture = shared->second;
+    site.capture = shared->block;
     for (Instr &in : fn.blocks[site.block].instrs)
       in.handler = Handler{int32_t(site.capture), uint16_t(d), true};
   }
