@@ -40,31 +40,50 @@ struct Slot {
   uint32_t size() const { return prefixes + 1u + caches; }
 };
 
-/// How many leading slots are the input's instructions where the input had
-/// them, when \p fn says that a pass only appended code without source
-/// positions (Function::appendedOnly): all of them, checked, or 0. Those
-/// keep their bytes and their location entries.
-size_t keptSlots(const Function &fn, const std::vector<Slot> &slots,
-                 const std::vector<uint32_t> &blockStart) {
-  if (!fn.appendedOnly)
-    return 0;
-  const CodeObject &co = fn.codeObject();
-  uint32_t units = uint32_t(fn.graph.get(co.code).data.size() / 2);
-  size_t k = 0;
-  for (; k < slots.size() && slots[k].instr->offset != ~0u; ++k) {
-    const Slot &s = slots[k];
-    if (s.prefixes != s.instr->prefixHint ||
-        s.start + s.prefixes != s.instr->offset)
-      return 0;
-    if (fn.info(*s.instr).isJump() && blockStart[s.instr->target] >= units)
-      return 0; // a jump of the input into new code: not as it was
+/// The leading blocks of the layout whose instructions keep the input's
+/// bytes and location entries.
+struct Kept {
+  size_t blocks = 0; ///< in the layout
+  uint32_t units = 0;
+};
+
+/// Where \p fn says that a pass only appended code without source positions
+/// (Function::appendedOnly), the leading blocks that hold the input's
+/// instructions, checked to be each where the input had it (their starts go
+/// into \p blockStart); nothing where that does not hold.
+Kept keptBlocks(const Function &fn, std::vector<uint32_t> &blockStart) {
+  if (!fn.appendedOnly || fn.version() >= PyVersion(3, 12))
+    return {}; // (3.12+ merges location runs across the boundary)
+  uint32_t units = uint32_t(fn.graph.get(fn.codeObject().code).data.size() / 2);
+  thread_local std::vector<uint8_t> keptScratch;
+  std::vector<uint8_t> &kept = keptScratch;
+  kept.assign(fn.blocks.size(), 0);
+  uint32_t unit = 0;
+  size_t i = 0;
+  for (; i < fn.layout.size() && unit < units; ++i) {
+    uint32_t b = fn.layout[i];
+    blockStart[b] = unit;
+    kept[b] = 1;
+    for (const Instr &in : fn.blocks[b].instrs) {
+      if (in.offset == ~0u || in.offset != unit + in.prefixHint)
+        return {};
+      unit = in.offset + 1 + fn.info(in).caches;
+    }
   }
-  if (k == 0 || slots[k - 1].start + slots[k - 1].size() != units)
-    return 0;
-  for (size_t j = k; j < slots.size(); ++j)
-    if (slots[j].instr->offset != ~0u || slots[j].instr->loc.line >= 0)
-      return 0;
-  return k;
+  if (unit != units)
+    return {};
+  for (size_t k = 0; k < i; ++k) {
+    const InstrList &instrs = fn.blocks[fn.layout[k]].instrs;
+    // A jump ends its block; one into new code would not be as it was.
+    if (!instrs.empty() && fn.info(instrs.back()).isJump() &&
+        !kept[instrs.back().target])
+      return {};
+  }
+  for (size_t k = i; k < fn.layout.size(); ++k)
+    for (const Instr &in : fn.blocks[fn.layout[k]].instrs)
+      if (in.offset != ~0u || in.loc.line >= 0)
+        return {};
+  return {i, unit};
 }
 
 /// Lays \p fn out and writes its code and tables; no stack depths.
@@ -80,15 +99,16 @@ llvm::Expected<AssembledCode> layOut(Function &fn) {
   slots.clear();
   size_t count = 0;
   for (uint32_t b : fn.layout)
-    count += fn.blocks[b].instrs.size();
+    count += fn.blocks[b].instrs.size(); // (an upper bound: kept or not)
   slots.reserve(count);
   std::vector<uint32_t> blockStart(fn.blocks.size(), 0);
+  const Kept kept = keptBlocks(fn, blockStart);
   // The jumps, by slot: the rounds below only revisit these.
   thread_local std::vector<uint32_t> jumpScratch;
   std::vector<uint32_t> &jumps = jumpScratch;
   jumps.clear();
-  for (uint32_t b : fn.layout) {
-    for (Instr &in : fn.blocks[b].instrs) {
+  for (size_t i = kept.blocks; i < fn.layout.size(); ++i) {
+    for (Instr &in : fn.blocks[fn.layout[i]].instrs) {
       const OpInfo &info = ops.info(in.op);
       if (!info.valid())
         return inputError(fn.path, fn.fileOffset(in),
@@ -133,9 +153,10 @@ llvm::Expected<AssembledCode> layOut(Function &fn) {
   constexpr unsigned ShrinkingRounds = 8;
   for (unsigned round = 0, changed = 1; changed; ++round) {
     changed = 0;
-    uint32_t unit = 0;
+    uint32_t unit = kept.units;
     size_t k = 0;
-    for (uint32_t b : fn.layout) {
+    for (size_t i = kept.blocks; i < fn.layout.size(); ++i) {
+      uint32_t b = fn.layout[i];
       blockStart[b] = unit;
       for (size_t n = fn.blocks[b].instrs.size(); n; --n, ++k) {
         slots[k].start = unit;
@@ -186,11 +207,10 @@ llvm::Expected<AssembledCode> layOut(Function &fn) {
   // units takes ceil(n / 8) <= n / 8 + 1 entries).
   const uint8_t ext = ops.extendedArg();
   uint32_t totalUnits =
-      slots.empty() ? 0 : slots.back().start + slots.back().size();
+      slots.empty() ? kept.units : slots.back().start + slots.back().size();
   out.code.assign(2 * size_t(totalUnits), '\0');
   char *p = &out.code[0];
   bool merge = fn.version() >= PyVersion(3, 12);
-  size_t kept = merge ? 0 : keptSlots(fn, slots, blockStart);
   const CodeObject &co = fn.codeObject();
 
   std::vector<ExceptionEntry> &entries = entryScratch;
@@ -207,7 +227,7 @@ llvm::Expected<AssembledCode> layOut(Function &fn) {
   thread_local llvm::SmallVector<char, 0> lineScratch;
   llvm::SmallVectorImpl<char> &lineBytes = lineScratch;
   lineBytes.clear();
-  if (kept) {
+  if (kept.blocks) {
     // The input's code and its location entries, as they were; only the
     // handlers of those instructions are looked at.
     llvm::StringRef code = fn.graph.get(co.code).data;
@@ -215,22 +235,20 @@ llvm::Expected<AssembledCode> layOut(Function &fn) {
     std::memcpy(p, code.data(), code.size());
     p += code.size();
     lineBytes.append(table.begin(), table.end());
-    for (size_t k = 0; k < kept; ++k) {
-      const Slot &s = slots[k];
-      if (s.instr->handler != current) {
-        closeHandler(s.start);
-        current = s.instr->handler;
-        handlerStart = s.start;
-      }
-    }
+    for (size_t i = 0; i < kept.blocks; ++i)
+      for (const Instr &in : fn.blocks[fn.layout[i]].instrs)
+        if (in.handler != current) {
+          closeHandler(in.offset - in.prefixHint);
+          current = in.handler;
+          handlerStart = in.offset - in.prefixHint;
+        }
   }
   LocationTableWriter lines(lineBytes, co.firstLineNo,
-                            slots.size() - kept + totalUnits / 8 + 1);
+                            slots.size() + totalUnits / 8 + 1);
   const Location *runLoc = nullptr;
   uint32_t runLength = 0;
 
-  for (size_t k = kept; k < slots.size(); ++k) {
-    const Slot &s = slots[k];
+  for (const Slot &s : slots) {
     const Instr &in = *s.instr;
     for (int k = s.prefixes; k > 0; --k) {
       *p++ = char(ext);
