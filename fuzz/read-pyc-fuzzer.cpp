@@ -10,11 +10,21 @@
 // assembled decodes again, and assembling it a second time gives the same
 // bytes (the assembler's output is its own fixed point).
 //
+// On CPython 3.11 input, every function that decodes and verifies also goes
+// through the suspension pass: what it leaves must verify, and the
+// assembler's shortcut for code a pass only appended to (the input's bytes
+// kept, Function::appendedOnly) must give what the general layout gives,
+// with the stack depth the pass worked out, wherever the input is as
+// CPython writes it (the general layout gives its bytes back; elsewhere,
+// needless EXTENDED_ARGs and longer location entries than needed are kept).
+//
 //===----------------------------------------------------------------------===//
 #include "sleepy/cfg/Assemble.h"
 #include "sleepy/cfg/Decode.h"
 #include "sleepy/cfg/Verify.h"
 #include "sleepy/pyc/Pyc.h"
+#include "sleepy/rewrite/Pass.h"
+#include "sleepy/rewrite/Suspend.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -45,6 +55,66 @@ std::unique_ptr<PycFile> read(llvm::StringRef bytes, bool copy) {
   return std::move(*file);
 }
 
+/// The suspension pass on each function of \p bytes (see above).
+void suspendEach(llvm::StringRef bytes) {
+  std::unique_ptr<PycFile> file = read(bytes, /*copy=*/true);
+  if (!file || file->graph.version() != PyVersion(3, 11))
+    return;
+  const PassInfo *suspend = nullptr;
+  for (const PassInfo &p : registeredPasses())
+    if (p.name == "suspend")
+      suspend = &p;
+  ObjectGraph &graph = file->graph;
+  for (size_t k = 0; k < graph.codes().size(); ++k) {
+    ObjectId id = graph.codes()[k].self;
+    auto fn = decodeFunction(graph, id, Path);
+    if (!fn) {
+      llvm::consumeError(fn.takeError());
+      continue;
+    }
+    if (auto e = verifyFunction(*fn)) {
+      llvm::consumeError(std::move(e));
+      continue;
+    }
+    Function plain = *fn;
+    auto asIs = assemble(plain);
+    if (!asIs) {
+      llvm::consumeError(asIs.takeError());
+      continue;
+    }
+    const CodeObject &co = graph.code(id);
+    bool canonical = asIs->code == graph.get(co.code).data &&
+                     asIs->lineTable == graph.get(co.lineTable).data;
+    RewriteContext ctx{graph, id, uint32_t(k), nullptr};
+    if (auto e = suspend->create()->run(*fn, ctx)) {
+      llvm::consumeError(std::move(e));
+      continue;
+    }
+    if (auto e = verifyFunction(*fn))
+      broken("the suspension pass left code that does not verify",
+             std::move(e));
+    Function general = *fn;
+    general.appendedOnly = false;
+    general.maxStackDepth = -1;
+    auto fast = assemble(*fn);
+    auto slow = assemble(general);
+    if (bool(fast) != bool(slow))
+      broken("one way of assembling failed",
+             fast ? slow.takeError() : fast.takeError());
+    if (!fast) {
+      llvm::consumeError(fast.takeError());
+      llvm::consumeError(slow.takeError());
+      continue;
+    }
+    if (fast->stackSize != slow->stackSize ||
+        (canonical && (fast->code != slow->code ||
+                       fast->exceptionTable != slow->exceptionTable ||
+                       fast->lineTable != slow->lineTable)))
+      broken("kept input bytes differ from the general layout",
+             llvm::Error::success());
+  }
+}
+
 } // namespace
 
 // Sanitizer reports stop the run like a crash does.
@@ -54,6 +124,7 @@ extern "C" const char *__ubsan_default_options() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::StringRef bytes(reinterpret_cast<const char *>(data), size);
+  suspendEach(bytes);
   std::unique_ptr<PycFile> file = read(bytes, /*copy=*/false);
   if (!file)
     return 0;
