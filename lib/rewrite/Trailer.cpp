@@ -28,7 +28,6 @@
 #include "sleepy/rewrite/Suspend.h"
 
 
-#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Endian.h"
 #include "llvm/Support/xxhash.h"
@@ -89,18 +88,19 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
       shapes(shapeSize, '\0'), callees;
   char *out = &packed[0], *shape = &shapes[0];
   uint16_t calleeCount = 0;
-  llvm::SmallDenseMap<int32_t, uint16_t, 16> calleeIndex;
+  // By provenance (dense, per function): its index among the callees.
+  thread_local std::vector<uint16_t> calleeScratch;
+  std::vector<uint16_t> &calleeIndex = calleeScratch;
+  calleeIndex.assign(suspension.provenances.size(), 0xFFFF);
   for (const SuspendSite &s : suspension.sites) {
     uint16_t callee = 0xFFFF;
-    if (s.callee >= 0) {
-      auto found = calleeIndex.find(s.callee);
-      if (found != calleeIndex.end()) {
-        callee = found->second;
-      } else if (calleeCount < 0xFFFF) {
-        callee = calleeCount++;
-        calleeIndex.insert({s.callee, callee});
+    if (s.callee >= 0 && size_t(s.callee) < calleeIndex.size()) {
+      uint16_t &known = calleeIndex[size_t(s.callee)];
+      if (known == 0xFFFF && calleeCount < 0xFFFF) {
+        known = calleeCount++;
         encodeProvenance(callees, suspension.provenances, s.callee);
       }
+      callee = known;
     }
     using namespace llvm::support::endian;
     *out++ = char(s.bare ? llvm::toUpper(s.kind[0]) : s.kind[0]);
