@@ -126,7 +126,7 @@ struct FoundSite {
   size_t length;  ///< instructions in the site
   std::string below; ///< the slots kept under the site (slotKindCode)
   int32_t callee; ///< provenance of what a call calls
-  const char *kind;
+  SiteKind kind;
   bool captured;     ///< gets a capture handler
   int32_t base = -1; ///< an attribute's object (its provenance)
 };
@@ -154,7 +154,7 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
     const auto &instrs = fn.blocks[b].instrs;
     const Instr &in = instrs[k];
     size_t operands = 0, length = 1;
-    const char *kind = "call";
+    SiteKind kind = SiteKind::Call;
     bool captured = true;
     if (in.op == Op::PRECALL && k + 1 < instrs.size() &&
         instrs[k + 1].op == Op::CALL) {
@@ -164,20 +164,20 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
       operands = 3 + (in.arg & 1);
     } else if (in.op == Op::LOAD_ATTR) {
       operands = 1; // a property getter runs here, called by the descriptor
-      kind = "attr";
+      kind = SiteKind::Attr;
     } else if (in.op == Op::FOR_ITER) {
-      kind = "iter"; // the iterator stays: FOR_ITER runs again on resume
+      kind = SiteKind::Iter; // the iterator stays: FOR_ITER runs again on resume
     } else if (in.op == Op::SEND) {
       operands = 1; // the value sent; the receiver stays
-      kind = "send";
+      kind = SiteKind::Send;
     } else if (in.op == Op::YIELD_VALUE && generator && k + 1 < instrs.size() &&
                instrs[k + 1].op == Op::RESUME) {
       operands = 1;
       length = 2;
-      kind = "yield";
+      kind = SiteKind::Yield;
       captured = false;
     } else if (in.op == Op::RESUME && in.arg == 0 && function) {
-      kind = "entry"; // the first in layout order only (see below)
+      kind = SiteKind::Entry; // the first in layout order only (see below)
       captured = false; // captured in the caller: see above
     } else {
       return;
@@ -193,7 +193,7 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
       site.below[j] = slotKindCode(before[j].kind);
     if (in.op == Op::LOAD_ATTR) {
       site.base = before.back().prov; // the attribute's: made below
-    } else if (kind[0] == 'c') {
+    } else if (kind == SiteKind::Call) {
       const Slot &first = before[depth], &second = before[depth + 1];
       // [NULL, callable, args] calls the callable; [method or function, self,
       // args] calls the first with the second as its first argument.
@@ -208,12 +208,12 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
   for (uint32_t b : fn.layout) {
     for (uint32_t i = latest[b]; i < all.size() && all[i].block == b; ++i) {
       FoundSite &site = all[i];
-      if (site.kind[0] == 'e') {
+      if (site.kind == SiteKind::Entry) {
         if (sawEntry)
           continue;
         sawEntry = true;
       }
-      if (site.kind[0] == 'a') {
+      if (site.kind == SiteKind::Attr) {
         auto &provs = computed->provenances;
         uint32_t name = fn.blocks[b].instrs[site.index].arg;
         provs.push_back(Provenance{Provenance::Attr, name, site.base});
@@ -332,7 +332,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     Handler original = site.original;
     uint32_t d = site.depth;
     if (plain && !original.valid() && d == 0 &&
-        (site.kind == "call" || site.kind == "attr")) {
+        (site.kind == SiteKind::Call || site.kind == SiteKind::Attr)) {
       site.bare = true;
       continue;
     }

@@ -103,7 +103,7 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
       callee = known;
     }
     using namespace llvm::support::endian;
-    *out++ = char(s.bare ? llvm::toUpper(s.kind[0]) : s.kind[0]);
+    *out++ = s.bare ? llvm::toUpper(char(s.kind)) : char(s.kind);
     write32le(out, normal.blockStart[s.block]);
     write32le(out + 4, ends[s.block]);
     write16le(out + 8, uint16_t(s.depth));

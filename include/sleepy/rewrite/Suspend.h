@@ -20,6 +20,16 @@
 
 namespace sleepy {
 
+/// What a site is (see SuspendSite); the value is the trailer's letter.
+enum class SiteKind : char {
+  Call = 'c',
+  Attr = 'a',
+  Iter = 'i',
+  Send = 's',
+  Yield = 'y',
+  Entry = 'e',
+};
+
 /// A place where a frame can be captured and resumed.
 ///
 ///  - call   a call (PRECALL+CALL, CALL_FUNCTION_EX): resumed by calling what
@@ -34,7 +44,7 @@ namespace sleepy {
 ///  - entry  the RESUME that starts a function: a frame caught entering a
 ///           call (signals), or a generator not started.
 struct SuspendSite {
-  std::string kind;
+  SiteKind kind = SiteKind::Call;
   uint32_t block = 0;       ///< the block holding the site (and only it)
   uint32_t capture = ~0u;   ///< the capture handler (block), if captured
   uint32_t depth = 0;       ///< value-stack slots kept below the site
