@@ -71,7 +71,7 @@ char slotKindCode(SlotKind kind) {
 int32_t StackShapes::provenance(uint32_t id, unsigned which,
                                 Provenance::Kind kind, uint32_t index,
                                 int32_t base) {
-  int32_t &made = byInstr[2 * size_t(id) + which];
+  int32_t &made = (*byInstr)[2 * size_t(id) + which];
   if (made < 0) {
     made = int32_t(provenances.size());
     provenances.push_back(Provenance{kind, index, -1});
@@ -224,28 +224,44 @@ llvm::Expected<StackShapes> StackShapes::compute(
     return depths.takeError();
   StackShapes s;
   s.maxDepth = depths->maxDepth;
-  s.entry.assign(fn.blocks.size(), Shape());
-  s.reached.assign(fn.blocks.size(), false);
-  s.firstId.assign(fn.blocks.size(), 0);
+  // Working vectors per thread: thousands of functions should not each
+  // allocate them.
+  struct Scratch {
+    std::vector<Shape> entry;
+    std::vector<uint8_t> reached, queued;
+    std::vector<uint32_t> firstId; ///< by block: the id of its first instruction
+    std::vector<int32_t> byInstr, position;
+    std::vector<uint32_t> work;
+  };
+  thread_local Scratch scratch;
+  Scratch &w = scratch;
+  size_t blocks = fn.blocks.size();
+  if (w.entry.size() < blocks)
+    w.entry.resize(blocks);
+  w.reached.assign(blocks, 0);
+  w.queued.assign(blocks, 0);
+  w.firstId.resize(blocks);
   uint32_t ids = 0;
-  for (size_t b = 0; b < fn.blocks.size(); ++b) {
-    s.firstId[b] = ids;
+  for (size_t b = 0; b < blocks; ++b) {
+    w.firstId[b] = ids;
     ids += uint32_t(fn.blocks[b].instrs.size());
   }
-  s.byInstr.assign(2 * size_t(ids), -1);
+  w.byInstr.assign(2 * size_t(ids), -1);
+  s.byInstr = &w.byInstr;
   s.provenances.reserve(ids / 2); // about as many loads as other instructions
-  std::vector<int32_t> position(fn.blocks.size(), -1);
+  w.position.assign(blocks, -1);
+  std::vector<int32_t> &position = w.position;
   for (size_t k = 0; k < fn.layout.size(); ++k)
     position[fn.layout[k]] = int32_t(k);
 
-  std::vector<uint32_t> work;
-  std::vector<bool> queued(fn.blocks.size(), false);
+  std::vector<uint32_t> &work = w.work;
+  work.clear();
   auto reach = [&](int32_t block, const Shape &shape) {
-    if (!s.reached[block]) {
-      s.reached[block] = true;
-      s.entry[block] = shape;
+    if (!w.reached[block]) {
+      w.reached[block] = 1;
+      w.entry[block] = shape;
     } else {
-      Shape &old = s.entry[block];
+      Shape &old = w.entry[block];
       bool changed = false;
       for (size_t k = 0; k < old.size() && k < shape.size(); ++k) {
         Slot m = merge(old[k], shape[k]);
@@ -257,8 +273,8 @@ llvm::Expected<StackShapes> StackShapes::compute(
       if (!changed)
         return;
     }
-    if (!queued[block]) {
-      queued[block] = true;
+    if (!w.queued[block]) {
+      w.queued[block] = 1;
       work.push_back(uint32_t(block));
     }
   };
@@ -269,10 +285,10 @@ llvm::Expected<StackShapes> StackShapes::compute(
   while (!work.empty()) {
     uint32_t b = work.back();
     work.pop_back();
-    queued[b] = false;
-    Shape shape = s.entry[b];
+    w.queued[b] = 0;
+    Shape shape = w.entry[b];
     bool falls = true;
-    uint32_t id = s.firstId[b];
+    uint32_t id = w.firstId[b];
     const InstrList &instrs = fn.blocks[b].instrs;
     const Handler *sent = nullptr; // the handler last reached, with h
     Shape h;
@@ -310,6 +326,7 @@ llvm::Expected<StackShapes> StackShapes::compute(
     if (falls && size_t(position[b]) + 1 < fn.layout.size())
       reach(int32_t(fn.layout[position[b] + 1]), shape);
   }
+  s.byInstr = nullptr;
   return s;
 }
 

@@ -88,11 +88,6 @@ public:
                                   const Shape &before)>
               visit = nullptr);
 
-  /// The shape at the entry of \p block, or nullptr if it is unreachable.
-  const Shape *atEntry(uint32_t block) const {
-    return reached[block] ? &entry[block] : nullptr;
-  }
-
   std::vector<Provenance> provenances;
   int32_t maxDepth = 0; ///< the stack-depth analysis's
 
@@ -104,10 +99,9 @@ private:
   /// The provenance made by the instruction \p id (its \p which-th push).
   int32_t provenance(uint32_t id, unsigned which, Provenance::Kind kind,
                      uint32_t index, int32_t base);
-  std::vector<Shape> entry;
-  std::vector<bool> reached;
-  std::vector<uint32_t> firstId;  ///< by block: the id of its first instruction
-  std::vector<int32_t> byInstr;   ///< by id (two pushes each): provenance or -1
+  /// By instruction id (two pushes each): its provenance or -1; per-thread
+  /// room, used while compute() runs.
+  std::vector<int32_t> *byInstr = nullptr;
 };
 
 } // namespace sleepy
