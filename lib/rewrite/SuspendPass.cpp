@@ -146,7 +146,9 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
   thread_local std::vector<FoundSite> scratch; // grown once per thread
   std::vector<FoundSite> &all = scratch;
   all.clear();
-  std::vector<uint32_t> latest(fn.blocks.size(), ~0u);
+  thread_local std::vector<uint32_t> latestScratch;
+  std::vector<uint32_t> &latest = latestScratch;
+  latest.assign(fn.blocks.size(), ~0u);
   auto computed = StackShapes::compute(fn, [&](uint32_t b, size_t k,
                                                const Shape &before) {
     if (k == 0)
@@ -238,7 +240,9 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     return llvm::Error::success();
   bool generator = flags & CO_GENERATOR_LIKE;
 
-  std::vector<FoundSite> found;
+  thread_local std::vector<FoundSite> foundScratch; // grown once per thread
+  std::vector<FoundSite> &found = foundScratch;
+  found.clear();
   auto computed =
       findSites(fn, generator, (flags & CO_OPTIMIZED) != 0, found);
   if (!computed)
@@ -267,7 +271,9 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   fn.blocks.reserve(fn.blocks.size() + 6 * found.size());
   {
     // `found` is in layout order, and in instruction order within a block.
-    std::vector<uint32_t> layout;
+    thread_local std::vector<uint32_t> layoutScratch;
+    std::vector<uint32_t> &layout = layoutScratch;
+    layout.clear();
     layout.reserve(fn.layout.size() + 2 * found.size());
     llvm::SmallVector<uint32_t, 16> cuts, pieces;
     size_t next = 0;
@@ -305,7 +311,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
         sites[k].block = pieces[piece];
       }
     }
-    fn.layout = std::move(layout);
+    std::swap(fn.layout, layout); // the old one is room for the next
   }
 
   // Capture handlers; sites that keep the same slots under the same handler
