@@ -178,8 +178,12 @@ uint64_t hashObject(const ObjectGraph &graph, ObjectId id,
   case ObjKind::FrozenSet:
     if (depth > 64)
       return h;
-    for (ObjectId item : graph.items(id))
-      h = mix(h, hashObject(graph, item, nested, memo, depth + 1));
+    for (ObjectId item : graph.items(id)) {
+      // Names, mostly: hashed already, no call needed.
+      uint64_t known = item < memo.size() ? memo[item] : 0;
+      h = mix(h, known ? known
+                       : hashObject(graph, item, nested, memo, depth + 1));
+    }
     return h;
   default:
     return h;
