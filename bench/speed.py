@@ -13,9 +13,11 @@ Both sides process the same files, every .pyc of this interpreter's stdlib
              marshal.dumps, write the result
 
 Rounds alternate between the two; the figures are the medians. Prints the
-times and the ratio sleepy/baseline (the goal is at most 1.0), and the same
-for CPU time (user + system; the tool's from the child's rusage, the
-baseline's from this process), which a busy machine disturbs less.
+times and the ratio sleepy/baseline (the goal is at most 1.0), the median of
+each round's own ratio (paired_ratio: the two sides of a round run back to
+back, so a slow spell of the machine moves both), and the same for CPU time
+(user + system; the tool's from the child's rusage, the baseline's from this
+process), which a busy machine disturbs less.
 """
 import argparse
 import marshal
@@ -77,6 +79,11 @@ def sleepy(tool, src, out, passes):
     return wall, cpu
 
 
+def paired_ratio(tool, base):
+    """The median of the rounds' own ratios tool[r] / base[r]."""
+    return statistics.median(t / b for t, b in zip(tool, base))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tool", default=DEFAULT_TOOL)
@@ -115,6 +122,7 @@ def main():
         print(f"marshal.loads+dumps:                 {b:.3f} s "
               f"(rounds: {', '.join(f'{t:.3f}' for t in times['baseline'])})")
         print(f"ratio={s / b:.2f}")
+        print(f"paired_ratio={paired_ratio(times['sleepy'], times['baseline']):.2f}")
         cs, cb = statistics.median(cpu["sleepy"]), statistics.median(cpu["baseline"])
         print(f"CPU time: sleepy-rewrite {cs:.3f} s, marshal {cb:.3f} s, cpu_ratio={cs / cb:.2f}")
     finally:

@@ -8,8 +8,8 @@ optimized caches excluded) is rewritten by `sleepy-rewrite -j1` with the
 default passes; in the same run, the baseline is marshal.loads + dumps of the
 same files (bench/speed.py). Then every output is loaded back with this
 interpreter's marshal: the module's code object and the trailer after it.
-Prints the times, the ratio (goal: at most 2.0), the same for CPU time,
-`errors=` and `loaded=A/N`.
+Prints the times, the ratio (goal: at most 2.0), the median of each round's
+own ratio (paired_ratio), the same for CPU time, `errors=` and `loaded=A/N`.
 """
 import argparse
 import marshal
@@ -23,7 +23,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from identity import DEFAULT_TOOL, link_tree, output_name, stdlib_pycs  # noqa: E402
-from speed import baseline, run_tool  # noqa: E402
+from speed import baseline, paired_ratio, run_tool  # noqa: E402
 
 
 def main():
@@ -69,6 +69,8 @@ def main():
         print(f"CPython {sys.version.split()[0]}: {len(pycs)} files")
         print(f"sleepy-rewrite (default passes) -j1: {t:.2f} s   marshal.loads+dumps: "
               f"{b:.2f} s   ratio={t / b:.2f}")
+        print(f"paired_ratio={paired_ratio(tool_times, base_times):.2f} (each round's own "
+              "ratio, median)")
         ct, cb = statistics.median(tool_cpu), statistics.median(base_cpu)
         print(f"CPU time: {ct:.2f} s against {cb:.2f} s, cpu_ratio={ct / cb:.2f}")
         print(f"errors={len(errors.splitlines())} loaded={loaded}/{len(pycs)}")
