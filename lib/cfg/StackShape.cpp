@@ -92,7 +92,15 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
   auto push = [&](SlotKind kind, int32_t prov = -1) {
     shape.push_back(Slot{kind, prov});
   };
+  auto tooShallow = [&]() {
+    if (!underflow) {
+      underflow = &in;
+      underflowHeld = shape.size();
+    }
+  };
   auto pop = [&](size_t n) {
+    if (shape.size() < n)
+      tooShallow();
     shape.resize(shape.size() >= n ? shape.size() - n : 0);
   };
   auto top = [&]() -> Slot { return shape.empty() ? Slot{} : shape.back(); };
@@ -172,6 +180,8 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
     push(SlotKind::Exc);
     return;
   case Op::COPY: {
+    if (in.arg < 1 || in.arg > shape.size())
+      tooShallow();
     Slot s = in.arg >= 1 && in.arg <= shape.size() ? shape[shape.size() - in.arg]
                                                    : Slot{};
     if (s.kind == SlotKind::Exc || s.kind == SlotKind::Lasti ||
@@ -181,6 +191,8 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
     return;
   }
   case Op::SWAP:
+    if (in.arg > shape.size())
+      tooShallow();
     if (in.arg >= 2 && in.arg <= shape.size())
       std::swap(shape.back(), shape[shape.size() - in.arg]);
     return;
@@ -327,6 +339,11 @@ llvm::Expected<StackShapes> StackShapes::compute(
       reach(int32_t(fn.layout[position[b] + 1]), shape);
   }
   s.byInstr = nullptr;
+  if (s.underflow)
+    return inputError(fn.path, fn.fileOffset(*s.underflow),
+                      fmt::format("stack underflow: {} with {} items on the "
+                                  "stack",
+                                  opName(s.underflow->op), s.underflowHeld));
   return s;
 }
 

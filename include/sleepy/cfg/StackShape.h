@@ -102,6 +102,12 @@ private:
   /// By instruction id (two pushes each): its provenance or -1; per-thread
   /// room, used while compute() runs.
   std::vector<int32_t> *byInstr = nullptr;
+  /// The first instruction found reading below the stack (which the depth
+  /// analysis does not see where the net effect is not negative: a
+  /// PUSH_EXC_INFO or a LOAD_METHOD on an empty stack, a COPY or SWAP too
+  /// deep), and how many items the stack held there.
+  const Instr *underflow = nullptr;
+  size_t underflowHeld = 0;
 };
 
 } // namespace sleepy
