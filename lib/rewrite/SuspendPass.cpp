@@ -332,10 +332,9 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     site.depth = uint32_t(f.below.size());
     site.shape = std::move(f.below);
     site.callee = f.callee;
-    site.original = fn.blocks[site.block].instrs.front().handler;
     if (!f.captured)
       continue;
-    Handler original = site.original;
+    Handler original = fn.blocks[site.block].instrs.front().handler;
     uint32_t d = site.depth;
     if (plain && !original.valid() && d == 0 &&
         (site.kind == SiteKind::Call || site.kind == SiteKind::Attr)) {
@@ -387,9 +386,8 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       maxDepth = std::max<int32_t>(
           maxDepth, int32_t(d + 2 + std::max<size_t>(2, cellSlots.size())));
     }
-    site.capture = shared->block;
     for (Instr &in : fn.blocks[site.block].instrs)
-      in.handler = Handler{int32_t(site.capture), uint16_t(d), true};
+      in.handler = Handler{int32_t(shared->block), uint16_t(d), true};
   }
 
   fn.maxStackDepth = maxDepth;

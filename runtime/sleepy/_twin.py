@@ -153,23 +153,20 @@ class _Dispatcher:
         Jumps take one width: enough for the whole twin, whose size with
         the widest jumps bounds every distance (one pass where trying the
         widths in turn would lay large dispatchers out twice)."""
-        bound = base
-        for item in self.items:
-            if not isinstance(item, _Label):
-                op, arg, target = item
-                bound += (4 if target is not None else 1 + arg_prefixes(arg)) + _CACHES[op]
+        def size(op, arg, target, width):
+            return (width if target is not None else 1 + arg_prefixes(arg)) + _CACHES[op]
+
+        instrs = [i for i in self.items if not isinstance(i, _Label)]
+        bound = base + sum(size(*i, 4) for i in instrs)
         for width in range(1 + arg_prefixes(bound), 5):
             at, starts = base, []
             for item in self.items:
                 if isinstance(item, _Label):
                     item.at = at
                     continue
-                op, arg, target = item
                 starts.append(at)
-                size = width if target is not None else 1 + arg_prefixes(arg)
-                at += size + _CACHES[op]
+                at += size(*item, width)
             code, fits = bytearray(), True
-            instrs = (i for i in self.items if not isinstance(i, _Label))
             for (op, arg, target), start in zip(instrs, starts):
                 if target is None:
                     code += _encode(op, arg)

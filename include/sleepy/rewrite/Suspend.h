@@ -46,11 +46,9 @@ enum class SiteKind : char {
 struct SuspendSite {
   SiteKind kind = SiteKind::Call;
   uint32_t block = 0;       ///< the block holding the site (and only it)
-  uint32_t capture = ~0u;   ///< the capture handler (block), if captured
   uint32_t depth = 0;       ///< value-stack slots kept below the site
   std::string shape;        ///< kinds of those slots (slotKindCode)
   int32_t callee = -1;      ///< provenance of what a call calls
-  Handler original;         ///< the handler that covered the site
   /// No capture handler: the runtime reads the frame itself (see
   /// SuspendPass.cpp).
   bool bare = false;
