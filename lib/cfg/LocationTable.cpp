@@ -11,13 +11,9 @@
 namespace sleepy {
 namespace {
 
-enum Form : uint8_t {
-  ShortForm0 = 0, // 0-9: same line, col < 80, width < 16
-  OneLine0 = 10,  // 10-12: line delta 0-2, col and end col < 128
-  NoColumn = 13,
-  Long = 14,
-  None = 15,
-};
+using Form = LocationTableWriter::Form;
+constexpr Form ShortForm0 = Form::ShortForm0, OneLine0 = Form::OneLine0,
+               NoColumn = Form::NoColumn, Long = Form::Long, None = Form::None;
 
 /// A header and four varints of at most 34 bits (6 bits a byte).
 constexpr size_t MaxEntryBytes = 1 + 4 * 6;
@@ -29,6 +25,8 @@ llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
                                 std::vector<LocationRun> &runs) {
   runs.clear();
   runs.reserve(bytes.size() / 2 + 1);
+  const uint8_t *data = reinterpret_cast<const uint8_t *>(bytes.data());
+  const size_t size = bytes.size();
   size_t pos = 0;
   int64_t line = firstLineNo;
   size_t entryAt = 0;
@@ -40,9 +38,9 @@ llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
     v = 0;
     unsigned shift = 0;
     for (;;) {
-      if (pos >= bytes.size() || shift > 30)
+      if (pos >= size || shift > 30)
         return false;
-      uint8_t b = uint8_t(bytes[pos++]);
+      uint8_t b = data[pos++];
       if (b & 0x80)
         return false;
       v |= uint64_t(b & 63) << shift;
@@ -58,26 +56,49 @@ llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
     v = (u & 1) ? -int64_t(u >> 1) : int64_t(u >> 1);
     return true;
   };
-  auto byte = [&](uint8_t &b) -> bool {
-    if (pos >= bytes.size() || (bytes[pos] & 0x80))
-      return false;
-    b = uint8_t(bytes[pos++]);
-    return true;
+  // Is there a byte after the header at pos + k that is not a header?
+  auto payload = [&](size_t k) {
+    return pos + k < size && !(data[pos + k] & 0x80);
   };
-  while (pos < bytes.size()) {
+  auto lineOutOfRange = [&]() {
+    return inputError(path, fileOffset + entryAt,
+                      "location table line number out of range");
+  };
+  while (pos < size) {
     entryAt = pos;
-    uint8_t h = uint8_t(bytes[pos++]);
+    uint8_t h = data[pos++];
     if (!(h & 0x80))
       return inputError(path, fileOffset + entryAt,
                         "location table entry without a header byte");
     unsigned form = (h >> 3) & 15;
-    // Filled in place (no temporary copied in: see layOut in Assemble.cpp).
-    LocationRun &run = runs.emplace_back();
-    run.length = (h & 7) + 1;
-    Location &loc = run.loc;
-    if (form == None)
-      continue;
-    if (form == Long) {
+    // The entry's run is made whole at once, in one place: filling a
+    // default-constructed one field by field stores each field twice.
+    Location loc;
+    if (form < OneLine0) { // the line stays, so only its sign is checked
+      if (!payload(0))
+        return truncated();
+      uint8_t b = data[pos++];
+      if (line < 0)
+        return lineOutOfRange();
+      int32_t col = int32_t(form * 8 + ((b >> 4) & 7));
+      loc = Location{int32_t(line), int32_t(line), col, col + (b & 15)};
+    } else if (form < NoColumn) { // one line, the line advanced by 0-2
+      if (!payload(0) || !payload(1))
+        return truncated();
+      line += form - OneLine0;
+      if (line < 0 || line > INT32_MAX)
+        return lineOutOfRange();
+      loc = Location{int32_t(line), int32_t(line), data[pos], data[pos + 1]};
+      pos += 2;
+    } else if (form == NoColumn) {
+      int64_t delta;
+      if (!signedVarint(delta))
+        return truncated();
+      line += delta;
+      if (line < 0 || line > INT32_MAX)
+        return lineOutOfRange();
+      loc = Location{int32_t(line), int32_t(line), -1, -1};
+    } else if (form == Long) {
       int64_t delta;
       uint64_t endDelta, col, endCol;
       if (!signedVarint(delta) || !varint(endDelta) || !varint(col) ||
@@ -90,35 +111,12 @@ llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
           endCol > INT32_MAX)
         return inputError(path, fileOffset + entryAt,
                           "location table entry out of range");
-      loc.line = int32_t(line);
-      loc.endLine = int32_t(line + int64_t(endDelta));
-      loc.col = int32_t(col) - 1;
-      loc.endCol = int32_t(endCol) - 1;
-    } else if (form == NoColumn) {
-      int64_t delta;
-      if (!signedVarint(delta))
-        return truncated();
-      line += delta;
-      loc.line = loc.endLine = int32_t(line);
-    } else if (form >= OneLine0) {
-      uint8_t col, endCol;
-      if (!byte(col) || !byte(endCol))
-        return truncated();
-      line += form - OneLine0;
-      loc.line = loc.endLine = int32_t(line);
-      loc.col = col;
-      loc.endCol = endCol;
-    } else {
-      uint8_t b;
-      if (!byte(b))
-        return truncated();
-      loc.line = loc.endLine = int32_t(line);
-      loc.col = int32_t(form * 8 + ((b >> 4) & 7));
-      loc.endCol = loc.col + (b & 15);
+      if (line < 0)
+        return lineOutOfRange();
+      loc = Location{int32_t(line), int32_t(line + int64_t(endDelta)),
+                     int32_t(col) - 1, int32_t(endCol) - 1};
     }
-    if (line < 0 || line > INT32_MAX)
-      return inputError(path, fileOffset + entryAt,
-                        "location table line number out of range");
+    runs.push_back(LocationRun{(h & 7) + 1u, loc});
   }
   return llvm::Error::success();
 }
@@ -133,6 +131,13 @@ LocationTableWriter::LocationTableWriter(llvm::SmallVectorImpl<char> &out,
 }
 
 void LocationTableWriter::finish() { out.truncate(size_t(p - out.data())); }
+
+void LocationTableWriter::addEntries(const Location &loc, uint32_t length) {
+  for (; length > 8; length -= 8)
+    entry(loc, 8);
+  if (length)
+    entry(loc, length);
+}
 
 void LocationTableWriter::entry(const Location &loc, uint32_t length) {
   assert(length >= 1 && length <= 8);

@@ -72,6 +72,7 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
   result.maxDepth = start;
   work.push_back(entry);
 
+  int64_t maxDepth = start; // of the instructions; reach() keeps its own
   while (!work.empty()) {
     uint32_t b = work.back();
     work.pop_back();
@@ -126,7 +127,7 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
                                       "{} items on the stack",
                                       opName(in.op), next));
       depth = next;
-      result.maxDepth = std::max(result.maxDepth, int32_t(depth));
+      maxDepth = std::max(maxDepth, depth);
       if (info.isTerminal()) {
         fallsThrough = false;
         break;
@@ -153,6 +154,7 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
                                     result.atEntry[nextBlock]));
     }
   }
+  result.maxDepth = std::max(result.maxDepth, int32_t(maxDepth));
   return result;
 }
 

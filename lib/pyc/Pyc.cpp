@@ -91,9 +91,10 @@ PycFile::read(std::unique_ptr<llvm::MemoryBuffer> buffer,
 
 llvm::Expected<std::unique_ptr<PycFile>> PycFile::open(llvm::StringRef path) {
   // Read, not mapped: a .pyc is small and read once, and mapping it costs a
-  // page fault per page and an munmap.
+  // page fault per page and an munmap. (LLVM 14 maps a volatile file all the
+  // same unless a null terminator is asked for too.)
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false,
+                                            /*RequiresNullTerminator=*/true,
                                             /*IsVolatile=*/true);
   if (!buffer)
     return fileError(path, buffer.getError().message());

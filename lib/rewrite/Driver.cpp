@@ -320,15 +320,27 @@ std::string cacheTag(const std::string &python) {
   return (*text)->getBuffer().trim().str();
 }
 
-/// Is \p output there and at least as new as \p input?
-bool newer(llvm::StringRef output, llvm::StringRef input) {
-  fs::file_status in, out;
-  // The output first: in a fresh build it is missing, and the input's
-  // status is not needed.
-  if (fs::status(output, out) || fs::status(input, in))
-    return false;
-  return out.getLastModificationTime() >= in.getLastModificationTime();
-}
+/// Tells whether an output is there and at least as new as its input. An
+/// output whose directory is missing is not there: in a fresh build, one
+/// look at each directory stands for one at each output.
+class Freshness {
+public:
+  bool newer(llvm::StringRef output, llvm::StringRef input) {
+    llvm::StringRef dir = path::parent_path(output);
+    auto [it, added] = dirs.try_emplace(dir, false);
+    if (added)
+      it->second = dir.empty() || fs::is_directory(dir);
+    fs::file_status in, out;
+    // The output first: in a fresh build it is missing, and the input's
+    // status is not needed.
+    if (!it->second || fs::status(output, out) || fs::status(input, in))
+      return false;
+    return out.getLastModificationTime() >= in.getLastModificationTime();
+  }
+
+private:
+  llvm::StringMap<bool> dirs; ///< does the directory exist?
+};
 
 /// A progress bar on stderr, updated as jobs finish.
 class Progress {
@@ -385,6 +397,7 @@ DriverSummary runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
   }
   // Incremental: an output newer than its input is left alone.
   std::vector<bool> todo(jobs.size(), true);
+  Freshness freshness;
   for (size_t k = 0; k < jobs.size(); ++k) {
     const RewriteJob &job = jobs[k];
     if (!results[k].errors.empty()) {
@@ -396,8 +409,8 @@ DriverSummary runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
         options.pipeline.printAfterAll)
       continue;
     llvm::StringRef in = job.source.empty() ? job.input : job.source;
-    if (newer(job.output, in) &&
-        (job.sourceCopy.empty() || newer(job.sourceCopy, in))) {
+    if (freshness.newer(job.output, in) &&
+        (job.sourceCopy.empty() || freshness.newer(job.sourceCopy, in))) {
       todo[k] = false;
       results[k].upToDate = true;
     }

@@ -20,6 +20,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -43,13 +44,18 @@ struct Handler {
   int32_t block = -1;
   uint16_t depth = 0;
   bool lasti = false;
+  uint8_t unused = 0; ///< no padding: the eight bytes compare at once
 
   bool valid() const { return block >= 0; }
   bool operator==(const Handler &o) const {
-    return block == o.block && depth == o.depth && lasti == o.lasti;
+    uint64_t a, b;
+    std::memcpy(&a, this, sizeof a);
+    std::memcpy(&b, &o, sizeof b);
+    return a == b;
   }
   bool operator!=(const Handler &o) const { return !(*this == o); }
 };
+static_assert(sizeof(Handler) == 8, "Handler::operator== compares 8 bytes");
 
 struct Instr {
   Op op = Op::NOP;
@@ -69,6 +75,14 @@ using InstrList = llvm::SmallVector<Instr, 8>;
 
 struct Block {
   InstrList instrs;
+
+  Block() = default;
+  Block(const Block &) = default;
+  Block &operator=(const Block &) = default;
+  Block &operator=(Block &&) = default;
+  /// Declared not to throw (SmallVector's own is not), so that a growing
+  /// vector of blocks moves them rather than copying every instruction.
+  Block(Block &&o) noexcept : instrs(std::move(o.instrs)) {}
 };
 
 /// One code object's bytecode as a control-flow graph.

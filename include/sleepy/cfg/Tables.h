@@ -19,6 +19,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Compiler.h"
 #include "llvm/Support/Error.h"
 
 #include <vector>
@@ -65,27 +66,64 @@ llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
 /// go through a raw pointer into room reserved up front.
 class LocationTableWriter {
 public:
+  /// Entry forms (the header's CCCC).
+  enum Form : uint8_t {
+    ShortForm0 = 0, ///< 0-9: same line, col < 80, width < 16
+    OneLine0 = 10,  ///< 10-12: line delta 0-2, col and end col < 128
+    NoColumn = 13,
+    Long = 14,
+    None = 15,
+  };
+
   /// Appends to \p out, with room for \p maxEntries entries (a run of n
   /// code units takes ceil(n / 8) of them).
   LocationTableWriter(llvm::SmallVectorImpl<char> &out, int32_t firstLineNo,
                       size_t maxEntries);
   /// The entries for \p length code units at \p loc.
-  void add(const Location &loc, uint32_t length) {
-    // Inline, the entries of code without a location (what the compiler or a
-    // pass adds): most of what the suspension pass writes.
-    if (loc.line < 0 && length >= 1 && length <= 8) {
-      *p++ = char(0x80 | (15 << 3) | (length - 1)); // form 15: none
-      return;
+  LLVM_ATTRIBUTE_ALWAYS_INLINE void add(const Location &loc,
+                                       uint32_t length) {
+    // Inline, the entries most code is made of: code without a location
+    // (what the compiler or a pass adds: most of what the suspension pass
+    // writes), and one line with columns below 128, in forms 0-12 (in 3.11,
+    // an instruction's entry). addEntries() makes the same choices, and the
+    // rest.
+    if (length - 1 < 8) {
+      uint8_t head = uint8_t(0x80 | (length - 1));
+      if (loc.line < 0) {
+        *p++ = char(head | (None << 3));
+        return;
+      }
+      // Unsigned: a negative column or delta fails the range checks.
+      uint32_t col = uint32_t(loc.col);
+      uint32_t width = uint32_t(loc.endCol) - col;
+      uint32_t delta = uint32_t(loc.line) - uint32_t(prevLine);
+      if (loc.endLine == loc.line && int64_t(loc.line) - prevLine == delta &&
+          col < 128 && uint32_t(loc.endCol) < 128) {
+        if (delta == 0 && col < 80 && width < 16) { // same line
+          p[0] = char(head | ((ShortForm0 + col / 8) << 3));
+          p[1] = char(((col & 7) << 4) | width);
+          p += 2;
+          return;
+        }
+        if (delta < 3) { // one line, 0-2 after the last
+          p[0] = char(head | ((OneLine0 + delta) << 3));
+          p[1] = char(col);
+          p[2] = char(loc.endCol);
+          p += 3;
+          prevLine = loc.line;
+          return;
+        }
+      }
     }
-    for (; length > 8; length -= 8)
-      entry(loc, 8);
-    if (length)
-      entry(loc, length);
+    addEntries(loc, length);
   }
   /// Trims the output to what was written.
   void finish();
 
 private:
+  /// Out of line, so that add() stays small where it is inlined.
+  LLVM_ATTRIBUTE_NOINLINE void addEntries(const Location &loc,
+                                          uint32_t length);
   void entry(const Location &loc, uint32_t length);
   void header(unsigned form, uint32_t length);
   void varint(uint64_t v);

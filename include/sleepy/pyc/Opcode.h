@@ -48,6 +48,8 @@ struct StackEffect {
   int8_t scale;
 
   int64_t eval(uint32_t oparg) const {
+    if (kind == Fixed) // most opcodes: no table jump
+      return base;
     int64_t x = 0;
     switch (kind) {
     case Fixed: x = 0; break;
