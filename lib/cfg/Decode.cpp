@@ -108,27 +108,8 @@ llvm::Expected<Function> Decoder::run() {
 
 llvm::Error Decoder::decodeLocations() {
   const Object &table = graph.get(co.lineTable);
-  uint64_t tableOffset = payloadOffset(table);
-  if (auto e = decodeLocationTable(table.data, co.firstLineNo, path,
-                                   tableOffset, runs))
-    return e;
-  uint64_t units = 0;
-  for (size_t r = 0; r < runs.size(); ++r) {
-    units += runs[r].length;
-    if (units <= numUnits)
-      continue;
-    // As in the exception table, the r-th run comes from the r-th byte with
-    // bit 7 set: name the entry that goes past the end.
-    size_t entryByte = 0;
-    for (size_t seen = 0;; ++entryByte)
-      if ((uint8_t(table.data[entryByte]) & 0x80) && seen++ == r)
-        break;
-    return inputError(path, tableOffset + entryByte,
-                      fmt::format("location table covers more than the {} "
-                                  "code units of the bytecode",
-                                  numUnits));
-  }
-  return llvm::Error::success();
+  return decodeLocationTable(table.data, co.firstLineNo, path,
+                             payloadOffset(table), runs, numUnits);
 }
 
 llvm::Error Decoder::decodeUnits() {

@@ -8,6 +8,8 @@
 
 #include "sleepy/pyc/Error.h"
 
+#include "fmt/format.h"
+
 namespace sleepy {
 namespace {
 
@@ -22,13 +24,15 @@ constexpr size_t MaxEntryBytes = 1 + 4 * 6;
 
 llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
                                 llvm::StringRef path, uint64_t fileOffset,
-                                std::vector<LocationRun> &runs) {
+                                std::vector<LocationRun> &runs,
+                                uint64_t maxUnits) {
   runs.clear();
   runs.reserve(bytes.size() / 2 + 1);
   const uint8_t *data = reinterpret_cast<const uint8_t *>(bytes.data());
   const size_t size = bytes.size();
   size_t pos = 0;
   int64_t line = firstLineNo;
+  uint64_t units = 0;
   size_t entryAt = 0;
   auto truncated = [&]() {
     return inputError(path, fileOffset + entryAt,
@@ -117,6 +121,12 @@ llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
                      int32_t(col) - 1, int32_t(endCol) - 1};
     }
     runs.push_back(LocationRun{(h & 7) + 1u, loc});
+    units += (h & 7) + 1u;
+    if (units > maxUnits)
+      return inputError(path, fileOffset + entryAt,
+                        fmt::format("location table covers more than the {} "
+                                    "code units of the bytecode",
+                                    maxUnits));
   }
   return llvm::Error::success();
 }

@@ -20,6 +20,17 @@ namespace {
 
 constexpr uint8_t FlagRef = 0x80;
 
+/// Does \p text hold bytes below 0x80 only? Eight at a time.
+bool isAscii(llvm::StringRef text) {
+  const char *c = text.data(), *end = c + text.size();
+  uint64_t bits = 0;
+  for (; end - c >= 8; c += 8)
+    bits |= llvm::support::endian::read64le(c);
+  for (; c < end; ++c)
+    bits |= uint8_t(*c);
+  return !(bits & 0x8080808080808080ull);
+}
+
 class Reader {
 public:
   Reader(llvm::StringRef data, size_t pos, ObjectGraph &graph,
@@ -290,10 +301,9 @@ llvm::Expected<ObjectId> Reader::readScalar(size_t at, uint8_t code) {
       return n.takeError();
     obj.kind = type == 's' ? ObjKind::Bytes : ObjKind::Str;
     obj.data = readBytes(*n);
-    if (type == 'a' || type == 'A' || type == 'z' || type == 'Z')
-      for (size_t k = 0; k < obj.data.size(); ++k)
-        if (uint8_t(obj.data[k]) >= 0x80)
-          return fail(at, "non-ASCII byte in an ASCII string");
+    if ((type == 'a' || type == 'A' || type == 'z' || type == 'Z') &&
+        !isAscii(obj.data))
+      return fail(at, "non-ASCII byte in an ASCII string");
     break;
   }
   default:
