@@ -287,7 +287,11 @@ JobResult runJob(const RewriteJob &job, const PipelineOptions &options,
     fail(std::move(e));
     return result;
   }
-  llvm::SmallVector<char, 0> bytes;
+  // Kept per thread: most outputs fit in what an earlier one grew it to,
+  // so the bytes are neither reallocated nor faulted in again.
+  thread_local llvm::SmallVector<char, 0> scratch;
+  llvm::SmallVectorImpl<char> &bytes = scratch;
+  bytes.clear();
   bytes.reserve((*file)->bytes().size() + 64);
   (*file)->write(bytes);
   if (auto e = writer.write(job.output, bytes)) {

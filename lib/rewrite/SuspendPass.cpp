@@ -358,6 +358,8 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       uint32_t pass = fn.appendBlock(passOn(fn, original, site.shape));
       fn.blocks[screen].instrs.back().target = int32_t(pass);
       InstrList capture;
+      // At most three a slot, the cells and nine more: grown once.
+      capture.reserve(3 * d + cellSlots.size() + 9);
       for (uint32_t i = 0; i < d; ++i) {
         char kind = site.shape[i];
         if (kind == 'n' || kind == 'm') {

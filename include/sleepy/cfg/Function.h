@@ -119,7 +119,7 @@ public:
   }
   /// Appends a block holding \p instrs at the end of the layout and returns
   /// its index.
-  uint32_t appendBlock(InstrList instrs) {
+  uint32_t appendBlock(InstrList &&instrs) {
     uint32_t b = addBlock();
     blocks[b].instrs = std::move(instrs);
     layout.push_back(b);
