@@ -51,14 +51,18 @@ def stdlib_pycs(lib, tag):
     return out
 
 
-def link_tree(pycs, lib, dest):
-    """A tree under `dest` of symbolic links to exactly these files of `lib`
-    (the tool takes a directory), laid out as in `lib`. Returns `dest`."""
+def copy_tree(pycs, lib, dest):
+    """Copies exactly these files of `lib` into a tree under `dest`, laid out
+    as in `lib` (the tool takes a directory). Returns the copies' paths, in
+    the order of `pycs`. A timed comparison reads these on both sides: links
+    would make one side resolve a link per file that the other does not."""
+    copies = []
     for p in pycs:
-        link = os.path.join(dest, os.path.relpath(p, lib))
-        os.makedirs(os.path.dirname(link), exist_ok=True)
-        os.symlink(p, link)
-    return dest
+        q = os.path.join(dest, os.path.relpath(p, lib))
+        os.makedirs(os.path.dirname(q), exist_ok=True)
+        shutil.copyfile(p, q)
+        copies.append(q)
+    return copies
 
 
 def rewrite_program(tool, name, work):

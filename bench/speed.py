@@ -4,7 +4,8 @@
     python3.11 bench/speed.py [--tool build/bin/sleepy-rewrite] [--passes none] [--rounds 5]
 
 Both sides process the same files, every .pyc of this interpreter's stdlib
-(Lib/test included, site-packages and optimized caches excluded), on one core:
+(Lib/test included, site-packages and optimized caches excluded), copied into
+the work directory (both read the copies), on one core:
 
   sleepy     `sleepy-rewrite STDLIB -o OUT --passes=none -j1`, the whole
              command (process start, reading, decoding every code object into
@@ -33,7 +34,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from identity import DEFAULT_TOOL, link_tree, output_name, stdlib_pycs  # noqa: E402
+from identity import DEFAULT_TOOL, copy_tree, output_name, stdlib_pycs  # noqa: E402
 
 
 def cpu_self():
@@ -98,7 +99,8 @@ def main():
     size = sum(os.path.getsize(p) for p in pycs)
     work = tempfile.mkdtemp(prefix="sleepy-speed-", dir=args.tmp)
     try:
-        src = link_tree(pycs, args.lib, os.path.join(work, "in", "lib"))
+        src = os.path.join(work, "in", "lib")
+        inputs = copy_tree(pycs, args.lib, src)
         times = {"sleepy": [], "baseline": []}
         cpu = {"sleepy": [], "baseline": []}
         for r in range(args.rounds):
@@ -108,9 +110,8 @@ def main():
                 if which == "sleepy":
                     wall, c = sleepy(args.tool, src, out, args.passes)
                 else:
-                    outputs = [output_name(src, out, os.path.join(src, os.path.relpath(p, args.lib)))
-                               for p in pycs]
-                    wall, c = baseline(pycs, outputs)
+                    outputs = [output_name(src, out, q) for q in inputs]
+                    wall, c = baseline(inputs, outputs)
                 times[which].append(wall)
                 cpu[which].append(c)
                 shutil.rmtree(out)

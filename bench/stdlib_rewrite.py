@@ -6,7 +6,8 @@
 Every .pyc of this interpreter's stdlib (Lib/test included, site-packages and
 optimized caches excluded) is rewritten by `sleepy-rewrite -j1` with the
 default passes; in the same run, the baseline is marshal.loads + dumps of the
-same files (bench/speed.py). Then every output is loaded back with this
+same files (bench/speed.py). Both read copies of the files in the work
+directory. Then every output is loaded back with this
 interpreter's marshal: the module's code object and the trailer after it.
 Prints the times, the ratio (goal: at most 2.0), the median of each round's
 own ratio (paired_ratio), the same for CPU time, `errors=` and `loaded=A/N`.
@@ -22,7 +23,7 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from identity import DEFAULT_TOOL, link_tree, output_name, stdlib_pycs  # noqa: E402
+from identity import DEFAULT_TOOL, copy_tree, output_name, stdlib_pycs  # noqa: E402
 from speed import baseline, paired_ratio, run_tool  # noqa: E402
 
 
@@ -36,9 +37,9 @@ def main():
     pycs = stdlib_pycs(args.lib, sys.implementation.cache_tag)
     work = tempfile.mkdtemp(prefix="sleepy-stdlib-", dir=args.tmp)
     try:
-        src = link_tree(pycs, args.lib, os.path.join(work, "in", "lib"))
-        outs = [output_name(src, os.path.join(work, "base"),
-                            os.path.join(src, os.path.relpath(p, args.lib))) for p in pycs]
+        src = os.path.join(work, "in", "lib")
+        inputs = copy_tree(pycs, args.lib, src)
+        outs = [output_name(src, os.path.join(work, "base"), q) for q in inputs]
         tool_times, base_times, tool_cpu, base_cpu, errors = [], [], [], [], ""
         for r in range(args.rounds):
             out = os.path.join(work, f"out{r}")
@@ -46,7 +47,7 @@ def main():
             tool_times.append(wall)
             tool_cpu.append(cpu)
             errors = p.stderr
-            wall, cpu = baseline(pycs, [o.replace(os.path.join(work, "base"),
+            wall, cpu = baseline(inputs, [o.replace(os.path.join(work, "base"),
                                                   os.path.join(work, f"b{r}"))
                                         for o in outs])
             base_times.append(wall)
@@ -54,8 +55,8 @@ def main():
         out = os.path.join(work, f"out{args.rounds - 1}")
         loaded = 0
         problems = []
-        for p in pycs:
-            q = output_name(src, out, os.path.join(src, os.path.relpath(p, args.lib)))
+        for p in inputs:
+            q = output_name(src, out, p)
             try:
                 with open(q, "rb") as f:
                     f.seek(16)
