@@ -87,9 +87,8 @@ Kept keptBlocks(const Function &fn, std::vector<uint32_t> &blockStart) {
 }
 
 /// Lays \p fn out and writes its code and tables; no stack depths.
-llvm::Expected<AssembledCode> layOut(Function &fn) {
+llvm::Error layOut(Function &fn, AssembledCode &out) {
   const OpcodeTable &ops = fn.ops;
-  AssembledCode out;
 
   // Working vectors are kept per thread: thousands of functions should not
   // each allocate (and fault in) fresh memory.
@@ -101,7 +100,8 @@ llvm::Expected<AssembledCode> layOut(Function &fn) {
   for (uint32_t b : fn.layout)
     count += fn.blocks[b].instrs.size(); // (an upper bound: kept or not)
   slots.reserve(count);
-  std::vector<uint32_t> blockStart(fn.blocks.size(), 0);
+  std::vector<uint32_t> &blockStart = out.blockStart;
+  blockStart.assign(fn.blocks.size(), 0);
   const Kept kept = keptBlocks(fn, blockStart);
   // The jumps, by slot: the rounds below only revisit these.
   thread_local std::vector<uint32_t> jumpScratch;
@@ -281,27 +281,32 @@ llvm::Expected<AssembledCode> layOut(Function &fn) {
     lines.add(*runLoc, runLength);
   lines.finish();
   out.lineTable.assign(lineBytes.begin(), lineBytes.end());
-  out.blockStart = std::move(blockStart);
-  return out;
+  return llvm::Error::success();
 }
 
 } // namespace
 
-llvm::Expected<AssembledCode> assemble(Function &fn) {
+llvm::Error assemble(Function &fn, AssembledCode &out) {
   int32_t maxDepth = fn.maxStackDepth;
   if (maxDepth < 0) {
-    auto depths = computeStackDepths(fn);
-    if (!depths)
-      return depths.takeError();
-    maxDepth = depths->maxDepth;
+    thread_local StackDepths depths; // storage reused
+    if (auto e = computeStackDepths(fn, depths))
+      return e;
+    maxDepth = depths.maxDepth;
   }
-  auto out = layOut(fn);
-  if (!out)
-    return out.takeError();
+  if (auto e = layOut(fn, out))
+    return e;
   // Never below the compiler's own figure: CPython over-estimates some
   // functions (and 3.12+ raises 0 to 1), and a frame one slot larger is
   // harmless where one slot too small corrupts memory.
-  out->stackSize = std::max(maxDepth, fn.codeObject().stackSize);
+  out.stackSize = std::max(maxDepth, fn.codeObject().stackSize);
+  return llvm::Error::success();
+}
+
+llvm::Expected<AssembledCode> assemble(Function &fn) {
+  AssembledCode out;
+  if (auto e = assemble(fn, out))
+    return std::move(e);
   return out;
 }
 

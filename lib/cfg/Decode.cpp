@@ -31,7 +31,7 @@ class Decoder {
 public:
   Decoder(const ObjectGraph &graph, ObjectId code, llvm::StringRef path,
           const OpcodeTable &ops)
-      : fn(ops, graph, code, path.str()), graph(graph),
+      : fn(ops, graph, code, path), graph(graph),
         co(graph.code(code)), path(path), ops(ops) {}
 
   llvm::Expected<Function> run();

@@ -20,9 +20,16 @@ constexpr int64_t MaxDepth = INT32_MAX;
 
 llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
   StackDepths result;
+  if (auto e = computeStackDepths(fn, result))
+    return std::move(e);
+  return result;
+}
+
+llvm::Error computeStackDepths(const Function &fn, StackDepths &result) {
   result.atEntry.assign(fn.blocks.size(), -1);
+  result.maxDepth = 0;
   if (fn.layout.empty())
-    return result;
+    return llvm::Error::success();
 
   // Position of each block in the layout, for fallthrough.
   thread_local std::vector<int32_t> positionScratch;
@@ -102,7 +109,7 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
           if (auto e = reach(in.handler.block,
                              in.handler.depth + (in.handler.lasti ? 1 : 0) + 1,
                              in, "the exception handler"))
-            return std::move(e);
+            return e;
         reached = &in.handler;
       }
       if (info.isJump()) {
@@ -113,7 +120,7 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
                                         "items on the stack",
                                         opName(in.op), depth));
         if (auto e = reach(in.target, taken, in, "the jump"))
-          return std::move(e);
+          return e;
       }
       int64_t next = depth + info.noJump.eval(in.arg);
       if (next < 0)
@@ -155,7 +162,7 @@ llvm::Expected<StackDepths> computeStackDepths(const Function &fn) {
     }
   }
   result.maxDepth = std::max(result.maxDepth, int32_t(maxDepth));
-  return result;
+  return llvm::Error::success();
 }
 
 } // namespace sleepy

@@ -231,11 +231,11 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
 llvm::Expected<StackShapes> StackShapes::compute(
     const Function &fn,
     llvm::function_ref<void(uint32_t, size_t, const Shape &)> visit) {
-  auto depths = computeStackDepths(fn);
-  if (!depths)
-    return depths.takeError();
+  thread_local StackDepths depths; // storage reused
+  if (auto e = computeStackDepths(fn, depths))
+    return std::move(e);
   StackShapes s;
-  s.maxDepth = depths->maxDepth;
+  s.maxDepth = depths.maxDepth;
   // Working vectors per thread: thousands of functions should not each
   // allocate them.
   struct Scratch {
@@ -292,7 +292,7 @@ llvm::Expected<StackShapes> StackShapes::compute(
   };
 
   uint32_t first = fn.layout[0];
-  Shape start(size_t(depths->atEntry[first]), Slot{});
+  Shape start(size_t(depths.atEntry[first]), Slot{});
   reach(int32_t(first), start);
   while (!work.empty()) {
     uint32_t b = work.back();

@@ -44,6 +44,10 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
   std::vector<ObjectId> entries;
   std::vector<uint64_t> hashes(numCodes, 0);
   std::vector<uint64_t> hashMemo(suspending ? graph.size() : 0, 0);
+  AssembledCode code; // one for all: its storage is reused
+  std::vector<std::unique_ptr<Pass>> passes;
+  for (const PassInfo *pass : options.passes)
+    passes.push_back(pass->create());
   for (size_t k = 0; k < numCodes; ++k) {
     ObjectId id = graph.codes()[k].self;
     auto fn = decodeFunction(graph, id, file.path());
@@ -56,7 +60,8 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
       os << "; after the passes\n";
     }
     RewriteContext ctx{graph, id, uint32_t(k), nullptr};
-    for (const PassInfo *pass : options.passes) {
+    for (size_t p = 0; p < passes.size(); ++p) {
+      const PassInfo *pass = options.passes[p];
       // With --verify-each, keep the function as it was before the pass, to
       // show it if the pass breaks it.
       llvm::Optional<Function> before;
@@ -64,7 +69,7 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
         before.emplace(*fn);
       fn->maxStackDepth = -1; // a pass that knows them says so
       fn->appendedOnly = false;
-      if (auto e = pass->create()->run(*fn, ctx))
+      if (auto e = passes[p]->run(*fn, ctx))
         return e;
       if (options.printAfterAll && show) {
         os << "; after " << pass->name << "\n";
@@ -82,13 +87,12 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
         }
       }
     }
-    auto code = assemble(*fn);
-    if (!code)
-      return code.takeError();
-    storeAssembled(graph, id, *code);
+    if (auto e = assemble(*fn, code))
+      return e;
+    storeAssembled(graph, id, code);
     if (ctx.suspension) {
       entries.push_back(
-          makeTrailerEntry(graph, uint32_t(k), *fn, *code, *ctx.suspension));
+          makeTrailerEntry(graph, uint32_t(k), *fn, code, *ctx.suspension));
       stats.sites += unsigned(ctx.suspension->sites.size());
     }
     if (suspending)

@@ -33,6 +33,9 @@ struct AssembledCode {
 /// target are replaced in \p fn by their twin (JUMP_FORWARD and
 /// JUMP_BACKWARD, and the 3.11 POP_JUMP_{FORWARD,BACKWARD}_IF_*).
 llvm::Expected<AssembledCode> assemble(Function &fn);
+/// The same into \p out, whose storage is reused: a caller assembling many
+/// functions keeps one AssembledCode for all.
+llvm::Error assemble(Function &fn, AssembledCode &out);
 
 /// Stores \p code into the code object \p id of \p graph. A table equal to
 /// the one already there keeps its object, so an unchanged function writes

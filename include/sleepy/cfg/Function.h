@@ -18,6 +18,7 @@
 #include "sleepy/pyc/Opcode.h"
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
 #include <cstring>
@@ -89,13 +90,14 @@ struct Block {
 class Function {
 public:
   Function(const OpcodeTable &ops, const ObjectGraph &graph, ObjectId code,
-           std::string path)
-      : ops(ops), graph(graph), code(code), path(std::move(path)) {}
+           llvm::StringRef path)
+      : ops(ops), graph(graph), code(code), path(path) {}
 
   const OpcodeTable &ops;
   const ObjectGraph &graph; ///< constants and names, for printers
   ObjectId code;            ///< the code object this was decoded from
-  std::string path;         ///< the input file, for messages
+  /// The input file, for messages; like the graph, the caller's to keep.
+  llvm::StringRef path;
 
   std::vector<Block> blocks;
   std::vector<uint32_t> layout; ///< emission order of the blocks

@@ -24,6 +24,8 @@ struct StackDepths {
 /// Fails on a stack that underflows, a handler deeper than the stack, a
 /// block reached at two depths, or a path that runs off the end.
 llvm::Expected<StackDepths> computeStackDepths(const Function &fn);
+/// The same into \p out, whose storage is reused.
+llvm::Error computeStackDepths(const Function &fn, StackDepths &out);
 
 } // namespace sleepy
 

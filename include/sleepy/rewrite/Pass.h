@@ -29,6 +29,7 @@ struct RewriteContext {
   std::unique_ptr<Suspension> suspension;
 };
 
+/// One instance of a pass rewrites every code object of a file in turn.
 class Pass {
 public:
   virtual ~Pass() = default;
