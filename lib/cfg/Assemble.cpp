@@ -103,27 +103,6 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
   std::vector<uint32_t> &blockStart = out.blockStart;
   blockStart.assign(fn.blocks.size(), 0);
   const Kept kept = keptBlocks(fn, blockStart);
-  // The jumps, by slot: the rounds below only revisit these.
-  thread_local std::vector<uint32_t> jumpScratch;
-  std::vector<uint32_t> &jumps = jumpScratch;
-  jumps.clear();
-  for (size_t i = kept.blocks; i < fn.layout.size(); ++i) {
-    for (Instr &in : fn.blocks[fn.layout[i]].instrs) {
-      const OpInfo &info = ops.info(in.op);
-      if (!info.valid())
-        return inputError(fn.path, fn.fileOffset(in),
-                          fmt::format("{} does not exist in CPython {}",
-                                      opName(in.op), ops.version().str()));
-      Slot &s = slots.emplace_back();
-      s.instr = &in;
-      s.caches = info.caches;
-      if (info.isJump())
-        jumps.push_back(uint32_t(slots.size() - 1));
-      else
-        s.prefixes = uint8_t(prefixesFor(in.arg));
-    }
-  }
-
   // Resolve jumps to a fixed point, the way CPython's resolve_jump_offsets
   // does: each round lays the code out with the current sizes, recomputes
   // every jump argument, and repeats while a size changed. Where a jump fits
@@ -135,32 +114,59 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
   // push each other over 255 cannot make the loop run once per jump.
   std::vector<uint32_t> firstIndex;
   if (fn.version() >= PyVersion(3, 13)) {
+    // (Nothing is kept before 3.12: every block of the layout is laid out.)
     firstIndex.assign(fn.blocks.size(), 0);
-    uint32_t index = uint32_t(slots.size());
+    uint32_t index = uint32_t(count);
     for (size_t k = fn.layout.size(); k-- > 0;) {
       uint32_t b = fn.layout[k];
       index -= uint32_t(fn.blocks[b].instrs.size());
       firstIndex[b] = index;
     }
   }
-  for (uint32_t j : jumps) {
-    Slot &s = slots[j];
-    if (s.instr->offset != ~0u)
-      s.prefixes = s.instr->prefixHint;
-    else if (!firstIndex.empty())
-      s.prefixes = uint8_t(prefixesFor(firstIndex[s.instr->target]));
+  // The slots, laid out with their first sizes: the first round's layout.
+  // The jumps, by slot: the rounds only revisit these.
+  thread_local std::vector<uint32_t> jumpScratch;
+  std::vector<uint32_t> &jumps = jumpScratch;
+  jumps.clear();
+  uint32_t unit = kept.units;
+  for (size_t i = kept.blocks; i < fn.layout.size(); ++i) {
+    uint32_t b = fn.layout[i];
+    blockStart[b] = unit;
+    for (Instr &in : fn.blocks[b].instrs) {
+      const OpInfo &info = ops.info(in.op);
+      if (!info.valid())
+        return inputError(fn.path, fn.fileOffset(in),
+                          fmt::format("{} does not exist in CPython {}",
+                                      opName(in.op), ops.version().str()));
+      Slot &s = slots.emplace_back();
+      s.instr = &in;
+      s.caches = info.caches;
+      if (!info.isJump())
+        s.prefixes = uint8_t(prefixesFor(in.arg));
+      else {
+        jumps.push_back(uint32_t(slots.size() - 1));
+        if (in.offset != ~0u)
+          s.prefixes = in.prefixHint;
+        else if (!firstIndex.empty())
+          s.prefixes = uint8_t(prefixesFor(firstIndex[in.target]));
+      }
+      s.start = unit;
+      unit += s.size();
+    }
   }
   constexpr unsigned ShrinkingRounds = 8;
   for (unsigned round = 0, changed = 1; changed; ++round) {
     changed = 0;
-    uint32_t unit = kept.units;
-    size_t k = 0;
-    for (size_t i = kept.blocks; i < fn.layout.size(); ++i) {
-      uint32_t b = fn.layout[i];
-      blockStart[b] = unit;
-      for (size_t n = fn.blocks[b].instrs.size(); n; --n, ++k) {
-        slots[k].start = unit;
-        unit += slots[k].size();
+    if (round > 0) {
+      uint32_t unit = kept.units;
+      size_t k = 0;
+      for (size_t i = kept.blocks; i < fn.layout.size(); ++i) {
+        uint32_t b = fn.layout[i];
+        blockStart[b] = unit;
+        for (size_t n = fn.blocks[b].instrs.size(); n; --n, ++k) {
+          slots[k].start = unit;
+          unit += slots[k].size();
+        }
       }
     }
     for (uint32_t j : jumps) {
