@@ -621,6 +621,7 @@ void Writer::write(ObjectId id) {
 llvm::Expected<ObjectId> readMarshal(llvm::StringRef data, size_t offset,
                                      ObjectGraph &graph, llvm::StringRef path,
                                      MarshalLimits limits) {
+  graph.reserveFor(data.size() - std::min(offset, data.size()));
   Reader reader(data, offset, graph, path, limits);
   return reader.readObject(0);
 }

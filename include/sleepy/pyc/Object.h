@@ -109,6 +109,13 @@ public:
   ObjectGraph &operator=(const ObjectGraph &) = delete;
 
   PyVersion version() const { return ver; }
+  /// Makes room for the objects of about \p bytes of marshal data, so that
+  /// reading them does not grow the tables step by step.
+  void reserveFor(size_t bytes) {
+    objects.reserve(bytes / 16);
+    itemStore.reserve(bytes / 16);
+    codeStore.reserve(bytes / 512);
+  }
 
   const Object &get(ObjectId id) const { return objects[id]; }
   Object &get(ObjectId id) { return objects[id]; }
