@@ -94,12 +94,16 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
   // each allocate (and fault in) fresh memory.
   thread_local std::vector<Slot> slotScratch;
   thread_local std::vector<ExceptionEntry> entryScratch;
-  std::vector<Slot> &slots = slotScratch;
-  slots.clear();
+  std::vector<Slot> &slotStore = slotScratch;
   size_t count = 0;
   for (uint32_t b : fn.layout)
     count += fn.blocks[b].instrs.size(); // (an upper bound: kept or not)
-  slots.reserve(count);
+  // Written through a plain pointer (a byte stored through the vector would
+  // make the compiler reload the vector's own pointers); sized to the slots
+  // made below at the end.
+  if (slotStore.size() < count)
+    slotStore.resize(count);
+  Slot *slot = slotStore.data();
   std::vector<uint32_t> &blockStart = out.blockStart;
   blockStart.assign(fn.blocks.size(), 0);
   const Kept kept = keptBlocks(fn, blockStart);
@@ -138,22 +142,26 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
         return inputError(fn.path, fn.fileOffset(in),
                           fmt::format("{} does not exist in CPython {}",
                                       opName(in.op), ops.version().str()));
-      Slot &s = slots.emplace_back();
+      Slot &s = *slot++;
       s.instr = &in;
       s.caches = info.caches;
       if (!info.isJump())
         s.prefixes = uint8_t(prefixesFor(in.arg));
       else {
-        jumps.push_back(uint32_t(slots.size() - 1));
+        jumps.push_back(uint32_t(&s - slotStore.data()));
         if (in.offset != ~0u)
           s.prefixes = in.prefixHint;
         else if (!firstIndex.empty())
           s.prefixes = uint8_t(prefixesFor(firstIndex[in.target]));
+        else
+          s.prefixes = 0; // (the slot holds an earlier function's)
       }
       s.start = unit;
       unit += s.size();
     }
   }
+  llvm::MutableArrayRef<Slot> slots(slotStore.data(),
+                                    size_t(slot - slotStore.data()));
   constexpr unsigned ShrinkingRounds = 8;
   for (unsigned round = 0, changed = 1; changed; ++round) {
     changed = 0;

@@ -68,7 +68,11 @@ private:
   /// buildBlocks, an instruction's target and handler block hold instruction
   /// indices.
   struct Scratch {
-    std::vector<Instr> instrs;         // flat, in code order
+    // Flat, in code order: the first `count` are this function's. Grown to
+    // a slot per code unit and written through plain pointers: the decoding
+    // loop keeps everything in registers (a byte store through a vector
+    // would make the compiler reload the vectors' own pointers).
+    std::vector<Instr> instrs;
     std::vector<int32_t> startToInstr; // unit -> instr starting there
     std::vector<uint32_t> jumps;       // the jump instructions
     std::vector<LocationRun> runs;     // the decoded location table
@@ -85,6 +89,7 @@ private:
   std::vector<uint32_t> &jumps = work.jumps;
   std::vector<LocationRun> &runs = work.runs;
   std::vector<uint8_t> &leader = work.leader;
+  uint32_t count = 0; ///< instructions decoded
 };
 
 llvm::Expected<Function> Decoder::run() {
@@ -114,9 +119,15 @@ llvm::Error Decoder::decodeLocations() {
 
 llvm::Error Decoder::decodeUnits() {
   startToInstr.assign(numUnits, NoInstr);
-  instrs.clear();
+  if (instrs.size() < numUnits)
+    instrs.resize(numUnits);
+  if (leader.size() < numUnits)
+    leader.resize(numUnits);
   jumps.clear();
-  leader.clear();
+  Instr *out = instrs.data();
+  uint8_t *lead = leader.data();
+  int32_t *instrOf = startToInstr.data();
+  uint32_t index = 0;
   const uint8_t ext = ops.extendedArg();
   const uint8_t *p = reinterpret_cast<const uint8_t *>(bytes.data());
   // An instruction takes the location of the run that holds its first unit;
@@ -163,22 +174,25 @@ llvm::Error Decoder::decodeUnits() {
     }
     while (run != runsEnd && start >= runEnd && ++run != runsEnd)
       runEnd += run->length;
-    uint32_t index = uint32_t(instrs.size());
-    startToInstr[start] = int32_t(index);
-    // Filled in place (see layOut in Assemble.cpp: no temporary copied in).
-    Instr &in = instrs.emplace_back();
+    instrOf[start] = int32_t(index);
+    // Every field written in place (see layOut in Assemble.cpp: no
+    // temporary copied in): the slot holds an earlier function's.
+    Instr &in = out[index];
     in.op = info.op;
     in.prefixHint = uint8_t(prefixes);
     in.arg = arg | p[2 * u + 1];
+    in.target = -1;
+    in.handler = Handler{};
+    in.loc = run != runsEnd ? run->loc : Location{};
     in.offset = u;
-    if (run != runsEnd)
-      in.loc = run->loc;
-    leader.push_back(startsBlock);
+    lead[index] = startsBlock;
     if (info.isJump())
       jumps.push_back(index);
     startsBlock = info.isJump() || info.isTerminal();
     u += 1 + info.caches;
+    ++index;
   }
+  count = index;
   return llvm::Error::success();
 }
 
@@ -251,9 +265,10 @@ llvm::Error Decoder::attachHandlers() {
     int32_t handler = instrAt(e.target);
     leader[size_t(handler)] = 1;
     auto first = std::lower_bound(
-        instrs.begin(), instrs.end(), e.start,
+        instrs.begin(), instrs.begin() + count, e.start,
         [](const Instr &in, uint32_t unit) { return in.offset < unit; });
-    for (auto it = first; it != instrs.end() && it->offset < e.end; ++it) {
+    for (auto it = first; it != instrs.begin() + count && it->offset < e.end;
+         ++it) {
       it->handler.block = handler;
       it->handler.depth = uint16_t(e.depth);
       it->handler.lasti = e.lasti;
@@ -265,7 +280,7 @@ llvm::Error Decoder::attachHandlers() {
 void Decoder::buildBlocks() {
   // Number the blocks, then copy each block's run of instructions in one
   // piece, turning instruction indices into block indices.
-  size_t n = instrs.size();
+  size_t n = count;
   std::vector<int32_t> &blockOf = work.blockOf;
   blockOf.resize(n);
   int32_t blocks = 0;

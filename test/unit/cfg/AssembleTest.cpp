@@ -141,3 +141,25 @@ TEST_CASE("the verifier refuses jumps in the middle of a block") {
         "t.pyc:0x0: error: verifier: bb0[0] JUMP_FORWARD jumps or ends "
         "control in the middle of its block");
 }
+
+TEST_CASE("working storage reused across functions starts each one afresh") {
+  // A jump 255 units back fits with no prefix, and with one (it is then 256
+  // units back): both are fixed points. A new jump starts from none, even
+  // where the function assembled before had a prefixed jump at its slot.
+  Fixture before(PyVersion(3, 11));
+  before.block(InstrList(254, instr(Op::NOP)));
+  before.block({instr(Op::JUMP_FORWARD, 0, 3)});
+  before.block(InstrList(300, instr(Op::NOP)));
+  before.block({instr(Op::LOAD_CONST), instr(Op::RETURN_VALUE)});
+  auto first = assemble(before.fn);
+  REQUIRE(bool(first));
+  REQUIRE(units(before, first->code.substr(2 * 254, 4)) ==
+          "EXTENDED_ARG 1; JUMP_FORWARD 44; ");
+
+  Fixture f(PyVersion(3, 11));
+  f.block(InstrList(254, instr(Op::NOP)));
+  f.block({instr(Op::JUMP_BACKWARD, 0, 0)});
+  auto out = assemble(f.fn);
+  REQUIRE(bool(out));
+  CHECK(units(f, out->code.substr(2 * 254)) == "JUMP_BACKWARD 255; ");
+}
