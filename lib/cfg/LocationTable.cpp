@@ -149,13 +149,35 @@ void LocationTableWriter::addEntries(const Location &loc, uint32_t length) {
     entry(loc, length);
 }
 
-void LocationTableWriter::entry(const Location &loc, uint32_t length) {
-  assert(length >= 1 && length <= 8);
-  assert(size_t(limit - p) >= MaxEntryBytes && "more entries than reserved");
-  if (loc.line < 0) {
-    header(None, length);
-    return;
+namespace {
+
+// The writer's pieces work through a local pointer: to the compiler, a byte
+// stored through the writer's own pointer member might change that member,
+// to be loaded again after every byte.
+char *header(char *q, unsigned form, uint32_t length) {
+  *q++ = char(0x80 | (form << 3) | (length - 1));
+  return q;
+}
+
+char *varint(char *q, uint64_t v) {
+  while (v >= 64) {
+    *q++ = char(0x40 | (v & 63));
+    v >>= 6;
   }
+  *q++ = char(v);
+  return q;
+}
+
+char *signedVarint(char *q, int64_t v) {
+  return varint(q, v < 0 ? (uint64_t(-v) << 1) | 1 : uint64_t(v) << 1);
+}
+
+/// One entry of 1-8 units at \p loc after \p q; \p prevLine is the line
+/// the last entry left.
+char *writeEntry(char *q, const Location &loc, uint32_t length,
+                 int32_t &prevLine) {
+  if (loc.line < 0)
+    return header(q, None, length);
   // In 64 bits: co_firstlineno is any int32, so the first delta can exceed
   // int32 range.
   int64_t delta = int64_t(loc.line) - prevLine;
@@ -164,51 +186,39 @@ void LocationTableWriter::entry(const Location &loc, uint32_t length) {
   int32_t endLine = loc.endLine < loc.line ? loc.line : loc.endLine;
   if (col < 0 || endCol < 0) {
     if (loc.endLine == loc.line || loc.endLine == -1) {
-      header(NoColumn, length);
-      signedVarint(delta);
       prevLine = loc.line;
-      return;
+      return signedVarint(header(q, NoColumn, length), delta);
     }
   } else if (endLine == loc.line) {
     if (delta == 0 && col < 80 && endCol - col < 16 && endCol >= col) {
-      header(ShortForm0 + unsigned(col) / 8, length);
-      *p++ = char(((col & 7) << 4) | (endCol - col));
-      return;
+      q = header(q, ShortForm0 + unsigned(col) / 8, length);
+      *q++ = char(((col & 7) << 4) | (endCol - col));
+      return q;
     }
     if (delta >= 0 && delta < 3 && col < 128 && endCol < 128) {
-      header(OneLine0 + unsigned(delta), length);
-      p[0] = char(col);
-      p[1] = char(endCol);
-      p += 2;
+      q = header(q, OneLine0 + unsigned(delta), length);
+      q[0] = char(col);
+      q[1] = char(endCol);
       prevLine = loc.line;
-      return;
+      return q + 2;
     }
   }
-  header(Long, length);
-  signedVarint(delta);
-  varint(uint64_t(endLine) - uint64_t(loc.line));
-  varint(uint64_t(int64_t(col) + 1));
-  varint(uint64_t(int64_t(endCol) + 1));
+  q = signedVarint(header(q, Long, length), delta);
+  q = varint(q, uint64_t(endLine) - uint64_t(loc.line));
+  q = varint(q, uint64_t(int64_t(col) + 1));
+  q = varint(q, uint64_t(int64_t(endCol) + 1));
   prevLine = loc.line;
+  return q;
 }
 
-void LocationTableWriter::header(unsigned form, uint32_t length) {
-  *p++ = char(0x80 | (form << 3) | (length - 1));
-}
+} // namespace
 
-void LocationTableWriter::varint(uint64_t v) {
-  while (v >= 64) {
-    *p++ = char(0x40 | (v & 63));
-    v >>= 6;
-  }
-  *p++ = char(v);
-}
-
-void LocationTableWriter::signedVarint(int64_t v) {
-  if (v < 0)
-    varint((uint64_t(-v) << 1) | 1);
-  else
-    varint(uint64_t(v) << 1);
+void LocationTableWriter::entry(const Location &loc, uint32_t length) {
+  assert(length >= 1 && length <= 8);
+  assert(size_t(limit - p) >= MaxEntryBytes && "more entries than reserved");
+  int32_t line = prevLine;
+  p = writeEntry(p, loc, length, line);
+  prevLine = line;
 }
 
 void encodeLocationTable(llvm::ArrayRef<LocationRun> runs, int32_t firstLineNo,

@@ -128,9 +128,6 @@ private:
   LLVM_ATTRIBUTE_NOINLINE void addEntries(const Location &loc,
                                           uint32_t length);
   void entry(const Location &loc, uint32_t length);
-  void header(unsigned form, uint32_t length);
-  void varint(uint64_t v);
-  void signedVarint(int64_t v);
 
   llvm::SmallVectorImpl<char> &out;
   char *p;
