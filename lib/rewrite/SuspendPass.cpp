@@ -64,13 +64,12 @@
 namespace sleepy {
 namespace {
 
-/// Appends a new instruction to \p out, made in place (a temporary copied
-/// in would be stored twice, and read back before its stores are done).
-void emit(InstrList &out, Op op, uint32_t arg = 0, int32_t target = -1) {
-  Instr &i = out.emplace_back();
+Instr make(Op op, uint32_t arg = 0, int32_t target = -1) {
+  Instr i;
   i.op = op;
   i.arg = arg;
   i.target = target;
+  return i;
 }
 
 /// What a capture handler does with an exception that is not the marker,
@@ -90,34 +89,33 @@ InstrList passOn(const Function &fn, Handler original, llvm::StringRef below) {
   if (!original.valid() || depth < original.depth ||
       fn.blocks[original.block].instrs.empty() ||
       fn.blocks[original.block].instrs.front().loc.line != -1) {
-    InstrList out;
-    emit(out, Op::RERAISE, 1);
-    out.back().handler = original;
-    return out;
+    Instr reraise = make(Op::RERAISE, 1);
+    reraise.handler = original;
+    return {reraise};
   }
   // Pops the slot brought to the top; a NULL goes into a 1-tuple first
   // (POP_TOP would decref it).
   InstrList out;
   auto drop = [&](char kind) {
     if (kind == 'n' || kind == 'm')
-      emit(out, Op::BUILD_TUPLE, 1);
-    emit(out, Op::POP_TOP);
+      out.push_back(make(Op::BUILD_TUPLE, 1));
+    out.push_back(make(Op::POP_TOP));
   };
   if (!original.lasti) { // [lasti, exc] -> [exc]
-    emit(out, Op::SWAP, 2);
+    out.push_back(make(Op::SWAP, 2));
     drop('l');
   }
   for (uint32_t k = depth; k-- > original.depth;) {
     if (original.lasti) { // [x, lasti, exc] -> [lasti, exc]
-      emit(out, Op::SWAP, 3);
+      out.push_back(make(Op::SWAP, 3));
       drop(below[k]);
-      emit(out, Op::SWAP, 2);
+      out.push_back(make(Op::SWAP, 2));
     } else { // [x, exc] -> [exc]
-      emit(out, Op::SWAP, 2);
+      out.push_back(make(Op::SWAP, 2));
       drop(below[k]);
     }
   }
-  emit(out, Op::JUMP_BACKWARD_NO_INTERRUPT, 0, original.block);
+  out.push_back(make(Op::JUMP_BACKWARD_NO_INTERRUPT, 0, original.block));
   return out;
 }
 
@@ -352,40 +350,33 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       // send it. A flag test first (the marker's class is registered as a
       // Sequence, no exception class usually is), so that an ordinary
       // exception costs no lookup of __build_class__ in the builtins.
-      InstrList instrs;
-      emit(instrs, Op::MATCH_SEQUENCE);
-      emit(instrs, Op::POP_JUMP_FORWARD_IF_FALSE);
-      uint32_t screen = fn.appendBlock(std::move(instrs));
-      instrs.clear();
-      emit(instrs, Op::LOAD_BUILD_CLASS);
-      emit(instrs, Op::COPY, 2);
-      emit(instrs, Op::IS_OP, 0);
-      emit(instrs, Op::POP_JUMP_FORWARD_IF_TRUE);
-      uint32_t check = fn.appendBlock(std::move(instrs));
+      uint32_t screen = fn.appendBlock(
+          {make(Op::MATCH_SEQUENCE), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
+      uint32_t check = fn.appendBlock({make(Op::LOAD_BUILD_CLASS),
+                                       make(Op::COPY, 2), make(Op::IS_OP, 0),
+                                       make(Op::POP_JUMP_FORWARD_IF_TRUE)});
       uint32_t pass = fn.appendBlock(passOn(fn, original, site.shape));
       fn.blocks[screen].instrs.back().target = int32_t(pass);
       InstrList capture;
-      // At most three a slot, the cells and nine more: grown once.
-      capture.reserve(3 * d + cellSlots.size() + 9);
       for (uint32_t i = 0; i < d; ++i) {
         char kind = site.shape[i];
         if (kind == 'n' || kind == 'm') {
           uint32_t distance = d + 2 - i;
-          emit(capture, Op::SWAP, distance);
-          emit(capture, Op::BUILD_TUPLE, 1);
-          emit(capture, Op::SWAP, distance);
+          capture.push_back(make(Op::SWAP, distance));
+          capture.push_back(make(Op::BUILD_TUPLE, 1));
+          capture.push_back(make(Op::SWAP, distance));
         }
       }
       for (uint32_t slot : cellSlots)
-        emit(capture, Op::LOAD_CLOSURE, slot);
-      emit(capture, Op::BUILD_TUPLE, d + 2 + uint32_t(cellSlots.size()));
-      emit(capture, Op::PUSH_NULL);
-      emit(capture, Op::LOAD_BUILD_CLASS);
-      emit(capture, Op::SWAP, 2);
-      emit(capture, Op::SWAP, 3);
-      emit(capture, Op::PRECALL, 1);
-      emit(capture, Op::CALL, 1);
-      emit(capture, Op::RERAISE, 0);
+        capture.push_back(make(Op::LOAD_CLOSURE, slot));
+      capture.push_back(make(Op::BUILD_TUPLE, d + 2 + uint32_t(cellSlots.size())));
+      capture.push_back(make(Op::PUSH_NULL));
+      capture.push_back(make(Op::LOAD_BUILD_CLASS));
+      capture.push_back(make(Op::SWAP, 2));
+      capture.push_back(make(Op::SWAP, 3));
+      capture.push_back(make(Op::PRECALL, 1));
+      capture.push_back(make(Op::CALL, 1));
+      capture.push_back(make(Op::RERAISE, 0));
       uint32_t captureBlock = fn.appendBlock(std::move(capture));
       fn.blocks[check].instrs.back().target = int32_t(captureBlock);
       captures.push_back(Capture{site.shape, original, screen});
