@@ -78,6 +78,42 @@ TEST_CASE("location table forms as CPython picks them") {
         std::string("\x87\x01\x81\x01", 4));
 }
 
+TEST_CASE("location forms at the edges of the short and one-line forms") {
+  // The writer picks these inline and the rest out of line; the header's
+  // form must be CPython's either way, and the table must read back.
+  struct Case {
+    int32_t first;
+    Location at;
+    unsigned form;
+  };
+  const Case cases[] = {
+      {1, loc(1, 1, 79, 94), 9},   // column 79, width 15: short
+      {1, loc(1, 1, 80, 81), 10},  // column 80: one line
+      {1, loc(1, 1, 10, 26), 10},  // width 16: one line
+      {1, loc(1, 1, 10, 9), 10},   // ends before it starts: one line
+      {1, loc(3, 3, 0, 1), 12},    // two lines on: one line
+      {1, loc(4, 4, 0, 1), 14},    // three lines on: long
+      {5, loc(4, 4, 0, 1), 14},    // a line back: long
+      {1, loc(1, 2, 0, 1), 14},    // two lines: long
+      {1, loc(1, 1, 127, 127), 10}, // columns of 127: one line
+      {1, loc(1, 1, 0, 128), 14},  // an end column of 128: long
+  };
+  for (const Case &c : cases) {
+    CAPTURE(c.at.line);
+    CAPTURE(c.at.col);
+    CAPTURE(c.at.endCol);
+    std::vector<LocationRun> runs = {{1, c.at}, {11, c.at}};
+    std::string bytes = encode(runs, c.first);
+    CHECK(((uint8_t(bytes[0]) >> 3) & 15) == c.form);
+    std::vector<LocationRun> back;
+    REQUIRE(message(decodeLocationTable(bytes, c.first, "t.pyc", 0, back)) ==
+            "");
+    // A run of 11 units reads back as entries of 8 and 3.
+    std::vector<LocationRun> split = {{1, c.at}, {8, c.at}, {3, c.at}};
+    CHECK(back == split);
+  }
+}
+
 TEST_CASE("location tables decode back to their runs") {
   std::vector<LocationRun> runs = {
       {1, loc(0, 0, -1, -1)},     {3, loc(5, 5, 4, 9)},
