@@ -29,12 +29,16 @@ constexpr int32_t NoInstr = -1;
 
 class Decoder {
 public:
-  Decoder(const ObjectGraph &graph, ObjectId code, llvm::StringRef path,
-          const OpcodeTable &ops)
-      : fn(ops, graph, code, path), graph(graph),
-        co(graph.code(code)), path(path), ops(ops) {}
+  Decoder(Function &fn, ObjectId code, llvm::StringRef path)
+      : fn(fn), graph(fn.graph), co(graph.code(code)), path(path),
+        ops(fn.ops) {
+    fn.code = code;
+    fn.path = path;
+    fn.maxStackDepth = -1;
+    fn.appendedOnly = false;
+  }
 
-  llvm::Expected<Function> run();
+  llvm::Error run();
 
 private:
   llvm::Error fail(uint32_t unit, const llvm::Twine &msg) {
@@ -54,7 +58,7 @@ private:
     return fmt::format("{:#x}", codeOffset + 2 * uint64_t(unit));
   }
 
-  Function fn;
+  Function &fn;
   const ObjectGraph &graph;
   const CodeObject &co;
   llvm::StringRef path;
@@ -92,7 +96,7 @@ private:
   uint32_t count = 0; ///< instructions decoded
 };
 
-llvm::Expected<Function> Decoder::run() {
+llvm::Error Decoder::run() {
   const Object &codeObj = graph.get(co.code);
   bytes = codeObj.data;
   codeOffset = payloadOffset(codeObj);
@@ -100,15 +104,15 @@ llvm::Expected<Function> Decoder::run() {
   if (numUnits == 0)
     return fail(0, "code object has no bytecode");
   if (auto e = decodeLocations())
-    return std::move(e);
+    return e;
   if (auto e = decodeUnits())
-    return std::move(e);
+    return e;
   if (auto e = resolveJumps())
-    return std::move(e);
+    return e;
   if (auto e = attachHandlers())
-    return std::move(e);
+    return e;
   buildBlocks();
-  return std::move(fn);
+  return llvm::Error::success();
 }
 
 llvm::Error Decoder::decodeLocations() {
@@ -307,17 +311,32 @@ void Decoder::buildBlocks() {
   }
 }
 
+
+llvm::Error unsupported(const ObjectGraph &graph, ObjectId code,
+                        llvm::StringRef path) {
+  return inputError(path, graph.get(code).offset,
+                    "decoding bytecode of CPython " + graph.version().str() +
+                        " is not supported (3.11 to 3.13 are)");
+}
+
 } // namespace
+
+llvm::Error decodeFunction(ObjectId code, llvm::StringRef path,
+                           Function &into) {
+  if (!isCfgSupported(into.graph.version()))
+    return unsupported(into.graph, code, path);
+  return Decoder(into, code, path).run();
+}
 
 llvm::Expected<Function> decodeFunction(const ObjectGraph &graph,
                                         ObjectId code, llvm::StringRef path) {
   const OpcodeTable *ops = OpcodeTable::get(graph.version());
-  if (!ops || !isCfgSupported(graph.version()))
-    return inputError(path, graph.get(code).offset,
-                      "decoding bytecode of CPython " +
-                          graph.version().str() +
-                          " is not supported (3.11 to 3.13 are)");
-  return Decoder(graph, code, path, *ops).run();
+  if (!ops)
+    return unsupported(graph, code, path);
+  Function fn(*ops, graph, code, path);
+  if (auto e = decodeFunction(code, path, fn))
+    return std::move(e);
+  return std::move(fn);
 }
 
 } // namespace sleepy

@@ -8,6 +8,7 @@
 #include "sleepy/rewrite/Suspend.h"
 
 #include "llvm/ADT/Optional.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace sleepy {
@@ -48,15 +49,33 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
   std::vector<std::unique_ptr<Pass>> passes;
   for (const PassInfo *pass : options.passes)
     passes.push_back(pass->create());
+  // One function for all code objects: decoding into it reuses its blocks'
+  // storage. (Without an opcode table for the version, the decoder says
+  // why it cannot decode.)
+  const OpcodeTable *ops = OpcodeTable::get(graph.version());
+  if (!ops && numCodes)
+    return decodeFunction(graph, graph.codes()[0].self, file.path())
+        .takeError();
+  llvm::Optional<Function> decoded;
+  // The blocks' storage goes on from file to file on this thread.
+  thread_local std::vector<Block> spareBlocks;
+  if (ops) {
+    decoded.emplace(*ops, graph, NoObject, file.path());
+    decoded->blocks = std::move(spareBlocks);
+  }
+  auto keepBlocks = llvm::make_scope_exit([&] {
+    if (decoded)
+      spareBlocks = std::move(decoded->blocks);
+  });
   for (size_t k = 0; k < numCodes; ++k) {
     ObjectId id = graph.codes()[k].self;
-    auto fn = decodeFunction(graph, id, file.path());
-    if (!fn)
-      return fn.takeError();
-    bool show = selected(*fn, options);
+    Function &fn = *decoded;
+    if (auto e = decodeFunction(id, file.path(), fn))
+      return e;
+    bool show = selected(fn, options);
     if (show && options.emit != EmitKind::None && !options.passes.empty()) {
       os << "; before the passes\n";
-      print(os, options.emit, *fn);
+      print(os, options.emit, fn);
       os << "; after the passes\n";
     }
     RewriteContext ctx{graph, id, uint32_t(k), nullptr};
@@ -66,17 +85,17 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
       // show it if the pass breaks it.
       llvm::Optional<Function> before;
       if (options.verifyEach)
-        before.emplace(*fn);
-      fn->maxStackDepth = -1; // a pass that knows them says so
-      fn->appendedOnly = false;
-      if (auto e = passes[p]->run(*fn, ctx))
+        before.emplace(fn);
+      fn.maxStackDepth = -1; // a pass that knows them says so
+      fn.appendedOnly = false;
+      if (auto e = passes[p]->run(fn, ctx))
         return e;
       if (options.printAfterAll && show) {
         os << "; after " << pass->name << "\n";
-        printFunction(os, *fn);
+        printFunction(os, fn);
       }
       if (before) {
-        if (auto e = verifyFunction(*fn)) {
+        if (auto e = verifyFunction(fn)) {
           os << "; before " << pass->name << ", which broke it:\n";
           printFunction(os, *before);
           return llvm::joinErrors(
@@ -87,18 +106,18 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
         }
       }
     }
-    if (auto e = assemble(*fn, code))
+    if (auto e = assemble(fn, code))
       return e;
     storeAssembled(graph, id, code);
     if (ctx.suspension) {
       entries.push_back(
-          makeTrailerEntry(graph, uint32_t(k), *fn, code, *ctx.suspension));
+          makeTrailerEntry(graph, uint32_t(k), fn, code, *ctx.suspension));
       stats.sites += unsigned(ctx.suspension->sites.size());
     }
     if (suspending)
       hashes[k] = hashCode(graph, id, hashes, hashMemo);
     if (show)
-      print(os, options.emit, *fn);
+      print(os, options.emit, fn);
     ++stats.codeObjects;
   }
   if (suspending)

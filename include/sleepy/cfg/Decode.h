@@ -21,6 +21,12 @@ namespace sleepy {
 /// Decodes the code object \p code of \p graph; \p path names the file.
 llvm::Expected<Function> decodeFunction(const ObjectGraph &graph,
                                         ObjectId code, llvm::StringRef path);
+/// The same into \p into, a function of the same graph whose storage is
+/// reused: decoding one code object after another into it keeps its blocks'
+/// room rather than allocating it afresh for each. Everything it held before
+/// is replaced.
+llvm::Error decodeFunction(ObjectId code, llvm::StringRef path,
+                           Function &into);
 
 } // namespace sleepy
 
