@@ -15,6 +15,9 @@
 #include "llvm/Support/Compiler.h"
 #include "llvm/Support/Endian.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace sleepy {
 namespace {
 
@@ -497,123 +500,144 @@ llvm::Expected<ObjectId> Reader::finishCode(Object obj, CodeObject c) {
   return id;
 }
 
+/// Writes through a cursor that each call takes and returns (a byte stored
+/// through a member pointer might change the member, to be loaded again
+/// after every byte), into room made ahead in the output vector.
 class Writer {
 public:
   Writer(const ObjectGraph &graph, llvm::SmallVectorImpl<char> &out)
       : graph(graph), out(out), refIndex(graph.size(), ~0u) {}
 
-  void write(ObjectId id);
+  void write(ObjectId id) {
+    size_t used = out.size();
+    out.resize_for_overwrite(used + 4096);
+    end = out.data() + out.size();
+    char *q = write(id, out.data() + used);
+    out.truncate(size_t(q - out.data()));
+  }
 
 private:
-  void byte(char c) { out.push_back(c); }
-  void i32(int32_t v) {
-    char buf[4];
-    llvm::support::endian::write32le(buf, uint32_t(v));
-    out.append(buf, buf + 4);
+  char *write(ObjectId id, char *q);
+
+  /// \p q with room for \p n bytes after it (the output may move).
+  char *room(char *q, size_t n) {
+    return size_t(end - q) >= n ? q : grow(q, n);
   }
-  void raw(llvm::StringRef s) { out.append(s.begin(), s.end()); }
+  LLVM_ATTRIBUTE_NOINLINE char *grow(char *q, size_t n) {
+    size_t used = size_t(q - out.data());
+    out.resize_for_overwrite(std::max(used + n, 2 * out.size()));
+    end = out.data() + out.size();
+    return out.data() + used;
+  }
+  template <typename T> static char *little(char *q, T v) {
+    v = llvm::support::endian::byte_swap(v, llvm::support::little);
+    std::memcpy(q, &v, sizeof v);
+    return q + sizeof v;
+  }
+  static char *i32(char *q, int32_t v) { return little(q, uint32_t(v)); }
+  static char *raw(char *q, llvm::StringRef s) {
+    std::memcpy(q, s.data(), s.size());
+    return q + s.size();
+  }
 
   const ObjectGraph &graph;
   llvm::SmallVectorImpl<char> &out;
+  char *end = nullptr; ///< of the room made in out
   std::vector<uint32_t> refIndex;
   uint32_t nextRef = 0;
 };
 
-void Writer::write(ObjectId id) {
+char *Writer::write(ObjectId id, char *q) {
   const Object &o = graph.get(id);
+  // The type byte and what follows it but children: up to 8 bytes and the
+  // payload.
+  q = room(q, 1 + 8 + o.data.size());
   if (o.ref) {
     if (refIndex[id] != ~0u) {
-      byte('r');
-      i32(int32_t(refIndex[id]));
-      return;
+      *q++ = 'r';
+      return i32(q, int32_t(refIndex[id]));
     }
     refIndex[id] = nextRef++;
   }
-  byte(char(uint8_t(o.type) | (o.ref ? FlagRef : 0)));
+  *q++ = char(uint8_t(o.type) | (o.ref ? FlagRef : 0));
   switch (o.kind) {
   case ObjKind::None:
   case ObjKind::True:
   case ObjKind::False:
   case ObjKind::Ellipsis:
   case ObjKind::StopIteration:
-    return;
+    return q;
   case ObjKind::Int:
-    if (o.type == 'I') {
-      char buf[8];
-      llvm::support::endian::write64le(buf, uint64_t(o.i));
-      out.append(buf, buf + 8);
-    } else {
-      i32(int32_t(o.i));
-    }
-    return;
+    if (o.type == 'I')
+      return little(q, uint64_t(o.i));
+    return i32(q, int32_t(o.i));
   case ObjKind::Long:
-    i32(int32_t(o.i));
-    raw(o.data);
-    return;
+    return raw(i32(q, int32_t(o.i)), o.data);
   case ObjKind::Float:
   case ObjKind::Complex:
     if (o.type == 'f')
-      byte(char(o.data.size()));
-    raw(o.data);
-    return;
+      *q++ = char(o.data.size());
+    return raw(q, o.data);
   case ObjKind::Bytes:
   case ObjKind::Str:
     if (o.type == 'z' || o.type == 'Z')
-      byte(char(o.data.size()));
+      *q++ = char(o.data.size());
     else
-      i32(int32_t(o.data.size()));
-    raw(o.data);
-    return;
+      q = i32(q, int32_t(o.data.size()));
+    return raw(q, o.data);
   case ObjKind::Tuple:
   case ObjKind::List:
   case ObjKind::Set:
   case ObjKind::FrozenSet:
     if (o.type == ')')
-      byte(char(o.count));
+      *q++ = char(o.count);
     else
-      i32(int32_t(o.count));
+      q = i32(q, int32_t(o.count));
     for (ObjectId child : graph.items(id))
-      write(child);
-    return;
+      q = write(child, q);
+    return q;
   case ObjKind::Dict:
     for (ObjectId child : graph.items(id))
-      write(child);
-    byte('0');
-    return;
+      q = write(child, q);
+    q = room(q, 1);
+    *q++ = '0';
+    return q;
   case ObjKind::Code: {
     const CodeObject &c = graph.code(id);
     bool modern = graph.version() >= PyVersion(3, 11);
-    i32(c.argCount);
-    i32(c.posOnlyArgCount);
-    i32(c.kwOnlyArgCount);
+    q = room(q, 6 * 4);
+    q = i32(q, c.argCount);
+    q = i32(q, c.posOnlyArgCount);
+    q = i32(q, c.kwOnlyArgCount);
     if (!modern)
-      i32(c.nLocals);
-    i32(c.stackSize);
-    i32(c.flags);
-    write(c.code);
-    write(c.consts);
-    write(c.names);
+      q = i32(q, c.nLocals);
+    q = i32(q, c.stackSize);
+    q = i32(q, c.flags);
+    q = write(c.code, q);
+    q = write(c.consts, q);
+    q = write(c.names, q);
     if (modern) {
-      write(c.localsPlusNames);
-      write(c.localsPlusKinds);
-      write(c.fileName);
-      write(c.name);
-      write(c.qualName);
-      i32(c.firstLineNo);
-      write(c.lineTable);
-      write(c.exceptionTable);
+      q = write(c.localsPlusNames, q);
+      q = write(c.localsPlusKinds, q);
+      q = write(c.fileName, q);
+      q = write(c.name, q);
+      q = write(c.qualName, q);
+      q = i32(room(q, 4), c.firstLineNo);
+      q = write(c.lineTable, q);
+      q = write(c.exceptionTable, q);
     } else {
-      write(c.varNames);
-      write(c.freeVars);
-      write(c.cellVars);
-      write(c.fileName);
-      write(c.name);
-      i32(c.firstLineNo);
-      write(c.lineTable);
+      q = write(c.varNames, q);
+      q = write(c.freeVars, q);
+      q = write(c.cellVars, q);
+      q = write(c.fileName, q);
+      q = write(c.name, q);
+      q = i32(room(q, 4), c.firstLineNo);
+      q = write(c.lineTable, q);
     }
-    return;
+    return q;
   }
   }
+  return q;
 }
 
 } // namespace

@@ -49,6 +49,35 @@ TEST_CASE("scalars and strings come back byte for byte") {
     CHECK(roundTrip(s) == s.str());
 }
 
+TEST_CASE("the writer appends to what the output holds, growing as needed") {
+  // A list of: a 10,000-byte bytes object (more than the writer's first
+  // room), an int64, a long, a dict {None: True}, and 2,999 small ints.
+  std::string bytes = "[";
+  auto i32 = [&](uint32_t v) {
+    for (int k = 0; k < 4; ++k)
+      bytes += char((v >> (8 * k)) & 0xFF);
+  };
+  i32(4 + 2999);
+  bytes += "s";
+  i32(10000);
+  for (int k = 0; k < 10000; ++k)
+    bytes += char(k * 7);
+  bytes += std::string("I\x01\x02\x03\x04\x05\x06\x07\x08", 9);
+  bytes += std::string("l\x02\x00\x00\x00\x01\x00\x02\x00", 9);
+  bytes += "{NT0";
+  for (int k = 0; k < 2999; ++k) {
+    bytes += "i";
+    i32(uint32_t(k));
+  }
+  ObjectGraph graph(PyVersion(3, 11));
+  auto id = read(graph, bytes);
+  REQUIRE(bool(id));
+  llvm::SmallVector<char, 0> out;
+  out.append({'H', 'D', 'R'});
+  writeMarshal(graph, *id, out);
+  CHECK(std::string(out.begin(), out.end()) == "HDR" + bytes);
+}
+
 TEST_CASE("references resolve to one node and are written again") {
   // (x, x) where x is an interned short string with FLAG_REF.
   llvm::StringRef bytes("\xa9\x02\xda\x01x" "r\x01\x00\x00\x00", 10);
