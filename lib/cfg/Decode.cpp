@@ -19,6 +19,7 @@
 
 #include "fmt/format.h"
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
 
@@ -125,8 +126,8 @@ llvm::Error Decoder::decodeUnits() {
   startToInstr.assign(numUnits, NoInstr);
   if (instrs.size() < numUnits)
     instrs.resize(numUnits);
-  if (leader.size() < numUnits)
-    leader.resize(numUnits);
+  if (leader.size() < numUnits + 8) // (room for buildBlocks' word reads)
+    leader.resize(numUnits + 8);
   jumps.clear();
   Instr *out = instrs.data();
   uint8_t *lead = leader.data();
@@ -294,10 +295,19 @@ void Decoder::buildBlocks() {
   }
   fn.blocks.resize(size_t(blocks));
   fn.layout.resize(size_t(blocks));
+  // The next block starts at the next leader, found eight flags at a time
+  // (blocks are short: mostly one word), up to one put after the last.
+  const uint8_t *lead = leader.data();
+  leader[n] = 1;
+  auto nextLeader = [lead](size_t k) {
+    for (;; k += 8) {
+      uint64_t word = llvm::support::endian::read64le(lead + k);
+      if (word)
+        return k + size_t(llvm::countTrailingZeros(word)) / 8;
+    }
+  };
   for (size_t k = 0, b = 0; k < n; ++b) {
-    size_t end = k + 1;
-    while (end < n && !leader[end])
-      ++end;
+    size_t end = nextLeader(k + 1);
     InstrList &out = fn.blocks[b].instrs;
     out.assign(instrs.begin() + long(k), instrs.begin() + long(end));
     for (Instr &in : out) {
