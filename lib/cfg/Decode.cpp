@@ -80,7 +80,7 @@ private:
     std::vector<Instr> instrs;
     std::vector<int32_t> startToInstr; // unit -> instr starting there
     std::vector<uint32_t> jumps;       // the jump instructions
-    std::vector<LocationRun> runs;     // the decoded location table
+    std::vector<LocationRun> runs;     // room for the location table
     std::vector<uint8_t> leader;       // instr starts a block
     std::vector<int32_t> blockOf;      // block of each instr
   };
@@ -92,7 +92,7 @@ private:
   std::vector<Instr> &instrs = work.instrs;
   std::vector<int32_t> &startToInstr = work.startToInstr;
   std::vector<uint32_t> &jumps = work.jumps;
-  std::vector<LocationRun> &runs = work.runs;
+  llvm::ArrayRef<LocationRun> runs; ///< the decoded location table
   std::vector<uint8_t> &leader = work.leader;
   uint32_t count = 0; ///< instructions decoded
 };
@@ -118,8 +118,13 @@ llvm::Error Decoder::run() {
 
 llvm::Error Decoder::decodeLocations() {
   const Object &table = graph.get(co.lineTable);
-  return decodeLocationTable(table.data, co.firstLineNo, path,
-                             payloadOffset(table), runs, numUnits);
+  auto decoded = decodeLocationTable(table.data, co.firstLineNo, path,
+                                     payloadOffset(table), work.runs,
+                                     numUnits);
+  if (!decoded)
+    return decoded.takeError();
+  runs = *decoded;
+  return llvm::Error::success();
 }
 
 llvm::Error Decoder::decodeUnits() {

@@ -22,12 +22,17 @@ constexpr size_t MaxEntryBytes = 1 + 4 * 6;
 
 } // namespace
 
-llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
-                                llvm::StringRef path, uint64_t fileOffset,
-                                std::vector<LocationRun> &runs,
-                                uint64_t maxUnits) {
-  runs.clear();
-  runs.reserve(bytes.size() / 2 + 1);
+llvm::Expected<llvm::ArrayRef<LocationRun>>
+decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
+                    llvm::StringRef path, uint64_t fileOffset,
+                    std::vector<LocationRun> &storage, uint64_t maxUnits) {
+  // An entry takes a byte at least: room for as many as there are bytes,
+  // written through a pointer. The storage only grows, so a vector reused
+  // from table to table is not filled again each time.
+  if (storage.size() < bytes.size())
+    storage.resize(bytes.size());
+  LocationRun *const first = storage.data();
+  LocationRun *out = first;
   const uint8_t *data = reinterpret_cast<const uint8_t *>(bytes.data());
   const size_t size = bytes.size();
   size_t pos = 0;
@@ -120,15 +125,26 @@ llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
       loc = Location{int32_t(line), int32_t(line + int64_t(endDelta)),
                      int32_t(col) - 1, int32_t(endCol) - 1};
     }
-    runs.push_back(LocationRun{(h & 7) + 1u, loc});
+    *out++ = LocationRun{(h & 7) + 1u, loc};
     units += (h & 7) + 1u;
-    if (units > maxUnits)
-      return inputError(path, fileOffset + entryAt,
-                        fmt::format("location table covers more than the {} "
-                                    "code units of the bytecode",
-                                    maxUnits));
   }
-  return llvm::Error::success();
+  if (units > maxUnits) {
+    // Checked once at the end; the message names the entry that goes past.
+    units = 0;
+    pos = 0;
+    for (const LocationRun *run = first;; ++run) {
+      do
+        entryAt = pos++;
+      while (!(data[entryAt] & 0x80));
+      units += run->length;
+      if (units > maxUnits)
+        return inputError(path, fileOffset + entryAt,
+                          fmt::format("location table covers more than the "
+                                      "{} code units of the bytecode",
+                                      maxUnits));
+    }
+  }
+  return llvm::makeArrayRef(first, out);
 }
 
 LocationTableWriter::LocationTableWriter(llvm::SmallVectorImpl<char> &out,

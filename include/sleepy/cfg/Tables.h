@@ -55,15 +55,16 @@ struct LocationRun {
   }
 };
 
-/// Decodes \p bytes into \p runs (cleared first; a vector the caller reuses
-/// saves an allocation per code object), one run per entry: runs are not
-/// merged.
-/// \p maxUnits is the length of the bytecode: a table covering more is an
-/// error naming the entry that goes past its end.
-llvm::Error decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
-                                llvm::StringRef path, uint64_t fileOffset,
-                                std::vector<LocationRun> &runs,
-                                uint64_t maxUnits = UINT64_MAX);
+/// Decodes \p bytes into runs, one per entry (runs are not merged), held in
+/// \p storage: a vector the caller reuses from table to table, which only
+/// grows (its size is not the number of runs). \p maxUnits is the length
+/// of the bytecode: a table covering more is an error naming the entry that
+/// goes past its end.
+llvm::Expected<llvm::ArrayRef<LocationRun>>
+decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
+                    llvm::StringRef path, uint64_t fileOffset,
+                    std::vector<LocationRun> &storage,
+                    uint64_t maxUnits = UINT64_MAX);
 /// Writes a location table entry by entry as CPython does, choosing the
 /// shortest form of each entry and splitting runs longer than 8 units. Bytes
 /// go through a raw pointer into room reserved up front.

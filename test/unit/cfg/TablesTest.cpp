@@ -105,12 +105,12 @@ TEST_CASE("location forms at the edges of the short and one-line forms") {
     std::vector<LocationRun> runs = {{1, c.at}, {11, c.at}};
     std::string bytes = encode(runs, c.first);
     CHECK(((uint8_t(bytes[0]) >> 3) & 15) == c.form);
-    std::vector<LocationRun> back;
-    REQUIRE(message(decodeLocationTable(bytes, c.first, "t.pyc", 0, back)) ==
-            "");
+    std::vector<LocationRun> storage;
+    auto back = decodeLocationTable(bytes, c.first, "t.pyc", 0, storage);
+    REQUIRE(bool(back));
     // A run of 11 units reads back as entries of 8 and 3.
     std::vector<LocationRun> split = {{1, c.at}, {8, c.at}, {3, c.at}};
-    CHECK(back == split);
+    CHECK(std::vector<LocationRun>(back->begin(), back->end()) == split);
   }
 }
 
@@ -121,10 +121,19 @@ TEST_CASE("location tables decode back to their runs") {
       {8, loc(2, 2, 130, 131)},   {4, loc(1000, 1000, 1, 2)},
       {1, loc(-1 + 1001, 1001, -1, -1)}};
   std::string bytes = encode(runs, 3);
-  std::vector<LocationRun> back = {{9, Location{}}}; // cleared first
-  REQUIRE(message(decodeLocationTable(bytes, 3, "t.pyc", 0, back)) == "");
-  CHECK(back == runs);
+  // Storage that held a longer table before: only the new runs count.
+  std::vector<LocationRun> storage(100, LocationRun{9, Location{}});
+  auto back = decodeLocationTable(bytes, 3, "t.pyc", 0, storage);
+  REQUIRE(bool(back));
+  CHECK(std::vector<LocationRun>(back->begin(), back->end()) == runs);
   CHECK(message(decodeLocationTable(llvm::StringRef("\xf0\x41", 2), 1,
-                                    "t.pyc", 0x20, back)) ==
+                                    "t.pyc", 0x20, storage)
+                    .takeError()) ==
         "t.pyc:0x20: error: truncated location table entry");
+  // A table covering more units than the code: the entry that goes past
+  // the end is named (the third, after entries of 2 and 5 bytes).
+  CHECK(message(decodeLocationTable(bytes, 3, "t.pyc", 0x20, storage, 4)
+                    .takeError()) ==
+        "t.pyc:0x27: error: location table covers more than the 4 code "
+        "units of the bytecode");
 }
