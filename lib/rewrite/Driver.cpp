@@ -5,12 +5,12 @@
 
 #include "fmt/format.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Errno.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
-#include "llvm/Support/Errno.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
@@ -109,6 +109,8 @@ private:
                                               bytes.size());
       if (n < 0)
         return std::error_code(errno, std::generic_category());
+      if (n == 0) // (a regular file takes some of what it is given)
+        return std::make_error_code(std::errc::io_error);
       bytes = bytes.drop_front(size_t(n));
     }
     return {};
