@@ -7,6 +7,7 @@
 
 #include "fmt/format.h"
 
+#include <cassert>
 #include <cstring>
 
 namespace sleepy {
@@ -107,6 +108,7 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
   std::vector<uint32_t> &blockStart = out.blockStart;
   blockStart.assign(fn.blocks.size(), 0);
   const Kept kept = keptBlocks(fn, blockStart);
+  out.keptUnits = kept.units;
   // Resolve jumps to a fixed point, the way CPython's resolve_jump_offsets
   // does: each round lays the code out with the current sizes, recomputes
   // every jump argument, and repeats while a size changed. Where a jump fits
@@ -322,6 +324,21 @@ llvm::Expected<AssembledCode> assemble(Function &fn) {
   if (auto e = assemble(fn, out))
     return std::move(e);
   return out;
+}
+
+uint32_t instrStart(const Function &fn, const AssembledCode &code,
+                    uint32_t block, size_t index) {
+  const InstrList &instrs = fn.blocks[block].instrs;
+  if (code.blockStart[block] < code.keptUnits) // where the input had it
+    return instrs[index].offset - instrs[index].prefixHint;
+  // Laid out: only a block's last instruction may jump, and the others have
+  // the prefixes their arguments need.
+  uint32_t unit = code.blockStart[block];
+  for (size_t k = 0; k < index; ++k) {
+    assert(!fn.info(instrs[k]).isJump() && "a jump inside a block");
+    unit += prefixesFor(instrs[k].arg) + 1 + fn.info(instrs[k]).caches;
+  }
+  return unit;
 }
 
 void storeAssembled(ObjectGraph &graph, ObjectId id,

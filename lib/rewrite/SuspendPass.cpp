@@ -262,57 +262,18 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
         cellSlots.push_back(uint32_t(k));
   }
 
-  // Give every site a block of its own: cut each block at the sites' edges
-  // (the first piece keeps the block's number, so jumps to it still land on
-  // its first instruction) and lay the pieces out in order.
+  // The sites stay where they are in their blocks: the trailer takes their
+  // offsets from the assembled code (instrStart), and the handlers below
+  // cover just their instructions.
   std::vector<SuspendSite> sites(found.size());
-  // Up to two pieces and four handler blocks a site: grown once, not moved
-  // block by block.
-  fn.blocks.reserve(fn.blocks.size() + 6 * found.size());
-  {
-    // `found` is in layout order, and in instruction order within a block.
-    thread_local std::vector<uint32_t> layoutScratch;
-    std::vector<uint32_t> &layout = layoutScratch;
-    layout.clear();
-    layout.reserve(fn.layout.size() + 2 * found.size());
-    llvm::SmallVector<uint32_t, 16> cuts, pieces;
-    size_t next = 0;
-    for (uint32_t b : fn.layout) {
-      layout.push_back(b);
-      size_t first = next;
-      while (next < found.size() && found[next].block == b)
-        ++next;
-      if (first == next)
-        continue;
-      // Where the pieces after the first begin.
-      size_t size = fn.blocks[b].instrs.size();
-      cuts.clear();
-      for (size_t k = first; k < next; ++k)
-        for (size_t at : {found[k].index, found[k].index + found[k].length})
-          if (at > 0 && at < size && (cuts.empty() || cuts.back() != at))
-            cuts.push_back(uint32_t(at));
-      pieces.assign(1, b);
-      for (size_t c = 0; c < cuts.size(); ++c) {
-        uint32_t piece = fn.addBlock(); // room reserved: no block moves
-        const InstrList &all = fn.blocks[b].instrs;
-        size_t end = c + 1 < cuts.size() ? cuts[c + 1] : size;
-        fn.blocks[piece].instrs.assign(all.begin() + cuts[c],
-                                       all.begin() + long(end));
-        pieces.push_back(piece);
-        layout.push_back(piece);
-      }
-      if (!cuts.empty())
-        fn.blocks[b].instrs.truncate(cuts[0]);
-      // Each site begins a piece: the first, or the one at its cut.
-      size_t piece = 0;
-      for (size_t k = first; k < next; ++k) {
-        while (piece < cuts.size() && cuts[piece] <= found[k].index)
-          ++piece;
-        sites[k].block = pieces[piece];
-      }
-    }
-    std::swap(fn.layout, layout); // the old one is room for the next
+  for (size_t k = 0; k < found.size(); ++k) {
+    sites[k].block = found[k].block;
+    sites[k].index = uint32_t(found[k].index);
+    sites[k].length = uint32_t(found[k].length);
   }
+  // Four handler blocks at most a site: grown once, not moved block by
+  // block.
+  fn.blocks.reserve(fn.blocks.size() + 4 * found.size());
 
   // Capture handlers; sites that keep the same slots under the same handler
   // share one: the runtime tells them apart by the offset it is given.
@@ -334,7 +295,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     site.callee = f.callee;
     if (!f.captured)
       continue;
-    Handler original = fn.blocks[site.block].instrs.front().handler;
+    Handler original = fn.blocks[site.block].instrs[site.index].handler;
     uint32_t d = site.depth;
     if (plain && !original.valid() && d == 0 &&
         (site.kind == SiteKind::Call || site.kind == SiteKind::Attr)) {
@@ -386,8 +347,10 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       maxDepth = std::max<int32_t>(
           maxDepth, int32_t(d + 2 + std::max<size_t>(2, cellSlots.size())));
     }
-    for (Instr &in : fn.blocks[site.block].instrs)
-      in.handler = Handler{int32_t(shared->block), uint16_t(d), true};
+    // (Taken afresh: appending the handler's blocks may move the blocks.)
+    Instr *in = &fn.blocks[site.block].instrs[site.index];
+    for (Instr *end = in + site.length; in != end; ++in)
+      in->handler = Handler{int32_t(shared->block), uint16_t(d), true};
   }
 
   fn.maxStackDepth = maxDepth;
@@ -400,9 +363,23 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   ctx.suspension->sites = std::move(sites);
   ctx.suspension->provenances = std::move(shapes.provenances);
   // A generator's twin must still run RETURN_GENERATOR and POP_TOP, which
-  // end its first block (the entry site cut RESUME off).
-  if (generator && fn.layout.size() > 1)
-    ctx.suspension->entryBefore = fn.layout[1];
+  // come before the first site of its first block (the entry site, RESUME),
+  // or, without a site there, before its second block.
+  if (generator) {
+    uint32_t first = fn.layout[0];
+    size_t size = fn.blocks[first].instrs.size();
+    for (const SuspendSite &site : ctx.suspension->sites) {
+      if (site.block != first)
+        break; // (in layout order: those of the first block come first)
+      for (size_t at : {site.index, site.index + site.length})
+        if (at > 0 && at < size) {
+          ctx.suspension->entryBefore = {first, uint32_t(at)};
+          return llvm::Error::success();
+        }
+    }
+    if (fn.layout.size() > 1)
+      ctx.suspension->entryBefore = {fn.layout[1], 0};
+  }
   return llvm::Error::success();
 }
 

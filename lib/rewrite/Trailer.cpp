@@ -104,16 +104,23 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
     }
     using namespace llvm::support::endian;
     *out++ = s.bare ? llvm::toUpper(char(s.kind)) : char(s.kind);
-    write32le(out, normal.blockStart[s.block]);
-    write32le(out + 4, ends[s.block]);
+    write32le(out, instrStart(normalFn, normal, s.block, s.index));
+    // A site that ends its block ends where the next block starts.
+    write32le(out + 4, s.index + s.length <
+                               normalFn.blocks[s.block].instrs.size()
+                           ? instrStart(normalFn, normal, s.block,
+                                        s.index + s.length)
+                           : ends[s.block]);
     write16le(out + 8, uint16_t(s.depth));
     write16le(out + 10, callee);
     out += 12;
     shape = std::copy(s.shape.begin(), s.shape.end(), shape);
   }
-  uint32_t prefix = suspension.entryBefore == ~0u
+  uint32_t prefix = suspension.entryBefore.block == ~0u
                         ? 0
-                        : normal.blockStart[suspension.entryBefore];
+                        : instrStart(normalFn, normal,
+                                     suspension.entryBefore.block,
+                                     suspension.entryBefore.index);
   return graph.addTuple({intObj(graph, codeIndex), intObj(graph, prefix),
                          graph.addBytes(packed), graph.addStr(shapes),
                          graph.addBytes(callees)});

@@ -27,6 +27,9 @@ struct AssembledCode {
   /// The code unit where each block starts (by block index; blocks not in
   /// the layout keep 0).
   std::vector<uint32_t> blockStart;
+  /// The leading code units kept as the input had them (see
+  /// Function::appendedOnly); 0 where all was laid out afresh.
+  uint32_t keptUnits = 0;
 };
 
 /// Assembles \p fn. Jump opcodes whose direction no longer matches their
@@ -36,6 +39,11 @@ llvm::Expected<AssembledCode> assemble(Function &fn);
 /// The same into \p out, whose storage is reused: a caller assembling many
 /// functions keeps one AssembledCode for all.
 llvm::Error assemble(Function &fn, AssembledCode &out);
+
+/// The code unit where instruction \p index of block \p block starts (its
+/// first EXTENDED_ARG prefix) in \p code, assembled from \p fn.
+uint32_t instrStart(const Function &fn, const AssembledCode &code,
+                    uint32_t block, size_t index);
 
 /// Stores \p code into the code object \p id of \p graph. A table equal to
 /// the one already there keeps its object, so an unchanged function writes

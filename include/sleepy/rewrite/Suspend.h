@@ -45,7 +45,9 @@ enum class SiteKind : char {
 ///           call (signals), or a generator not started.
 struct SuspendSite {
   SiteKind kind = SiteKind::Call;
-  uint32_t block = 0;       ///< the block holding the site (and only it)
+  uint32_t block = 0;       ///< the block holding the site
+  uint32_t index = 0;       ///< its first instruction in the block
+  uint32_t length = 1;      ///< its instructions
   uint32_t depth = 0;       ///< value-stack slots kept below the site
   std::string shape;        ///< kinds of those slots (slotKindCode)
   int32_t callee = -1;      ///< provenance of what a call calls
@@ -58,9 +60,13 @@ struct SuspendSite {
 struct Suspension {
   std::vector<SuspendSite> sites;
   std::vector<Provenance> provenances;
-  /// For a generator, the block before which the resume twin's entry jump
-  /// goes (after RETURN_GENERATOR and POP_TOP); ~0u: at the very start.
-  uint32_t entryBefore = ~0u;
+  /// For a generator, the instruction (block, index) before which the
+  /// resume twin's entry jump goes (after RETURN_GENERATOR and POP_TOP);
+  /// block ~0u: at the very start.
+  struct {
+    uint32_t block = ~0u;
+    uint32_t index = 0;
+  } entryBefore;
 };
 
 /// The trailer entry of a rewritten code object (a tuple in \p graph):
