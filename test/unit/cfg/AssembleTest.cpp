@@ -163,3 +163,20 @@ TEST_CASE("working storage reused across functions starts each one afresh") {
   REQUIRE(bool(out));
   CHECK(units(f, out->code.substr(2 * 254)) == "JUMP_BACKWARD 255; ");
 }
+
+TEST_CASE("instrStart finds each instruction, prefixes and caches counted") {
+  Fixture f(PyVersion(3, 11));
+  f.block({instr(Op::NOP)});
+  // EXTENDED_ARG 1 + LOAD_CONST, then LOAD_ATTR and its four cache units.
+  f.block({instr(Op::LOAD_CONST, 300), instr(Op::LOAD_ATTR),
+           instr(Op::RETURN_VALUE)});
+  auto out = assemble(f.fn);
+  REQUIRE(bool(out));
+  CHECK(units(f, out->code) ==
+        "NOP 0; EXTENDED_ARG 1; LOAD_CONST 44; LOAD_ATTR 0; CACHE 0; "
+        "CACHE 0; CACHE 0; CACHE 0; RETURN_VALUE 0; ");
+  CHECK(instrStart(f.fn, *out, 0, 0) == 0);
+  CHECK(instrStart(f.fn, *out, 1, 0) == 1);
+  CHECK(instrStart(f.fn, *out, 1, 1) == 3);
+  CHECK(instrStart(f.fn, *out, 1, 2) == 8);
+}
