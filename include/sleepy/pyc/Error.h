@@ -41,12 +41,16 @@ private:
   std::string message;
 };
 
+// Both are cold: the compiler then lays the paths that end in an error (and
+// the messages formatted on them) out away from the loops they leave.
+
 /// Makes an InputError: `path:0xOFFSET: error: message`.
-llvm::Error inputError(llvm::StringRef path, uint64_t offset,
-                       const llvm::Twine &message);
+[[gnu::cold]] llvm::Error inputError(llvm::StringRef path, uint64_t offset,
+                                     const llvm::Twine &message);
 
 /// Makes an error about a whole file: `path: error: message`.
-llvm::Error fileError(llvm::StringRef path, const llvm::Twine &message);
+[[gnu::cold]] llvm::Error fileError(llvm::StringRef path,
+                                    const llvm::Twine &message);
 
 } // namespace sleepy
 
