@@ -403,16 +403,19 @@ constexpr CodeField LegacyFields[] = {
     field(&C::firstLineNo),    field(&C::lineTable),
 };
 
+/// The fields of a code object of \p v, in marshal order.
+llvm::ArrayRef<CodeField> codeFields(PyVersion v) {
+  return v >= PyVersion(3, 11) ? llvm::makeArrayRef(ModernFields)
+                               : llvm::makeArrayRef(LegacyFields);
+}
+
 llvm::Expected<ObjectId> Reader::readCode(size_t at, uint8_t code,
                                           unsigned depth) {
   PyVersion v = graph.version();
   if (!isMarshalSupported(v))
     return unsupportedCode(at);
   CodeObject c;
-  llvm::ArrayRef<CodeField> fields = v >= PyVersion(3, 11)
-                                         ? llvm::makeArrayRef(ModernFields)
-                                         : llvm::makeArrayRef(LegacyFields);
-  for (const CodeField &f : fields) {
+  for (const CodeField &f : codeFields(v)) {
     if (f.i) {
       auto x = readI32(at, "code object");
       if (!x)
@@ -603,37 +606,10 @@ char *Writer::write(ObjectId id, char *q) {
     *q++ = '0';
     return q;
   case ObjKind::Code: {
+    // Field by field in the order the reader takes them.
     const CodeObject &c = graph.code(id);
-    bool modern = graph.version() >= PyVersion(3, 11);
-    q = room(q, 6 * 4);
-    q = i32(q, c.argCount);
-    q = i32(q, c.posOnlyArgCount);
-    q = i32(q, c.kwOnlyArgCount);
-    if (!modern)
-      q = i32(q, c.nLocals);
-    q = i32(q, c.stackSize);
-    q = i32(q, c.flags);
-    q = write(c.code, q);
-    q = write(c.consts, q);
-    q = write(c.names, q);
-    if (modern) {
-      q = write(c.localsPlusNames, q);
-      q = write(c.localsPlusKinds, q);
-      q = write(c.fileName, q);
-      q = write(c.name, q);
-      q = write(c.qualName, q);
-      q = i32(room(q, 4), c.firstLineNo);
-      q = write(c.lineTable, q);
-      q = write(c.exceptionTable, q);
-    } else {
-      q = write(c.varNames, q);
-      q = write(c.freeVars, q);
-      q = write(c.cellVars, q);
-      q = write(c.fileName, q);
-      q = write(c.name, q);
-      q = i32(room(q, 4), c.firstLineNo);
-      q = write(c.lineTable, q);
-    }
+    for (const CodeField &f : codeFields(graph.version()))
+      q = f.i ? i32(room(q, 4), c.*f.i) : write(c.*f.o, q);
     return q;
   }
   }

@@ -78,6 +78,41 @@ TEST_CASE("the writer appends to what the output holds, growing as needed") {
   CHECK(std::string(out.begin(), out.end()) == "HDR" + bytes);
 }
 
+TEST_CASE("code objects of both layouts come back byte for byte") {
+  // marshal.dumps(compile("x = 1\n", "t.py", "exec")) of CPython 3.10
+  // (co_nlocals, co_varnames, ...) and of 3.11 (co_qualname,
+  // co_localsplusnames, co_exceptiontable, ...).
+  const std::string legacy(
+      "\x63\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x01\x00\x00\x00\x40\x00\x00\x00\x73\x08\x00\x00\x00"
+      "\x64\x00\x5a\x00\x64\x01\x53\x00\x29\x02\xe9\x01\x00\x00\x00"
+      "\x4e\x29\x01\xda\x01\x78\xa9\x00\x72\x02\x00\x00\x00\x72\x02"
+      "\x00\x00\x00\xfa\x04\x74\x2e\x70\x79\xda\x08\x3c\x6d\x6f\x64"
+      "\x75\x6c\x65\x3e\x01\x00\x00\x00\x73\x02\x00\x00\x00\x08\x00",
+      90);
+  const std::string modern(
+      "\x63\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00"
+      "\x00\x00\x00\x00\x00\x00\xf3\x0a\x00\x00\x00\x97\x00\x64\x00"
+      "\x5a\x00\x64\x01\x53\x00\x29\x02\xe9\x01\x00\x00\x00\x4e\x29"
+      "\x01\xda\x01\x78\xa9\x00\xf3\x00\x00\x00\x00\xfa\x04\x74\x2e"
+      "\x70\x79\xfa\x08\x3c\x6d\x6f\x64\x75\x6c\x65\x3e\x72\x06\x00"
+      "\x00\x00\x01\x00\x00\x00\x73\x0e\x00\x00\x00\xf0\x03\x01\x01"
+      "\x01\xd8\x04\x05\x80\x01\x80\x01\x80\x01\x72\x04\x00\x00\x00",
+      105);
+  for (auto [version, bytes] :
+       {std::pair{PyVersion(3, 10), legacy}, std::pair{PyVersion(3, 11), modern}}) {
+    CAPTURE(version.str());
+    ObjectGraph graph(version);
+    auto id = read(graph, bytes);
+    REQUIRE(bool(id));
+    REQUIRE(graph.codes().size() == 1);
+    CHECK(graph.code(*id).firstLineNo == 1);
+    llvm::SmallVector<char, 0> out;
+    writeMarshal(graph, *id, out);
+    CHECK(std::string(out.begin(), out.end()) == bytes);
+  }
+}
+
 TEST_CASE("references resolve to one node and are written again") {
   // (x, x) where x is an interned short string with FLAG_REF.
   llvm::StringRef bytes("\xa9\x02\xda\x01x" "r\x01\x00\x00\x00", 10);
