@@ -4,8 +4,9 @@
 // takes each instruction's location from the location table, notes the jumps
 // and marks where blocks start after a jump or a terminal instruction. Then
 // the jumps are checked and the exception table attached (jump and handler
-// targets as instruction indices, which start blocks too), and the list is
-// cut into blocks, targets turning into block indices as it is copied.
+// targets as instruction indices, which start blocks too). Once the blocks
+// are numbered, jump and handler targets become block indices and the list
+// is cut into blocks, each copied in one piece.
 //
 // An exception-table entry covers an instruction when the entry's range holds
 // the instruction's opcode unit: that is the unit the interpreter looks up
@@ -70,8 +71,8 @@ private:
 
   /// Working vectors, kept per thread: decoding thousands of functions
   /// should not allocate (and fault in) fresh memory for each one. Until
-  /// buildBlocks, an instruction's target and handler block hold instruction
-  /// indices.
+  /// buildBlocks, a jump's target holds an instruction index, and handler
+  /// blocks are not set (`covered` says which instructions get which).
   struct Scratch {
     // Flat, in code order: the first `count` are this function's. Grown to
     // a slot per code unit and written through plain pointers: the decoding
@@ -83,6 +84,12 @@ private:
     std::vector<LocationRun> runs;     // room for the location table
     std::vector<uint8_t> leader;       // instr starts a block
     std::vector<int32_t> blockOf;      // block of each instr
+    /// The instructions [first, end) each handler covers.
+    struct Covered {
+      uint32_t first, end;
+      int32_t handler;
+    };
+    std::vector<Covered> covered;
   };
   static Scratch &scratch() {
     thread_local Scratch s;
@@ -242,6 +249,7 @@ llvm::Error Decoder::attachHandlers() {
   auto entries = decodeExceptionTable(table.data, path, tableOffset);
   if (!entries)
     return entries.takeError();
+  work.covered.clear();
   uint32_t prevEnd = 0;
   // Messages name the entry's first byte: the k-th entry starts at the k-th
   // byte with bit 7 set, which the codec keeps out of every other byte.
@@ -277,19 +285,23 @@ llvm::Error Decoder::attachHandlers() {
     auto first = std::lower_bound(
         instrs.begin(), instrs.begin() + count, e.start,
         [](const Instr &in, uint32_t unit) { return in.offset < unit; });
-    for (auto it = first; it != instrs.begin() + count && it->offset < e.end;
-         ++it) {
-      it->handler.block = handler;
+    auto it = first;
+    // (The block is set once the blocks are numbered: buildBlocks.)
+    for (; it != instrs.begin() + count && it->offset < e.end; ++it) {
       it->handler.depth = uint16_t(e.depth);
       it->handler.lasti = e.lasti;
     }
+    work.covered.push_back(Decoder::Scratch::Covered{
+        uint32_t(first - instrs.begin()), uint32_t(it - instrs.begin()),
+        handler});
   }
   return llvm::Error::success();
 }
 
 void Decoder::buildBlocks() {
-  // Number the blocks, then copy each block's run of instructions in one
-  // piece, turning instruction indices into block indices.
+  // Number the blocks, turn the jumps' and handlers' instruction indices
+  // into block indices, then copy each block's run of instructions in one
+  // piece.
   size_t n = count;
   std::vector<int32_t> &blockOf = work.blockOf;
   blockOf.resize(n);
@@ -297,6 +309,13 @@ void Decoder::buildBlocks() {
   for (size_t k = 0; k < n; ++k) {
     blocks += leader[k];
     blockOf[k] = blocks - 1;
+  }
+  for (uint32_t k : jumps)
+    instrs[k].target = blockOf[size_t(instrs[k].target)];
+  for (const Scratch::Covered &c : work.covered) {
+    int32_t block = blockOf[size_t(c.handler)];
+    for (uint32_t k = c.first; k < c.end; ++k)
+      instrs[k].handler.block = block;
   }
   fn.blocks.resize(size_t(blocks));
   fn.layout.resize(size_t(blocks));
@@ -315,12 +334,6 @@ void Decoder::buildBlocks() {
     size_t end = nextLeader(k + 1);
     InstrList &out = fn.blocks[b].instrs;
     out.assign(instrs.begin() + long(k), instrs.begin() + long(end));
-    for (Instr &in : out) {
-      if (in.target >= 0)
-        in.target = blockOf[size_t(in.target)];
-      if (in.handler.block >= 0)
-        in.handler.block = blockOf[size_t(in.handler.block)];
-    }
     fn.layout[b] = uint32_t(b);
     k = end;
   }
