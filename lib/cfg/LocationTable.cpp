@@ -80,9 +80,11 @@ decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
       return inputError(path, fileOffset + entryAt,
                         "location table entry without a header byte");
     unsigned form = (h >> 3) & 15;
-    // The entry's run is made whole at once, in one place: filling a
-    // default-constructed one field by field stores each field twice.
-    Location loc;
+    // Each form writes the run's location straight into the storage.
+    LocationRun &run = *out++;
+    run.length = (h & 7) + 1u;
+    units += run.length;
+    Location &loc = run.loc;
     if (form < OneLine0) { // the line stays, so only its sign is checked
       if (!payload(0))
         return truncated();
@@ -124,9 +126,9 @@ decodeLocationTable(llvm::StringRef bytes, int32_t firstLineNo,
         return lineOutOfRange();
       loc = Location{int32_t(line), int32_t(line + int64_t(endDelta)),
                      int32_t(col) - 1, int32_t(endCol) - 1};
+    } else {
+      loc = Location{};
     }
-    *out++ = LocationRun{(h & 7) + 1u, loc};
-    units += (h & 7) + 1u;
   }
   if (units > maxUnits) {
     // Checked once at the end; the message names the entry that goes past.
