@@ -99,7 +99,8 @@ private:
   std::vector<Instr> &instrs = work.instrs;
   std::vector<int32_t> &startToInstr = work.startToInstr;
   std::vector<uint32_t> &jumps = work.jumps;
-  llvm::ArrayRef<LocationRun> runs; ///< the decoded location table
+  /// The decoded location table, and a last run without a location.
+  llvm::ArrayRef<LocationRun> runs;
   std::vector<uint8_t> &leader = work.leader;
   uint32_t count = 0; ///< instructions decoded
 };
@@ -130,7 +131,13 @@ llvm::Error Decoder::decodeLocations() {
                                      numUnits);
   if (!decoded)
     return decoded.takeError();
-  runs = *decoded;
+  // A run without a location after the table's, as long as can be: units
+  // past the table have none, and the decoder need not look for the end.
+  size_t n = decoded->size();
+  if (work.runs.size() < n + 1)
+    work.runs.resize(n + 1);
+  work.runs[n] = LocationRun{UINT32_MAX, Location{}};
+  runs = llvm::makeArrayRef(work.runs.data(), n + 1);
   return llvm::Error::success();
 }
 
@@ -149,8 +156,8 @@ llvm::Error Decoder::decodeUnits() {
   const uint8_t *p = reinterpret_cast<const uint8_t *>(bytes.data());
   // An instruction takes the location of the run that holds its first unit;
   // units past the table have none.
-  const LocationRun *run = runs.data(), *runsEnd = run + runs.size();
-  uint32_t runEnd = run != runsEnd ? run->length : 0;
+  const LocationRun *run = runs.data(); // (the last: one without an end)
+  uint64_t runEnd = run->length;
   bool startsBlock = true;
   uint32_t u = 0;
   while (u < numUnits) {
@@ -189,8 +196,8 @@ llvm::Error Decoder::decodeUnits() {
             return fail(k, fmt::format("cache unit of {} is not zero",
                                        opName(info.op)));
     }
-    while (run != runsEnd && start >= runEnd && ++run != runsEnd)
-      runEnd += run->length;
+    while (start >= runEnd)
+      runEnd += (++run)->length;
     instrOf[start] = int32_t(index);
     // Every field written in place (see layOut in Assemble.cpp: no
     // temporary copied in): the slot holds an earlier function's.
@@ -200,7 +207,7 @@ llvm::Error Decoder::decodeUnits() {
     in.arg = arg | p[2 * u + 1];
     in.target = -1;
     in.handler = Handler{};
-    in.loc = run != runsEnd ? run->loc : Location{};
+    in.loc = run->loc;
     in.offset = u;
     lead[index] = startsBlock;
     if (info.isJump())
