@@ -24,7 +24,7 @@ llvm::Expected<Function> decodeFunction(const ObjectGraph &graph,
 /// The same into \p into, a function of the same graph whose storage is
 /// reused: decoding one code object after another into it keeps its blocks'
 /// room rather than allocating it afresh for each. Everything it held before
-/// is replaced.
+/// is replaced (after an error, what it holds is not a function to use).
 llvm::Error decodeFunction(ObjectId code, llvm::StringRef path,
                            Function &into);
 
