@@ -39,7 +39,6 @@ def main():
     try:
         src = os.path.join(work, "in", "lib")
         inputs = copy_tree(pycs, args.lib, src)
-        outs = [output_name(src, os.path.join(work, "base"), q) for q in inputs]
         tool_times, base_times, tool_cpu, base_cpu, errors = [], [], [], [], ""
         for r in range(args.rounds):
             out = os.path.join(work, f"out{r}")
@@ -47,9 +46,9 @@ def main():
             tool_times.append(wall)
             tool_cpu.append(cpu)
             errors = p.stderr
-            wall, cpu = baseline(inputs, [o.replace(os.path.join(work, "base"),
-                                                  os.path.join(work, f"b{r}"))
-                                        for o in outs])
+            base_out = os.path.join(work, f"b{r}")
+            wall, cpu = baseline(inputs, [output_name(src, base_out, q)
+                                          for q in inputs])
             base_times.append(wall)
             base_cpu.append(cpu)
         out = os.path.join(work, f"out{args.rounds - 1}")

@@ -346,7 +346,6 @@ void Decoder::buildBlocks() {
   }
 }
 
-
 llvm::Error unsupported(const ObjectGraph &graph, ObjectId code,
                         llvm::StringRef path) {
   return inputError(path, graph.get(code).offset,
