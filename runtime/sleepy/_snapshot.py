@@ -1,22 +1,29 @@
 """The snapshot file.
 
-    b"sleepy-snapshot 1\\n"
+    b"sleepy-snapshot 2\\n"
     the main program's .pyc: 8-byte little-endian length, then the bytes
     payload: pickles (protocol 5) streamed as they are made, read by one
              unpickler (so they share its memo): the globals of the saved
-             modules, then the stack and the process state (older snapshots
-             have one pickle with both)
+             modules, then the stack and the process state
     header: one line of JSON (the CPython that wrote it, its magic number,
             the frames, the hash of every code object the snapshot needs,
             sizes, whether it is signed)
     b"hmac-sha256 <hex>\\n" when signed with $SLEEPY_KEY (over all of the above)
-    footer: offset and length of the header (8 bytes each), b"SLEEPYSN"
+    footer: offset and length of the header (8 bytes each), the SHA-256 of
+            every byte before it (32 bytes, raw), b"SLEEPYS2"
 
-The header goes last so that the payload can be written while it is pickled.
-Writes go to a temporary file in the same directory, fsynced, then renamed
-into place: a crash while writing leaves any previous snapshot intact.
-`info` reads the header only; nothing in the payload is loaded to show it.
-A signed snapshot is checked before anything in it is read.
+The header goes last so that the payload can be written while it is pickled;
+the writer keeps running hashes of what it writes. Writes go to a temporary
+file in the same directory, fsynced, then renamed into place: a crash while
+writing leaves any previous snapshot intact.
+
+Nothing in a snapshot is trusted, not even the footer's offsets, before its
+checksum matches: a file damaged anywhere (truncated, a byte changed) is
+refused as damaged, never run or half-read (format 1 had no checksum, and a
+flipped byte in the pickle could resume with silently changed state). The
+checksum catches accidents, not forgeries: a signed snapshot's HMAC is
+checked after it. `info` reads nothing but the header, once the whole file
+is checked.
 """
 
 import hashlib
@@ -29,10 +36,14 @@ import struct
 import sys
 import tempfile
 
-MAGIC = b"sleepy-snapshot 1\n"
-FOOTER = b"SLEEPYSN"
-_FOOTER_SIZE = 16 + len(FOOTER)
+MAGIC = b"sleepy-snapshot 2\n"
+_MAGIC_PREFIX = b"sleepy-snapshot "
+FORMAT = 2
+FOOTER = b"SLEEPYS2"  # not format 1's b"SLEEPYSN": no changed byte makes one format the other
+_DIGEST_SIZE = 32
+_FOOTER_SIZE = 16 + _DIGEST_SIZE + len(FOOTER)
 _SIG = b"hmac-sha256 "
+_CHUNK = 1 << 20
 
 
 class SnapshotError(Exception):
@@ -53,17 +64,22 @@ def describe_python():
 
 
 class _Writer:
-    """A file that keeps a MAC of what goes through it."""
+    """A file that keeps the checksum, and the MAC when there is a key, of
+    what goes through it."""
 
     def __init__(self, f, key):
         self.f = f
+        self.sha = hashlib.sha256()
         self.mac = hmac.new(key, digestmod=hashlib.sha256) if key else None
         self.size = 0
 
-    def write(self, data):
-        if self.mac is not None:
+    def write(self, data, signed=True):
+        if signed and self.mac is not None:
             self.mac.update(data)
-        self.size += len(data)
+        self.sha.update(data)
+        # nbytes, not len(): the pickler hands large buffers over as they are
+        # (a PickleBuffer has no len(), a memoryview counts items).
+        self.size += memoryview(data).nbytes
         return self.f.write(data)
 
 
@@ -101,8 +117,9 @@ class Pending:
             head = json.dumps(header, sort_keys=True).encode() + b"\n"
             w.write(head)
             if w.mac is not None:
-                self.raw.write(_SIG + w.mac.hexdigest().encode() + b"\n")
-            self.raw.write(struct.pack("<QQ", head_at, len(head)) + FOOTER)
+                w.write(_SIG + w.mac.hexdigest().encode() + b"\n", signed=False)
+            w.write(struct.pack("<QQ", head_at, len(head)), signed=False)
+            self.raw.write(w.sha.digest() + FOOTER)
             self.raw.flush()
             os.fsync(self.raw.fileno())
             self.raw.close()
@@ -134,63 +151,117 @@ class Pending:
             pass
 
 
-def _layout(path, data):
-    """(header offset, header length, signature) of snapshot bytes."""
-    if not data.startswith(MAGIC) or not data.endswith(FOOTER) or len(data) < _FOOTER_SIZE:
+def _check(path, size, head, tail, digest):
+    """(header offset, header length) of a snapshot of `size` bytes that
+    begins with `head` (its first 64 bytes or fewer) and ends
+    with `tail` (its last _FOOTER_SIZE bytes or fewer), once digest(), the
+    SHA-256 of all of it but the last 40 bytes, matches the one it carries.
+    Raises SnapshotError otherwise."""
+    magic_ok = head.startswith(MAGIC)
+    footer_ok = size >= len(MAGIC) + _FOOTER_SIZE and tail.endswith(FOOTER)
+    if not magic_ok and not footer_ok:
+        if size == 0:
+            raise SnapshotError(f"{path}: not a sleepy snapshot (empty file)")
+        if size < len(MAGIC) and MAGIC.startswith(head):
+            raise SnapshotError(f"{path}: damaged snapshot (truncated to {size} bytes)")
+        line = head.split(b"\n", 1)
+        if head.startswith(_MAGIC_PREFIX) and len(line) == 2:
+            other = line[0][len(_MAGIC_PREFIX):].decode("ascii", "replace")
+            raise SnapshotError(
+                f"{path}: a snapshot of format {other}, written by another version of "
+                f"sleepy; this one reads format {FORMAT} (suspend the program again)")
         raise SnapshotError(f"{path}: not a sleepy snapshot")
-    head_at, head_len = struct.unpack("<QQ", data[-_FOOTER_SIZE:-len(FOOTER)])
+    if not magic_ok:
+        raise SnapshotError(f"{path}: damaged snapshot (bad magic)")
+    if not footer_ok:
+        raise SnapshotError(f"{path}: damaged snapshot (truncated, or bad footer)")
+    if not hmac.compare_digest(digest(), tail[16:16 + _DIGEST_SIZE]):
+        raise SnapshotError(f"{path}: damaged snapshot (checksum mismatch)")
+    head_at, head_len = struct.unpack("<QQ", tail[:16])
     end = head_at + head_len
-    if head_at < len(MAGIC) or end > len(data) - _FOOTER_SIZE:
-        raise SnapshotError(f"{path}: damaged snapshot (bad footer)")
-    sig = data[end:len(data) - _FOOTER_SIZE]
-    return head_at, head_len, sig
+    if head_at < len(MAGIC) + 8 or end > size - _FOOTER_SIZE:
+        raise SnapshotError(f"{path}: damaged snapshot (bad footer)")  # a wrong writer
+    return head_at, head_len
+
+
+def _check_bytes(path, data):
+    """_check for a snapshot read whole; returns (header offset, header
+    length, signature)."""
+    size = len(data)
+    digest_at = max(size - _FOOTER_SIZE + 16, 0)
+    head_at, head_len = _check(
+        path, size, data[:64], data[-_FOOTER_SIZE:],
+        lambda: hashlib.sha256(memoryview(data)[:digest_at]).digest())
+    return head_at, head_len, data[head_at + head_len:size - _FOOTER_SIZE]
+
+
+def _check_file(path, f):
+    """_check for an open snapshot, read in chunks; returns (header
+    offset, header length)."""
+    f.seek(0, 2)
+    size = f.tell()
+    f.seek(0)
+    head = f.read(64)
+    f.seek(max(size - _FOOTER_SIZE, 0))
+    tail = f.read()
+
+    def digest():
+        sha = hashlib.sha256()
+        f.seek(0)
+        left = size - _FOOTER_SIZE + 16
+        while left > 0:
+            chunk = f.read(min(left, _CHUNK))
+            if not chunk:
+                break
+            sha.update(chunk)
+            left -= len(chunk)
+        return sha.digest()
+    return _check(path, size, head, tail, digest)
 
 
 def _header(path, raw):
     try:
-        return json.loads(raw)
+        header = json.loads(raw)
     except ValueError:
-        raise SnapshotError(f"{path}: damaged snapshot header") from None
+        header = None
+    if not isinstance(header, dict):
+        raise SnapshotError(f"{path}: damaged snapshot (bad header)")  # a wrong writer
+    return header
 
 
 def read_header(path):
-    """The header of a snapshot, without loading anything else."""
+    """The header of a snapshot, without loading anything else (the whole
+    file is checked first)."""
     try:
         with open(path, "rb") as f:
-            if f.read(len(MAGIC)) != MAGIC:
-                raise SnapshotError(f"{path}: not a sleepy snapshot")
-            f.seek(0, 2)
-            size = f.tell()
-            if size < len(MAGIC) + _FOOTER_SIZE:
-                raise SnapshotError(f"{path}: not a sleepy snapshot")
-            f.seek(size - _FOOTER_SIZE)
-            tail = f.read()
-            if not tail.endswith(FOOTER):
-                raise SnapshotError(f"{path}: not a sleepy snapshot")
-            head_at, head_len = struct.unpack("<QQ", tail[:16])
-            if head_at + head_len > size - _FOOTER_SIZE:
-                raise SnapshotError(f"{path}: damaged snapshot (bad footer)")
+            head_at, head_len = _check_file(path, f)
             f.seek(head_at)
             return _header(path, f.read(head_len))
     except OSError as e:
         raise SnapshotError(f"{path}: {e.strerror}") from None
 
 
-def read(path):
-    """(header, main program bytes, payload bytes) of a snapshot that may be
-    resumed here: the same CPython, and the signature checked first when
-    there is a key."""
+def _read_checked(path):
+    """(bytes, header offset, header length, signature) of a snapshot whose
+    checksum matches."""
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
         raise SnapshotError(f"{path}: {e.strerror}") from None
-    head_at, head_len, sig = _layout(path, data)
-    signed_part = data[:head_at + head_len]
+    return (data, *_check_bytes(path, data))
+
+
+def read(path):
+    """(header, main program bytes, payload bytes) of a snapshot that may be
+    resumed here: undamaged, the same CPython, and the signature checked
+    first when there is a key."""
+    data, head_at, head_len, sig = _read_checked(path)
+    signed_part = memoryview(data)[:head_at + head_len]
     key = _key()
     if sig:
         if not sig.startswith(_SIG) or not sig.endswith(b"\n"):
-            raise SnapshotError(f"{path}: damaged signature")
+            raise SnapshotError(f"{path}: damaged snapshot (bad signature line)")
         if key is None:
             raise SnapshotError(f"{path}: the snapshot is signed; set SLEEPY_KEY to resume it")
         mac = hmac.new(key, signed_part, hashlib.sha256).hexdigest().encode()
@@ -209,29 +280,26 @@ def read(path):
             f"{path}: written by {there.get('implementation')} {there.get('version')} "
             f"(magic {there.get('magic')}); this is {here['implementation']} "
             f"{here['version']} (magic {here['magic']})")
-    main_bytes, payload = _contents(data, head_at)
+    main_bytes, payload = _contents(path, data, head_at)
     return header, main_bytes, payload
 
 
-def _contents(data, head_at):
-    """(main program bytes, payload) of snapshot bytes; the payload is a
-    view, not a copy."""
+def _contents(path, data, head_at):
+    """(main program bytes, payload) of checked snapshot bytes; the payload
+    is a view, not a copy."""
     main_at = len(MAGIC) + 8
     n = struct.unpack("<Q", data[len(MAGIC):main_at])[0]
+    if main_at + n > head_at:
+        raise SnapshotError(f"{path}: damaged snapshot (bad length of the main program)")
     return data[main_at:main_at + n], memoryview(data)[main_at + n:head_at]
 
 
 def payload_of(path):
-    """(header, payload bytes) without checking or loading anything, for
-    `info`."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        raise SnapshotError(f"{path}: {e.strerror}") from None
-    head_at, head_len, _ = _layout(path, data)
+    """(header, payload bytes) of a snapshot whose checksum matches, without
+    loading anything, for `info`."""
+    data, head_at, head_len, _ = _read_checked(path)
     header = _header(path, data[head_at:head_at + head_len])
-    return header, _contents(data, head_at)[1]
+    return header, _contents(path, data, head_at)[1]
 
 
 def sizes_by_type(payload):
