@@ -189,7 +189,9 @@ void compileSources(const DriverOptions &options, std::vector<RewriteJob> &jobs,
       os << src << "\t" << pyc << "\t" << k << "\n";
     }
   }
-  // Each failure is a line "INDEX<TAB>message" on stderr.
+  // Each failure is a line "INDEX<TAB>LINE<TAB>Type: message" on stderr
+  // (LINE empty when there is none): the exception itself rather than
+  // py_compile's traceback-like text, which is several lines long.
   static const char *script =
       "import py_compile, sys\n"
       "for line in open(sys.argv[1], encoding='utf-8'):\n"
@@ -198,8 +200,12 @@ void compileSources(const DriverOptions &options, std::vector<RewriteJob> &jobs,
       "        py_compile.compile(src, cfile=dst, doraise=True, invalidation_mode="
       "py_compile.PycInvalidationMode.UNCHECKED_HASH)\n"
       "    except Exception as e:\n"
-      "        msg = getattr(e, 'msg', str(e)).strip().replace('\\n', ' ')\n"
-      "        print(k + '\\t' + msg, file=sys.stderr)\n";
+      "        e = getattr(e, 'exc_value', e)\n"
+      "        syntax = isinstance(e, SyntaxError)\n"
+      "        what = e.msg if syntax else getattr(e, 'strerror', None) or str(e)\n"
+      "        where = (syntax and e.lineno) or ''\n"
+      "        print(k, where, type(e).__name__ + ': ' + ' '.join(str(what).split()),"
+      " sep='\\t', file=sys.stderr)\n";
   llvm::SmallVector<llvm::StringRef, 4> args = {*python, "-c", script, list};
   llvm::Optional<llvm::StringRef> redirects[] = {llvm::None, llvm::None,
                                                  llvm::StringRef(log)};
@@ -214,12 +220,16 @@ void compileSources(const DriverOptions &options, std::vector<RewriteJob> &jobs,
   llvm::SmallVector<llvm::StringRef, 8> lines;
   (*text)->getBuffer().split(lines, '\n', -1, false);
   for (llvm::StringRef line : lines) {
-    auto [index, msg] = line.split('\t');
+    auto [index, rest] = line.split('\t');
+    auto [lineNo, msg] = rest.split('\t');
     size_t k;
     if (index.getAsInteger(10, k) || k >= jobs.size())
-      continue;
-    results[k].errors +=
-        fmt::format("{}: error: {}\n", jobs[k].source, msg.str());
+      continue; // not ours: a warning, say
+    // file:LINE, decimal, as compilers put it: a place in the source.
+    std::string where = jobs[k].source;
+    if (!lineNo.empty())
+      where += ":" + lineNo.str();
+    results[k].errors += fmt::format("{}: error: {}\n", where, msg.str());
     jobs[k].input.clear();
   }
 }
@@ -272,6 +282,23 @@ llvm::Error copyFile(llvm::StringRef from, llvm::StringRef to,
                       mode);
 }
 
+/// Reads the .pyc compiled from a .py input, named in every message by the
+/// .py the user gave, not by the file in the scratch directory (removed when
+/// the run ends: that name leads nowhere). Offsets stay offsets into the
+/// .pyc, which holds the same bytes at the same offsets as the one
+/// `PYTHON -m py_compile` writes: `prog.py:0xc7` is byte 0xc7 of the
+/// compiled prog.py.
+llvm::Expected<std::unique_ptr<PycFile>> openCompiled(const RewriteJob &job) {
+  auto buffer = llvm::MemoryBuffer::getFile(job.input, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/true,
+                                            /*IsVolatile=*/true);
+  if (!buffer)
+    return fileError(job.source, "cannot read the .pyc compiled from it (" +
+                                     job.input +
+                                     "): " + buffer.getError().message());
+  return PycFile::read(std::move(*buffer), job.source);
+}
+
 JobResult runJob(const RewriteJob &job, const PipelineOptions &options,
                  OutputWriter &writer) {
   JobResult result;
@@ -294,7 +321,7 @@ JobResult runJob(const RewriteJob &job, const PipelineOptions &options,
       fail(std::move(e));
       return result;
     }
-  auto file = PycFile::open(job.input);
+  auto file = job.source.empty() ? PycFile::open(job.input) : openCompiled(job);
   if (!file) {
     fail(file.takeError());
     return result;
