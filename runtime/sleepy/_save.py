@@ -182,7 +182,7 @@ def _pickle_globals(path, main_bytes, states, codes):
     Returns (pending snapshot, pickler), or None if the child must do it."""
     pending = _open(path, main_bytes)
     try:
-        pickler = _state.Pickler(pending.file, codes)
+        pickler = _state.Pickler(pending.file, codes, saved=states)
         pickler.dump({"modules": states})
         pending.flush()
     except Exception:
@@ -281,7 +281,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
     }
     if started is None:
         pending = _open(path, main_bytes)
-        pickler = _state.Pickler(pending.file, codes, running)
+        pickler = _state.Pickler(pending.file, codes, running, saved=states)
         parts = [{"modules": states}, stack]
     else:
         pending, pickler = started

@@ -22,7 +22,7 @@ import pickle
 import sys
 import types
 
-from . import _process, _registry
+from . import _byvalue, _process, _registry
 
 _MAIN_NAME = "__main__"
 
@@ -34,8 +34,10 @@ def _new_cell():
 
 
 def _set_cell(cell, state):
+    # The contents come in a 1-tuple: pickle leaves out a state of None,
+    # and a cell holding None must not come back empty.
     if state is not _EMPTY:
-        cell.cell_contents = state
+        cell.cell_contents = state[0]
 
 
 class _Empty:
@@ -70,28 +72,8 @@ def _function(module_name, index, twin, closure):
     return types.FunctionType(code, g, code.co_name, None, closure)
 
 
-def _set_function(fn, state):
-    for attr, value in state.items():
-        setattr(fn, attr, value)
-
-
 def _code(data):
     return marshal.loads(data)
-
-
-def _new_class(meta, name, bases):
-    return type.__new__(meta, name, bases, {})
-
-
-def _set_class(cls, state):
-    for attr, value in state.items():
-        try:
-            setattr(cls, attr, value)
-        except (AttributeError, TypeError):
-            pass
-
-
-_CLASS_SKIP = {"__dict__", "__weakref__"}
 
 
 # -- pickling -------------------------------------------------------------
@@ -108,12 +90,16 @@ _TYPES = _types_by_name()
 
 class Pickler(pickle.Pickler):
     """The pickler of snapshots. `codes` collects (module, index, hash) of
-    every rewritten code object the snapshot refers to."""
+    every rewritten code object the snapshot refers to; `saved` names the
+    modules whose globals the snapshot carries (their objects are saved by
+    value, those of other modules by their binding: see _byvalue)."""
 
-    def __init__(self, file, codes, running=None):
+    def __init__(self, file, codes, running=None, saved=()):
         super().__init__(file, protocol=5)
         self.codes = codes
         self.running = running or {}  # generators of the suspended stack
+        self.saved = set(saved)
+        self._bindings = None
 
     def reducer_override(self, obj):
         t = type(obj)
@@ -121,7 +107,7 @@ class Pickler(pickle.Pickler):
             return self._function(obj)
         if t is types.CellType:
             try:
-                contents = obj.cell_contents
+                contents = (obj.cell_contents,)
             except ValueError:
                 contents = _EMPTY
             return (_new_cell, (), contents, None, None, _set_cell)
@@ -135,9 +121,19 @@ class Pickler(pickle.Pickler):
             return (property, (obj.fget, obj.fset, obj.fdel, obj.__doc__))
         if isinstance(obj, type):
             if getattr(obj, "__module__", None) == _MAIN_NAME:
-                return self._main_class(obj)
+                return _byvalue.reduce_class(obj)
             if obj in _TYPES:
                 return (getattr, (types, _TYPES[obj]))
+            return NotImplemented
+        found = self._binding(obj)
+        if found is not None:
+            return (_byvalue.binding, found)
+        if t is types.MappingProxyType:
+            return (types.MappingProxyType, (dict(obj),))
+        if t.__module__ == _MAIN_NAME and _byvalue.is_enum_member(obj):
+            return _byvalue.reduce_enum_member(obj)
+        if isinstance(obj, BaseException):
+            return _byvalue.reduce_exception(obj)
         if _process.is_file(obj):
             return _process.reduce_file(obj)
         if _process.is_random_inst(obj):
@@ -149,10 +145,25 @@ class Pickler(pickle.Pickler):
             return reduce_generator(obj, self.running)
         return NotImplemented
 
+    def _binding(self, obj):
+        """(module, name) where `obj` is bound at the top level of a module
+        the resumed process imports afresh, or None."""
+        if self._bindings is None:
+            self._bindings = _byvalue.module_bindings(self.saved)
+        found = self._bindings.get(id(obj))
+        if found is None:
+            return None
+        module = sys.modules.get(found[0])
+        if module is None or getattr(module, found[1], None) is not obj:
+            return None  # rebound since the table was made
+        return found
+
     def _function(self, fn):
         located = _registry.locate(fn.__code__, fn.__globals__)
         if located is None:
-            return NotImplemented  # by reference, as pickle does
+            if _byvalue.importable(fn):
+                return NotImplemented  # by reference, as pickle does
+            return _byvalue.reduce_function(fn, _registry.module_name(fn.__globals__))
         info, index, twin = located
         module_name = _registry.module_name(fn.__globals__)
         self.codes.add((module_name, index, info.hashes[index]))
@@ -167,12 +178,7 @@ class Pickler(pickle.Pickler):
             "__dict__": fn.__dict__,
         }
         return (_function, (module_name, index, twin, fn.__closure__), state,
-                None, None, _set_function)
-
-    def _main_class(self, cls):
-        state = {k: v for k, v in cls.__dict__.items() if k not in _CLASS_SKIP}
-        return (_new_class, (type(cls), cls.__name__, cls.__bases__), state,
-                None, None, _set_class)
+                None, None, _byvalue.set_function)
 
 
 class Unpickler(pickle.Unpickler):
