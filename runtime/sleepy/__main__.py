@@ -20,6 +20,9 @@ def _parser():
                      help="where suspend() and checkpoint() write by default")
     run.add_argument("--suspend-on", metavar="SIGNAL", action="append", default=[],
                      help="suspend when this signal arrives (repeatable)")
+    run.add_argument("--grace", metavar="SECONDS", type=float,
+                     help="with --suspend-on: if no suspension succeeds within this "
+                     "time after the signal, say so and exit with status 1")
     run.add_argument("-m", dest="module", metavar="MODULE", help="run a module")
     run.add_argument("program", nargs="?", help="the rewritten .pyc to run")
     run.add_argument("args", nargs=argparse.REMAINDER)
@@ -90,10 +93,10 @@ def _split_program(argv):
     opts, i = [], 0
     while i < len(argv):
         a = argv[i]
-        if a in ("--snapshot", "--suspend-on"):
+        if a in ("--snapshot", "--suspend-on", "--grace"):
             opts += argv[i:i + 2]
             i += 2
-        elif a.startswith(("--snapshot=", "--suspend-on=")) or a in ("-h", "--help"):
+        elif a.startswith(("--snapshot=", "--suspend-on=", "--grace=")) or a in ("-h", "--help"):
             opts.append(a)
             i += 1
         elif a == "-m":
@@ -138,7 +141,7 @@ def main(argv=None):
     if args.suspend_on:
         from sleepy import _signals
         try:
-            _signals.install(args.suspend_on)
+            _signals.install(args.suspend_on, args.grace)
         except ValueError as e:
             print(f"sleepy: error: {e}", file=sys.stderr)
             return 2

@@ -273,11 +273,23 @@ def _check_getter(planned, callee_frame):
 
 def plan(start, suspend_fn, boundaries, entering=None):
     """The frames to capture, innermost first, or raise SuspendError. With
-    `entering`, `start` called that frame, which has just started."""
+    `entering`, `start` called that frame, which has just started. The
+    error's `blocker` is the frame that stands in the way, if one does:
+    while it stays where it is, no suspension below it can succeed."""
+    blocker = [None]
+    try:
+        return _plan(start, suspend_fn, boundaries, entering, blocker)
+    except SuspendError as e:
+        e.blocker = blocker[0]
+        raise
+
+
+def _plan(start, suspend_fn, boundaries, entering, blocker):
     frames = []
     callee = entering
     f = start
     while f is not None and f.f_code not in boundaries:
+        blocker[0] = f
         if f.f_code.co_flags & 0x200:
             raise SuspendError(f"{where(f)}: the frame is an async generator; "
                                "suspending inside one is not supported yet")
@@ -308,6 +320,7 @@ def plan(start, suspend_fn, boundaries, entering=None):
         frames.append(planned)
         callee = f
         f = f.f_back
+    blocker[0] = None
     if not frames:
         raise SuspendError("nothing to suspend")
     root = frames[-1].frame

@@ -52,6 +52,10 @@ def find_generator(frame):
     return None
 
 
+class RunningGenerator(SuspendError):
+    """A generator running on the stack, met before the stack was unwound."""
+
+
 # -- rebuilding -----------------------------------------------------------
 
 def _shell(module_name, index, frees):
@@ -191,7 +195,7 @@ def reduce_generator(gen, running=None):
     if state == "GEN_CLOSED":
         return (_finished, ())
     if state == "GEN_RUNNING":
-        raise SuspendError(f"cannot save the generator {gen.__qualname__} while it runs "
+        raise RunningGenerator(f"cannot save the generator {gen.__qualname__} while it runs "
                            "outside the suspended stack")
     module, index, frees, parked = capture_parked(gen)
     return (_shell, (module, index, frees), parked, None, None, _prime)

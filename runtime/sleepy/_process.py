@@ -9,6 +9,12 @@ the same position ("w" becomes "r+"), an appended one keeps appending, an
 input file is read on from where it was. The standard streams are saved by
 name. Files opened from a descriptor (pipes, sockets) cannot be saved.
 
+logging. The configuration of the logging module (each logger's level,
+handlers, filters, propagation; the root's; logging.disable()) is saved and
+put back into the resumed process's loggers, so a script configured once at
+its start goes on logging where it did. Handlers are saved with their files
+(reopened at their position, appending).
+
 random. The module's hidden generator is saved by its state and restored
 into the module of the resumed process, so that random.random() and friends,
 and the functions imported from it, go on with the same sequence; every
@@ -30,15 +36,16 @@ import os
 import sys
 import weakref
 
-_files = weakref.WeakSet()
+_files = weakref.WeakKeyDictionary()  # file -> its newline argument
 _open = io.open
 
 
 @functools.wraps(_open)
-def _tracking_open(*args, **kwargs):
-    f = _open(*args, **kwargs)
+def _tracking_open(file, mode="r", buffering=-1, encoding=None, errors=None,
+                   newline=None, closefd=True, opener=None):
+    f = _open(file, mode, buffering, encoding, errors, newline, closefd, opener)
     try:
-        _files.add(f)
+        _files[f] = newline
     except TypeError:
         pass
     return f
@@ -52,11 +59,21 @@ def install():
 
 
 def flush_files():
-    """Flushes every file open for writing, and the standard streams."""
-    for f in list(_files) + [sys.stdout, sys.stderr]:
+    """Flushes every file open for writing, the standard streams and the
+    logging handlers (whose files may have been opened before the runtime
+    was imported)."""
+    for f in list(_files.keys()) + [sys.stdout, sys.stderr]:
         try:
             if f is not None and not f.closed and f.writable():
                 f.flush()
+        except (AttributeError, ValueError, OSError):
+            pass
+    logging = sys.modules.get("logging")
+    for ref in list(getattr(logging, "_handlerList", ())):
+        handler = ref()
+        try:
+            if handler is not None:
+                handler.flush()
         except (AttributeError, ValueError, OSError):
             pass
 
@@ -72,7 +89,7 @@ def _std(name):
     return getattr(sys, name)
 
 
-def _reopen(path, mode, position, encoding, errors):
+def _reopen(path, mode, position, encoding, errors, newline=None):
     binary = "b" in mode
     base = mode.replace("b", "").replace("t", "")
     if base.startswith("a"):
@@ -83,7 +100,8 @@ def _reopen(path, mode, position, encoding, errors):
         new = "r+"
     new += "b" if binary else ""
     f = _tracking_open(path, new, encoding=None if binary else encoding,
-                       errors=None if binary else errors)
+                       errors=None if binary else errors,
+                       newline=None if binary else newline)
     if not new.startswith("a"):
         f.seek(position)
     return f
@@ -111,14 +129,91 @@ def reduce_file(f):
     mode = getattr(f, "mode", "r")
     if isinstance(f, io.FileIO):
         mode = f.mode
-    position = f.tell()
+    position = _tell(f)
     encoding = getattr(f, "encoding", None)
     errors = getattr(f, "errors", None)
-    return (_reopen, (os.path.abspath(name), mode, position, encoding, errors))
+    return (_reopen, (os.path.abspath(name), mode, position, encoding, errors,
+                      _files.get(f)))
+
+
+def _tell(f):
+    """The position of a file. A text file read by `for line in f` will not
+    tell it (its read-ahead is not accounted for until the loop ends), so
+    the position is found by reading: what is left to read from here, then
+    the whole file from the start, which gives how many characters were
+    consumed; reading that many again from the start puts the file back
+    where it was, where tell() works. This costs reading the file twice."""
+    try:
+        return f.tell()
+    except OSError:
+        if not isinstance(f, io.TextIOWrapper) or not f.seekable():
+            raise
+    left = _count(f)
+    f.seek(0)
+    consumed = _count(f) - left
+    f.seek(0)
+    while consumed > 0:
+        consumed -= len(f.read(min(consumed, 1 << 20)))
+    return f.tell()
+
+
+def _count(f):
+    n = 0
+    while True:
+        chunk = f.read(1 << 20)
+        if not chunk:
+            return n
+        n += len(chunk)
 
 
 def is_file(obj):
     return isinstance(obj, _FILE_TYPES)
+
+
+# -- csv readers and writers ------------------------------------------------
+
+def is_csv(obj):
+    csv = sys.modules.get("_csv")
+    return csv is not None and type(obj) in (csv.Reader, csv.Writer)
+
+
+_DIALECT = ("delimiter", "doublequote", "escapechar", "lineterminator", "quotechar",
+            "quoting", "skipinitialspace", "strict")
+_prefixed = {}  # id(chain) -> (chain, the iterator after its prefix)
+
+
+def reduce_csv(obj):
+    """A csv reader by its input iterator (a file reads on from its position),
+    dialect and line count; a writer by its file and dialect."""
+    import _csv
+    import gc
+    dialect = {k: getattr(obj.dialect, k) for k in _DIALECT}
+    if type(obj) is _csv.Writer:
+        write = next(r for r in gc.get_referents(obj) if callable(r) and
+                     getattr(r, "__name__", None) == "write")
+        return (_csv_writer, (write.__self__, dialect))
+    source = next(r for r in gc.get_referents(obj) if r is not obj.dialect and
+                  not isinstance(r, type))
+    source = _prefixed.get(id(source), (None, source))[1]
+    return (_csv_reader, (source, dialect, obj.line_num))
+
+
+def _csv_writer(f, dialect):
+    import csv
+    return csv.writer(f, **dialect)
+
+
+def _csv_reader(source, dialect, line_num):
+    """A reader over `source` whose line_num goes on from `line_num`: it
+    first reads that many empty lines."""
+    import csv
+    import itertools
+    lines = itertools.chain(itertools.repeat("", line_num), source)
+    _prefixed[id(lines)] = (lines, source)
+    reader = csv.reader(lines, **dialect)
+    for _ in range(line_num):
+        next(reader)
+    return reader
 
 
 # -- random ---------------------------------------------------------------
@@ -178,3 +273,38 @@ def _rlock(count):
     for _ in range(count):
         lock.acquire()
     return lock
+
+
+# -- logging --------------------------------------------------------------
+
+def logging_state():
+    """The logging module's configuration, or None if it is not in use."""
+    logging = sys.modules.get("logging")
+    if logging is None:
+        return None
+    manager = logging.root.manager
+
+    def of(logger):
+        return (logger.level, list(logger.handlers), list(logger.filters),
+                logger.propagate, logger.disabled)
+    loggers = {name: of(logger) for name, logger in list(manager.loggerDict.items())
+               if isinstance(logger, logging.Logger)}
+    return {"root": of(logging.root), "loggers": loggers, "disable": manager.disable}
+
+
+def restore_logging(state):
+    if state is None:
+        return
+    import logging
+
+    def put(logger, saved):
+        logger.level, handlers, filters, logger.propagate, logger.disabled = saved
+        logger.handlers[:] = handlers
+        logger.filters[:] = filters
+        for handler in handlers:
+            logging._addHandlerRef(handler)  # flushed and closed at exit
+    put(logging.root, state["root"])
+    for name, saved in state["loggers"].items():
+        put(logging.getLogger(name), saved)
+    logging.disable(state["disable"])
+    logging.root.manager._clear_cache()

@@ -153,7 +153,7 @@ def resume(path):
     if header.get("suspend_on"):
         # As early as can be: a signal that finds no handler ends the process.
         from . import _signals
-        _signals.install(header["suspend_on"])
+        _signals.install(header["suspend_on"], header.get("grace"))
     main_path = header["main"]["pyc"]
     # Refuse a snapshot of code that changed since.
     for module, index, expected in header["codes"]:
@@ -185,6 +185,7 @@ def resume(path):
         module.__dict__.update(values)
     from . import _process
     _process.restore_random(state.get("random"))
+    _process.restore_logging(state.get("logging"))
     records = state["records"]
     infos = []
     for rec in records:

@@ -86,7 +86,8 @@ def _save(path, start, fn, stop, entering, wait):
     innermost_exc = sys.exc_info()[1]
     _process.flush_files()
     # Before fork: the random module reseeds itself in a forked child.
-    settings = dict(_settings, random=_process.random_state())
+    settings = dict(_settings, random=_process.random_state(),
+                    logging=_process.logging_state())
     states = _module_states()
     codes = set()
     started = _pickle_globals(path, main_bytes, states, codes) if wait else None
@@ -179,16 +180,23 @@ def _open(path, main_bytes):
 
 def _pickle_globals(path, main_bytes, states, codes):
     """Begins the snapshot with the module globals pickled, before the fork.
-    Returns (pending snapshot, pickler), or None if the child must do it."""
+    Returns (pending snapshot, pickler), or None if the child must do it
+    (a global holds a generator running on the stack, which only the
+    unwinding records). What cannot be saved at all is refused here,
+    before anything is forked."""
+    from ._generators import RunningGenerator
     pending = _open(path, main_bytes)
     try:
         pickler = _state.Pickler(pending.file, codes, saved=states)
         pickler.dump({"modules": states})
         pending.flush()
-    except Exception:
+    except RunningGenerator:
         pending.abort()
         codes.clear()
         return None
+    except Exception as e:
+        pending.abort()
+        raise SuspendError(_explain(e, [], [], states)) from None
     return pending, pickler
 
 
@@ -277,6 +285,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "argv": list(sys.argv),
         "cwd": os.getcwd(),
         "random": settings.pop("random"),
+        "logging": settings.pop("logging"),
         "settings": dict(settings),
     }
     if started is None:
@@ -300,31 +309,38 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "codes": sorted([list(c) for c in codes]),
         "main": {"pyc": main_path},
         "suspend_on": list(settings.get("suspend_on") or []),
+        "grace": settings.get("grace"),
         "sizes": {"main": len(main_bytes)},
         "checkpoint": is_checkpoint,
     })
 
 
 def _explain(error, records, planned, states):
-    """Name the frame and the object that could not be saved."""
+    """Name the frame or global and the path to the object that could not be
+    saved: `FILE:LINE in f: local 'ap' → ap._registries['type'][None]`."""
+    def found(value, name):
+        culprit = _state.find_unpicklable(value, states)
+        if culprit is None:
+            return None
+        path, obj, why = culprit
+        where = f"{name!r} → {name}{path}" if path else repr(name)
+        return (f"{where} ({type(obj).__module__}.{type(obj).__qualname__}) cannot be "
+                f"saved: {why}")
+
     for rec, p in zip(reversed(records), reversed(planned)):
-        where = p.where
         for name, value in rec.locals.items():
-            culprit = _state.find_unpicklable(value, set())
-            if culprit is not None:
-                return (f"{where}: local {name!r} holds an object that cannot be saved: "
-                        f"{name}{culprit}: {error}")
+            message = found(value, name)
+            if message:
+                return f"{p.where}: local {message}"
         for j, value in enumerate(rec.stack):
             if value is _capture._NULL:
                 continue
-            culprit = _state.find_unpicklable(value, set())
-            if culprit is not None:
-                return (f"{where}: a value on the stack cannot be saved: "
-                        f"{type(value).__qualname__}{culprit}: {error}")
+            message = found(value, f"stack[{j}]")
+            if message:
+                return f"{p.where}: the value {message}"
     for name, state in states.items():
         for key, value in state.items():
-            culprit = _state.find_unpicklable(value, set())
-            if culprit is not None:
-                return (f"module {name}: global {key!r} holds an object that cannot be "
-                        f"saved: {key}{culprit}: {error}")
+            message = found(value, key)
+            if message:
+                return f"module {name}: global {message}"
     return f"the program's state cannot be saved: {error}"

@@ -6,21 +6,54 @@ program's next call of a rewritten function, as the new frame starts: it
 holds nothing but its arguments, and its caller is stopped at the call, a
 point that can be resumed exactly. The stack is saved from the caller out,
 and the call is recorded as "enter this function with these arguments"
-(its resume twin restores them and starts the body). If the stack there
-cannot be saved (a C function in between, a closure whose cells cannot be
-found), the hook waits for the next call. A program that makes no more calls
-is not suspended. The resumed program keeps its triggers.
+(its resume twin restores them and starts the body).
+
+A profile hook makes every call several times slower, so it stays armed
+only until the next such call, which makes one attempt. An attempt that
+fails is reported once (`sleepy: SIGTERM: cannot suspend yet: REASON`) and
+the hook is disarmed; a ticker thread re-sends the signal to the main
+thread a little later, which arms it again. Each new attempt first checks,
+without pickling or forking, that the frame that stood in the way has left
+the stack or moved on (a frame below a C function, a frame that is not
+rewritten); an attempt that failed while saving (an object that cannot be
+pickled) is tried again less and less often. With `--grace SECONDS`, a
+program that could not be suspended that long after the signal says so and
+exits with status 1. A program that finishes first exits as usual. The
+resumed program keeps its triggers.
 """
 
+import _thread
 import atexit
-import gc
+import os
 import signal
 import sys
+import time
 import types
 
 from ._capture import SuspendError
 
-_armed = False
+_TICK = 0.01  # seconds between attempts while a frame stands in the way
+_BACKOFF_MAX = 2.0  # longest wait between attempts that failed to save
+_EVENTS = 20000  # profile events an armed hook waits for a candidate call
+
+
+class _Pending:
+    """A signal being acted on."""
+
+    def __init__(self, signum):
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+        self.since = time.monotonic()
+        self.reported = set()
+        self.last = None  # the last reason
+        self.blocker = None  # (frame, f_lasti) that stood in the way
+        self.delay = _TICK
+        self.events = 0
+        self.ticker = False
+
+
+_pending = None
+_grace = None
 
 
 def parse(name):
@@ -35,14 +68,18 @@ def parse(name):
         raise ValueError(f"unknown signal {name!r}") from None
 
 
-def install(names):
-    """Suspends the program when one of these signals arrives."""
+def install(names, grace=None):
+    """Suspends the program when one of these signals arrives; gives up
+    `grace` seconds after it if no suspension succeeded."""
     from . import _settings
+    global _exit_hook, _grace
     sigs = [parse(n) for n in names]
     for sig in sigs:
         signal.signal(sig, _handler)
     _settings["suspend_on"] = [s.name for s in sigs]
-    global _exit_hook
+    if grace is not None:
+        _grace = grace
+        _settings["grace"] = grace
     if not _exit_hook:  # install() may run twice: early, then as parsed
         atexit.register(_ignore)
         _exit_hook = True
@@ -56,36 +93,98 @@ def _ignore():
     there is nothing left to suspend, and a trigger that arrives then is
     ignored: the interpreter's finalization would put the default action
     back, and the signal would kill a process that has done all its work."""
+    global _pending
     from . import _settings
+    _pending = None
     for name in _settings.get("suspend_on") or []:
         signal.signal(parse(name), signal.SIG_IGN)
 
 
 def _handler(signum, frame):
-    global _armed
-    _armed = True
+    global _pending
+    if _pending is None:
+        _pending = _Pending(signum)
+    p = _pending
+    if _grace is not None and time.monotonic() - p.since > _grace:
+        _give_up(p)
+    p.events = 0
     sys.setprofile(_hook)
 
 
-def _closure(frame):
-    """The closure cells of the function a starting frame runs, or None if
-    they cannot be told for sure."""
-    code = frame.f_code
-    if not code.co_freevars:
-        return ()
-    funcs = [o for o in gc.get_referrers(code)
-             if isinstance(o, types.FunctionType) and o.__code__ is code]
-    if len(funcs) != 1:
-        return None
-    return funcs[0].__closure__
+def _give_up(p):
+    from . import _process
+    why = f": {p.last}" if p.last else ""
+    print(f"sleepy: {p.name}: could not suspend within {_grace:g} s{why}; exiting",
+          file=sys.stderr, flush=True)
+    _process.flush_files()
+    os._exit(1)
+
+
+def _tick_later(p, delay):
+    """Sends the signal to the main thread again after `delay` seconds (from
+    a thread of the runtime's own, which sleeps in between)."""
+    p.delay = delay
+    if p.ticker:
+        return
+    p.ticker = True
+    main = _thread.get_ident()
+
+    def ticker():
+        while _pending is p:
+            time.sleep(p.delay)
+            if _pending is not p:
+                return
+            try:
+                signal.pthread_kill(main, p.signum)
+            except (OSError, ValueError):
+                return
+
+    _thread.start_new_thread(ticker, ())
+
+
+def _refused(p, error, blocker):
+    """Reports a failed attempt once per reason and plans the next one."""
+    reason = str(error)
+    p.last = reason
+    if reason not in p.reported:
+        p.reported.add(reason)
+        print(f"sleepy: {p.name}: cannot suspend yet: {reason}", file=sys.stderr,
+              flush=True)
+    if blocker is not None:
+        p.blocker = (blocker, blocker.f_lasti)
+        _tick_later(p, _TICK)
+    else:
+        p.blocker = None
+        _tick_later(p, min(max(2 * p.delay, 0.1), _BACKOFF_MAX))
+
+
+def _still_blocked(p, frame):
+    """Whether the frame that stood in the way is still on the stack, where
+    it was."""
+    if p.blocker is None:
+        return False
+    blocker, lasti = p.blocker
+    f = frame
+    while f is not None:
+        if f is blocker:
+            return f.f_lasti == lasti
+        f = f.f_back
+    return False
 
 
 def _hook(frame, event, arg):
-    global _armed
-    if event != "call" or not _armed or frame.f_back is None:
+    p = _pending
+    if p is None:
+        sys.setprofile(None)
         return
-    from . import _registry, _save
-    from . import _snapshot_path
+    p.events += 1
+    if p.events > _EVENTS:
+        sys.setprofile(None)  # no candidate for a while: wait for a tick
+        _tick_later(p, _TICK)
+        return
+    if event != "call" or frame.f_back is None:
+        return
+    from . import _registry
     located = _registry.locate(frame.f_code, frame.f_globals)
     if located is None or frame.f_code.co_flags & 0x2A0:
         return
@@ -93,21 +192,77 @@ def _hook(frame, event, arg):
     entry = info.entries.get(index)
     if twin or entry is None or not any(s.kind == "entry" for s in entry.sites):
         return
+    sys.setprofile(None)  # one attempt per arming
+    if _still_blocked(p, frame.f_back):
+        _tick_later(p, _TICK)
+        return
+    _attempt(p, frame, info, index, entry)
+
+
+def _attempt(p, frame, info, index, entry):
+    from . import _save
+    from . import _snapshot_path
     closure = _closure(frame)
     if closure is None:
+        _refused(p, SuspendError(f"{_where(frame)}: cannot tell which function's "
+                                 "closure this call runs with"), frame.f_back)
         return
     try:
         _save.save(_snapshot_path(None), frame.f_back, _hook, stop=True,
                    entering=(frame, info, index, entry, closure))
-    except SuspendError:
-        return  # not here: wait for the next call
+    except SuspendError as e:
+        _refused(p, e, getattr(e, "blocker", None))
     except OSError as e:
-        sys.setprofile(None)
-        _armed = False
-        print(f"sleepy: cannot suspend: {e}", file=sys.stderr)
+        _refused(p, SuspendError(f"cannot write the snapshot: {e}"), None)
+
+
+def _where(frame):
+    return f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_qualname}"
+
+
+def _closure(frame):
+    """The closure cells of the function a starting frame runs, found
+    through what its caller called (no heap walk), or None if they cannot
+    be told for sure."""
+    code = frame.f_code
+    if not code.co_freevars:
+        return ()
+    from . import _capture, _registry
+    caller = frame.f_back
+    located = _registry.locate(caller.f_code, caller.f_globals)
+    if located is None:
+        return None
+    info, index, twin = located
+    entry = info.entries.get(index)
+    site = entry.site_at(caller.f_lasti // 2, twin) if entry else None
+    if site is None or site.callee is None:
+        return None
+    try:
+        target = _capture._resolve(site.callee, caller)
+    except (LookupError, TypeError, AttributeError):
+        return None
+    for fn in _candidates(target):
+        if isinstance(fn, types.FunctionType) and fn.__code__ is code:
+            return fn.__closure__
+    return None
+
+
+def _candidates(target):
+    """The Python functions that calling `target` may start."""
+    if isinstance(target, types.MethodType):
+        return [target.__func__]
+    if isinstance(target, type):
+        found = []
+        for klass in target.__mro__ + type(target).__mro__:
+            for name in ("__init__", "__new__", "__call__"):
+                fn = klass.__dict__.get(name)
+                found.append(getattr(fn, "__func__", fn))
+        return found
+    call = getattr(type(target), "__call__", None)
+    return [target, getattr(call, "__func__", call)]
 
 
 def disarm():
-    global _armed
-    _armed = False
+    global _pending
+    _pending = None
     sys.setprofile(None)

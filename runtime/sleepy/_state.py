@@ -88,14 +88,15 @@ def _types_by_name():
 _TYPES = _types_by_name()
 
 
-class Pickler(pickle.Pickler):
-    """The pickler of snapshots. `codes` collects (module, index, hash) of
-    every rewritten code object the snapshot refers to; `saved` names the
-    modules whose globals the snapshot carries (their objects are saved by
-    value, those of other modules by their binding: see _byvalue)."""
+class _Reductions:
+    """How snapshots save what pickle cannot; shared by the pickler of
+    snapshots and the tracer that names what failed. `codes` collects
+    (module, index, hash) of every rewritten code object the snapshot
+    refers to; `saved` names the modules whose globals the snapshot carries
+    (their objects are saved by value, those of other modules by their
+    binding: see _byvalue)."""
 
-    def __init__(self, file, codes, running=None, saved=()):
-        super().__init__(file, protocol=5)
+    def _setup(self, codes, running, saved):
         self.codes = codes
         self.running = running or {}  # generators of the suspended stack
         self.saved = set(saved)
@@ -138,6 +139,8 @@ class Pickler(pickle.Pickler):
             return _process.reduce_file(obj)
         if _process.is_random_inst(obj):
             return (_process._random_inst, ())
+        if _process.is_csv(obj):
+            return _process.reduce_csv(obj)
         if _process.is_lock(obj):
             return _process.reduce_lock(obj)
         if t is types.GeneratorType or t is types.CoroutineType:
@@ -181,38 +184,90 @@ class Pickler(pickle.Pickler):
                 None, None, _byvalue.set_function)
 
 
+class Pickler(_Reductions, pickle.Pickler):
+    """The pickler of snapshots."""
+
+    def __init__(self, file, codes, running=None, saved=()):
+        pickle.Pickler.__init__(self, file, protocol=5)
+        self._setup(codes, running, saved)
+
+
 class Unpickler(pickle.Unpickler):
     pass
 
 
-def find_unpicklable(obj, codes):
-    """Where in `obj` pickling fails, as a short path, or None."""
-    seen = set()
+class _Tracer(_Reductions, pickle._Pickler):
+    """The pure-Python pickler with the same reductions, which keeps the
+    chain of objects it is saving when something fails."""
 
-    def ok(x):
+    def __init__(self, saved):
+        pickle._Pickler.__init__(self, io.BytesIO(), protocol=5)
+        self._setup(set(), None, saved)
+        self.chain = []
+        self.failed = None
+
+    def save(self, obj, save_persistent_id=True):
+        self.chain.append(obj)
         try:
-            Pickler(io.BytesIO(), set()).dump(x)
-            return True
+            super().save(obj, save_persistent_id)
         except Exception:
-            return False
+            if self.failed is None:
+                self.failed = list(self.chain)
+            raise
+        finally:
+            self.chain.pop()
 
-    def walk(x, path, depth):
-        if id(x) in seen or depth > 12:
-            return None
-        seen.add(id(x))
-        if ok(x):
-            return None
-        children = []
-        if isinstance(x, dict):
-            children = [(f"{path}[{k!r}]", v) for k, v in x.items()]
-        elif isinstance(x, (list, tuple, set, frozenset)):
-            children = [(f"{path}[{i}]", v) for i, v in enumerate(x)]
-        elif hasattr(x, "__dict__") and not isinstance(x, type):
-            children = [(f"{path}.{k}", v) for k, v in vars(x).items()]
-        for p, v in children:
-            found = walk(v, p, depth + 1)
-            if found:
-                return found
-        return f"{path} ({type(x).__module__}.{type(x).__qualname__})"
 
-    return walk(obj, "", 0)
+def find_unpicklable(obj, saved=()):
+    """Where in `obj` saving fails, as (path, the object there, the error),
+    or None. The path is written from `obj` on (`._registries['type'][None]`),
+    through the objects pickle was saving when it failed; objects that a
+    reduction made along the way (argument tuples, state dicts) are passed
+    over."""
+    tracer = _Tracer(saved)
+    try:
+        tracer.dump(obj)
+        return None
+    except Exception as e:
+        error = e
+    chain = tracer.failed or [obj]
+    path, here = "", chain[0]
+    for child in chain[1:]:
+        label = _label(here, child)
+        if label is not None:
+            path += label
+            here = child
+    return path, chain[-1], error
+
+
+def _label(parent, child):
+    """How `child` is reached from `parent` (`[key]`, `.attribute`), or None
+    if it is not one of its parts."""
+    if isinstance(parent, dict):
+        for k, v in parent.items():
+            if v is child:
+                return f"[{k!r}]"
+        return None
+    if isinstance(parent, (list, tuple)):
+        for i, v in enumerate(parent):
+            if v is child:
+                return f"[{i}]"
+        return None
+    if isinstance(parent, (set, frozenset)):
+        return "{...}" if child in parent else None
+    if type(parent) is types.CellType:
+        try:
+            return ".cell_contents" if parent.cell_contents is child else None
+        except ValueError:
+            return None
+    names = list(getattr(parent, "__dict__", {}) or {})
+    for klass in type(parent).__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        names += [slots] if isinstance(slots, str) else list(slots)
+    for name in names:
+        try:
+            if getattr(parent, name) is child:
+                return f".{name}"
+        except Exception:
+            continue
+    return None

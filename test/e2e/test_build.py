@@ -140,7 +140,7 @@ class BuildTests(unittest.TestCase):
             f.write("def oops(:\n")
         p = self.tool(self.src, "-o", self.out)
         self.assertEqual(p.returncode, 1)
-        self.assertRegex(p.stderr, r"broken\.py: error: .*invalid syntax")
+        self.assertRegex(p.stderr, r"broken\.py:1: error: .*invalid syntax")
         self.assertIn("6 files rewritten, 0 up to date, 1 copied, 1 failed", p.stderr)
         self.assertNotIn("shop/broken.pyc", self.files())
 

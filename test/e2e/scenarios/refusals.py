@@ -42,7 +42,20 @@ def with_socket():
         sock.close()
 
 
-tls = threading.local()  # thread-local storage: pickle cannot save it
+class Connection:
+    def __init__(self):
+        self.sock = socket.socket()
+
+
+def with_nested_socket():
+    pool = {"db": [Connection()]}
+    try:
+        stop()
+    finally:
+        pool["db"][0].sock.close()
+
+
+tls = None  # thread-local storage once set (pickle cannot save it)
 
 
 def main():
@@ -56,6 +69,7 @@ def main():
     attempt("operator", lambda: Adds() + 1)
     attempt("deepcopy", lambda: copy.deepcopy(Deep()))
     attempt("socket", with_socket)
+    attempt("nested socket", with_nested_socket)
     event = threading.Event()
     worker = threading.Thread(target=event.wait, name="worker")
     worker.start()
@@ -63,6 +77,8 @@ def main():
     event.set()
     worker.join()
     del event, worker
+    global tls
+    tls = threading.local()
     attempt("global tls", stop)
     print("snapshot written:", os.path.exists(os.environ["SLEEPY_SNAPSHOT"]))
     print("is_rewritten:", sleepy.is_rewritten(stop), sleepy.is_rewritten(Adds.__add__),
@@ -81,7 +97,8 @@ main()
 # expect: sum refused: .*<lambda>: sum is not Python code: it called .*<genexpr> from C.*
 # expect: operator refused: .*<lambda>: BINARY_OP there called .* in Adds.__add__ from C.*
 # expect: deepcopy refused: .*copy.py.*not rewritten.*
-# expect: socket refused: .*in with_socket: local 'sock' holds an object that cannot be saved.*socket.*
+# expect: socket refused: .*in with_socket: local 'sock' \(socket.socket\) cannot be saved: .*socket.*
+# expect: nested socket refused: .*in with_nested_socket: local 'pool' → pool\['db'\]\[0\]\.sock \(socket.socket\) cannot be saved: .*
 # expect: thread refused: other threads are alive \('worker'\).*
 # expect: global tls refused: .*module __main__: global 'tls'.*_thread._local.*
 # expect: snapshot written: False
