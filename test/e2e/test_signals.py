@@ -4,12 +4,14 @@
     SLEEPY_PYTHON=python3.11 SLEEPY_TOOL=build/bin/sleepy-rewrite \\
         python3 test/e2e/test_signals.py [ROUNDS]
 
-Runs programs/longjob.py uninterrupted, then again under
-`--suspend-on USR1`, sending SIGUSR1 after a random delay to the running
-process and to every process that resumes it, until the job ends. The
-concatenated output must equal the uninterrupted run's. First, a trigger
-that arrives once the program is over (from a finalizer) must not kill it.
-Exits 1 otherwise.
+Runs programs/longjob.py and programs/pagerank.py uninterrupted, then
+again under `--suspend-on USR1`, sending SIGUSR1 after a random delay to the
+running process and to every process that resumes it, until the job ends.
+The concatenated output must equal the uninterrupted run's. Also: a trigger
+that arrives once the program is over (from a finalizer) must not kill it;
+a signal that arrives where the stack cannot be saved is reported once and
+acted on as soon as it can (programs/blocked.py); with --grace, a program
+that cannot be suspended in time exits with status 1. Exits 1 otherwise.
 """
 import os
 import random
@@ -75,6 +77,122 @@ def late_trigger(work):
     return ok
 
 
+def rewrite(work, name):
+    out = os.path.join(work, "out-" + name)
+    subprocess.run([TOOL, f"--python={PYTHON}", os.path.join(HERE, "programs", name + ".py"),
+                    "-o", out], check=True)
+    return dict(os.environ, PYTHONPATH=out), os.path.join(out, name + ".pyc")
+
+
+def random_signals(work, name, rounds, rng):
+    """The program under `--suspend-on USR1`, signalled at random moments
+    (again after each resume) until it ends, must print what it prints
+    uninterrupted."""
+    env, prog = rewrite(work, name)
+    t0 = time.time()
+    ref = subprocess.run([PYTHON, prog], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    duration = time.time() - t0
+    failures = 0
+    for r in range(rounds):
+        snap = os.path.join(work, f"snap-{name}-{r}")
+        cmd = [PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1", "--snapshot", snap, prog]
+        outputs, suspensions = [], 0
+        while True:
+            p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+            # Once the handler is installed (before the program runs on),
+            # at a random moment of the computation.
+            wait_for_handler(p.pid, signal.SIGUSR1)
+            time.sleep(rng.uniform(0, duration * 0.6))
+            if p.poll() is None:
+                p.send_signal(signal.SIGUSR1)
+            o, e = p.communicate(timeout=300)
+            outputs.append(o)
+            if p.returncode == 75:
+                suspensions += 1
+                cmd = [PYTHON, "-m", "sleepy", "resume", snap]
+                continue
+            if p.returncode != 0:
+                print(f"{name} round {r}: status {p.returncode}\n{e[-3000:]}")
+                failures += 1
+            break
+        got = "".join(outputs)
+        ok = got == ref
+        failures += not ok
+        print(f"{name} round {r}: {suspensions} suspensions, output "
+              f"{'matches' if ok else 'DIFFERS'}")
+        if not ok:
+            import difflib
+            print("".join(difflib.unified_diff(ref.splitlines(True), got.splitlines(True),
+                                               "uninterrupted", "interrupted")))
+    return failures
+
+
+def signalled_in_phase(work, args, extra):
+    """Runs programs/blocked.py ARGS under `--suspend-on USR1 EXTRA...`,
+    signalled as soon as its handler is in (its first phase cannot be
+    suspended). Returns (status, stdout, stderr, seconds after the signal)."""
+    env, prog = rewrite(work, "blocked")
+    snap = os.path.join(work, "snap-blocked-" + "-".join(args + extra))
+    p = subprocess.Popen([PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1",
+                          "--snapshot", snap] + extra + [prog] + args,
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_handler(p.pid, signal.SIGUSR1)
+    time.sleep(0.2)
+    t0 = time.time()
+    p.send_signal(signal.SIGUSR1)
+    o, e = p.communicate(timeout=300)
+    return p.returncode, o, e, time.time() - t0, env, snap
+
+
+def refused_then_suspended(work):
+    """A signal that cannot be acted on yet is reported once, costs no
+    attempt per call, and the program suspends when it can; the resumed
+    run ends as the uninterrupted one."""
+    env, prog = rewrite(work, "blocked")
+    t0 = time.time()
+    ref = subprocess.run([PYTHON, prog, "30"], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    plain = time.time() - t0
+    status, o, e, took, env, snap = signalled_in_phase(work, ["30"], [])
+    lines = [line for line in e.splitlines() if line.startswith("sleepy:")]
+    problems = []
+    if status != 75:
+        problems.append(f"status {status}, expected 75")
+    if len(lines) != 1 or not lines[0].startswith("sleepy: SIGUSR1: cannot suspend yet: ") \
+            or "sorted is not Python code" not in lines[0]:
+        problems.append(f"expected one refusal line, got {lines}")
+    # Armed and waiting, the program runs at no less than half its speed.
+    if took > 2 * plain + 1:
+        problems.append(f"suspended {took:.1f} s after the signal; the run takes {plain:.1f} s")
+    if status == 75:
+        r = subprocess.run([PYTHON, "-m", "sleepy", "resume", snap], env=env,
+                           capture_output=True, text=True, timeout=300)
+        if o + r.stdout != ref or r.returncode != 0:
+            problems.append(f"resumed output {o + r.stdout!r} (status {r.returncode}), "
+                            f"expected {ref!r}\n{r.stderr[-2000:]}")
+    print(f"refused then suspended: {'ok' if not problems else 'FAILED'} "
+          f"({took:.2f} s after the signal, uninterrupted run {plain:.2f} s)")
+    for problem in problems:
+        print("   ", problem)
+    return len(problems)
+
+
+def grace_expires(work):
+    """With --grace, a program that cannot be suspended in time says so once
+    and exits with status 1, without waiting for its end."""
+    status, o, e, took, env, snap = signalled_in_phase(work, ["100000"], ["--grace", "1"])
+    lines = [line for line in e.splitlines() if line.startswith("sleepy:")]
+    ok = (status == 1 and len(lines) == 2 and "cannot suspend yet" in lines[0]
+          and lines[1].startswith("sleepy: SIGUSR1: could not suspend within 1 s: ")
+          and took < 10 and not os.path.exists(snap))
+    print(f"grace: status {status} after {took:.2f} s, {'ok' if ok else 'FAILED'}")
+    if not ok:
+        print(e[-3000:])
+    return not ok
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     rng = random.Random(int(os.environ.get("SLEEPY_SEED", "0")) or None)
@@ -82,48 +200,10 @@ def main():
     failures = 0
     try:
         failures += not late_trigger(work)
-        out = os.path.join(work, "out")
-        subprocess.run([TOOL, f"--python={PYTHON}", os.path.join(HERE, "programs", "longjob.py"),
-                        "-o", out], check=True)
-        env = dict(os.environ, PYTHONPATH=out)
-        prog = os.path.join(out, "longjob.pyc")
-        t0 = time.time()
-        ref = subprocess.run([PYTHON, prog], env=env, capture_output=True, text=True,
-                             check=True).stdout
-        duration = time.time() - t0
-        for r in range(rounds):
-            snap = os.path.join(work, f"snap{r}")
-            cmd = [PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1",
-                   "--snapshot", snap, prog]
-            outputs, suspensions = [], 0
-            while True:
-                p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
-                # Once the handler is installed (before the program runs on),
-                # at a random moment of the computation.
-                wait_for_handler(p.pid, signal.SIGUSR1)
-                time.sleep(rng.uniform(0, duration * 0.6))
-                if p.poll() is None:
-                    p.send_signal(signal.SIGUSR1)
-                o, e = p.communicate(timeout=300)
-                outputs.append(o)
-                if p.returncode == 75:
-                    suspensions += 1
-                    cmd = [PYTHON, "-m", "sleepy", "resume", snap]
-                    continue
-                if p.returncode != 0:
-                    print(f"round {r}: status {p.returncode}\n{e[-3000:]}")
-                    failures += 1
-                break
-            got = "".join(outputs)
-            ok = got == ref
-            failures += not ok
-            print(f"round {r}: {suspensions} suspensions, output "
-                  f"{'matches' if ok else 'DIFFERS'}")
-            if not ok:
-                import difflib
-                print("".join(difflib.unified_diff(ref.splitlines(True), got.splitlines(True),
-                                                   "uninterrupted", "interrupted")))
+        failures += refused_then_suspended(work)
+        failures += grace_expires(work)
+        for name in ("longjob", "pagerank"):
+            failures += random_signals(work, name, rounds, rng)
         return 1 if failures else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
