@@ -128,6 +128,21 @@ def _same_code(code, frame):
     return info.codes[index] == code
 
 
+def _lookup(klass, name):
+    """What `name` is in the class dictionaries along klass's MRO (as the
+    interpreter's slot lookup finds it), or None."""
+    for k in klass.__mro__:
+        if name in k.__dict__:
+            return k.__dict__[name]
+    return None
+
+
+def _first_argument(frame):
+    """The first argument of a frame (a method's self), or _NULL."""
+    args = frame.f_code.co_varnames[:1]
+    return frame.f_locals.get(args[0], _NULL) if args else _NULL
+
+
 def _describe(obj):
     name = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
     if name:
@@ -168,6 +183,14 @@ def _check_call(planned, callee_frame, suspend_fn):
     code = _code_of(target) if target is not None else None
     if code is not None and _same_code(code, callee_frame):
         return
+    if code is None and target is not None and not isinstance(target, type):
+        # An instance called through its type's slot: tp_call runs
+        # type(target).__call__ with target first and returns what it
+        # returns, so resuming that frame gives the call's result.
+        call = _lookup(type(target), "__call__")
+        if isinstance(call, types.FunctionType) and _same_code(call.__code__, callee_frame) \
+                and _first_argument(callee_frame) is target:
+            return
     if callee_frame.f_code.co_flags & _GEN_FLAGS and _drives(target, prov):
         # next(gen), gen.send(v), gen.throw(...): resumed by send(None) on
         # the generator, which resumes itself.
