@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all configure test demo fuzz conformance clean format
+.PHONY: all configure test demo fuzz conformance realworld clean format
 
 all: configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -30,6 +30,19 @@ CONFORMANCE_PYTHON ?= $(or $(lastword $(sort $(wildcard \
 conformance: all
 	$(CONFORMANCE_PYTHON) test/conformance/run.py --tool $(BUILD)/bin/sleepy-rewrite \
 	  --table bench/results/conformance.md -j $(JOBS)
+
+# Real programs (test/realworld: CPython's test modules, pyperformance's
+# benchmarks, Debian's pure-Python libraries, user-shaped scripts) suspended
+# by SIGTERM at random moments and resumed until they end, compared with an
+# uninterrupted run; writes bench/results/realworld.md. PYPERFORMANCE is a
+# checkout of pyperformance (without it, that group is skipped).
+PYPERFORMANCE ?=
+REALWORLD_ROUNDS ?= 2
+
+realworld: all
+	$(CONFORMANCE_PYTHON) bench/realworld.py --tool $(BUILD)/bin/sleepy-rewrite \
+	  $(if $(PYPERFORMANCE),--pyperformance $(PYPERFORMANCE)) --rounds $(REALWORLD_ROUNDS) \
+	  --table bench/results/realworld.md -j 2
 
 # libFuzzer on the .pyc reader, decoder and assembler (fuzz/read-pyc-fuzzer.cpp):
 # builds it with clang, ASan and UBSan in $(FUZZ_BUILD)/, writes a seed corpus
