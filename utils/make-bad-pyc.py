@@ -4,6 +4,7 @@
     python3.12 utils/make-bad-pyc.py KIND[:VARIANT] GOOD.pyc OUT.pyc
     python3.12 utils/make-bad-pyc.py --corpus DIR [GOOD.pyc...]
     python3.12 utils/make-bad-pyc.py --list
+    python3.12 utils/make-bad-pyc.py --load FILE.pyc
 
 Run it with the interpreter that wrote GOOD.pyc (3.11 to 3.13): opcode
 numbers and inline cache counts come from that interpreter's opcode module.
@@ -20,7 +21,9 @@ The second form writes every kind and variant (and the valid files they come
 from, and some files with random damage) into DIR: the fuzzer's seed corpus
 and the corpus the error tests run the tool over. It always uses a few sample
 modules it compiles itself, and the GOOD.pyc files given. --list prints the
-kinds with their variants.
+kinds with their variants. --load says whether this interpreter's marshal
+loads a file ("loads", or "refused: Type: message"), so that a test can
+show that CPython refuses what sleepy refuses.
 
 A few kinds (nested-at-limit, extreme-line-numbers) are not damage but files
 at a limit that sleepy must accept and write back unchanged; the corpus names
@@ -36,6 +39,7 @@ import marshal
 import opcode
 import os
 import random
+import re
 import struct
 import sys
 
@@ -510,6 +514,73 @@ def empty_code(b, v):
     return replace(b.data, n.start, n.end, new), n.start + 5, {}
 
 
+# Counts that CPython's code constructor refuses (_PyCode_Validate): the
+# tool names the code object. Each patches int fields, or the kinds of the
+# locals, in place.
+
+CO_VARARGS, CO_VARKEYWORDS = 0x4, 0x8
+CO_FAST_LOCAL = 0x20
+
+
+def patch_i32(data, at, value):
+    return replace(data, at, at + 4, struct.pack("<i", value))
+
+
+def locals_and_needed(b, code):
+    """(locals that hold arguments, slots the arguments need) of \\p code."""
+    kinds = b.s.field(code, "localspluskinds")
+    local = sum(1 for k in b.data[kinds.payload:kinds.end] if k & CO_FAST_LOCAL)
+    f = code.fields
+    needed = (f["argcount"] + f["kwonlyargcount"] + bool(f["flags"] & CO_VARARGS)
+              + bool(f["flags"] & CO_VARKEYWORDS))
+    return local, needed
+
+
+def pick_function(b):
+    """The first code object that takes an argument."""
+    code, _ = b.pick_code(lambda c, ins: c.fields["argcount"] > 0)
+    return code
+
+
+@kind("posonly-over-args")
+def posonly_over_args(b, v):
+    code = pick_function(b)
+    n = code.fields["argcount"]
+    out = patch_i32(b.data, code.field_at["posonlyargcount"], n + 1)
+    return out, code.start, {"posonly": n + 1, "args": n}
+
+
+@kind("negative-flags")
+def negative_flags(b, v):
+    code = pick_function(b)
+    flags = (code.fields["flags"] | 0x80000000) & 0xFFFFFFFF
+    out = replace(b.data, code.field_at["flags"], code.field_at["flags"] + 4,
+                  struct.pack("<I", flags))
+    return out, code.start, {"flags": f"{flags:#x}"}
+
+
+@kind("varnames-too-small", variants=(None, "kwonly", "kinds"))
+def varnames_too_small(b, v):
+    """One argument more than the locals hold (positional by default, or
+    keyword-only), or the same arguments with no kind of local marked
+    CO_FAST_LOCAL."""
+    if v == "kinds":
+        def fits(c, ins):
+            k = c.fields["localspluskinds"]
+            return c.fields["argcount"] > 0 and k.type == "s" and k.payload is not None
+        code, _ = b.pick_code(fits)
+        kinds = code.fields["localspluskinds"]
+        payload = bytes(k & ~CO_FAST_LOCAL for k in b.data[kinds.payload:kinds.end])
+        out = replace(b.data, kinds.payload, kinds.end, payload)
+        return out, code.start, {"locals": 0, "needed": locals_and_needed(b, code)[1]}
+    code = pick_function(b)
+    local, needed = locals_and_needed(b, code)
+    name = "kwonlyargcount" if v == "kwonly" else "argcount"
+    extra = local - needed + 1
+    out = patch_i32(b.data, code.field_at[name], code.fields[name] + extra)
+    return out, code.start, {"locals": local, "needed": needed + extra}
+
+
 @kind("unknown-opcode")
 def unknown_opcode_kind(b, v):
     code, ins = b.pick_code()
@@ -839,6 +910,18 @@ def main():
     if args == ["--list"]:
         for name, (_, variants) in KINDS.items():
             print(" ".join(name if v is None else f"{name}:{v}" for v in variants))
+        return
+    if len(args) == 2 and args[0] == "--load":
+        with open(args[1], "rb") as f:
+            data = f.read()
+        try:
+            marshal.loads(data[HEADER:])
+            print("loads")
+        except Exception as e:
+            # Without the place in CPython's sources ("Objects/codeobject.c:250: bad
+            # argument to internal function"), which moves from release to release.
+            message = re.sub(r"^[\w/.]+:\d+: ", "", str(e))
+            print(f"refused: {type(e).__name__}: {message}")
         return
     if len(args) >= 2 and args[0] == "--corpus":
         corpus(args[1], args[2:])

@@ -34,6 +34,8 @@ bool isAscii(llvm::StringRef text) {
   return !(bits & 0x8080808080808080ull);
 }
 
+struct CodeLayout;
+
 class Reader {
 public:
   Reader(llvm::StringRef data, size_t pos, ObjectGraph &graph,
@@ -133,6 +135,8 @@ private:
   readCode(size_t at, uint8_t code, unsigned depth);
   LLVM_ATTRIBUTE_NOINLINE llvm::Expected<ObjectId> finishCode(Object obj,
                                                               CodeObject c);
+  LLVM_ATTRIBUTE_NOINLINE llvm::Error
+  checkCounts(size_t at, const CodeObject &c, const CodeLayout &layout);
   /// Adds \p obj with its \p count children, pending from \p first on.
   LLVM_ATTRIBUTE_NOINLINE ObjectId finishContainer(Object obj, size_t first,
                                                    uint32_t count) {
@@ -403,10 +407,32 @@ constexpr CodeField LegacyFields[] = {
     field(&C::firstLineNo),    field(&C::lineTable),
 };
 
+/// How the code objects of a version are laid out and what CPython checks
+/// of them when marshal loads one (Python/marshal.c, TYPE_CODE, then the
+/// code constructor in Objects/codeobject.c: PyCode_NewWithPosOnlyArgs up
+/// to 3.10, _PyCode_Validate from 3.11 on; checked on 3.8 to 3.13 by
+/// loading code objects with each field changed).
+struct CodeLayout {
+  llvm::ArrayRef<CodeField> fields; ///< in marshal order
+  /// co_localsplusnames and co_localspluskinds (3.11 on) rather than
+  /// co_nlocals, co_varnames, co_freevars and co_cellvars: the locals that
+  /// must cover the arguments are the names of a kind with CO_FAST_LOCAL,
+  /// not co_varnames.
+  bool localsPlus;
+  /// co_code of an odd length is refused ("co_code is malformed"); up to
+  /// 3.10 the interpreter runs the code units that fit.
+  bool evenCode;
+};
+constexpr CodeLayout ModernLayout = {ModernFields, true, true};   ///< 3.11-3.13
+constexpr CodeLayout LegacyLayout = {LegacyFields, false, false}; ///< 3.8-3.10
+
+const CodeLayout &codeLayout(PyVersion v) {
+  return v >= PyVersion(3, 11) ? ModernLayout : LegacyLayout;
+}
+
 /// The fields of a code object of \p v, in marshal order.
 llvm::ArrayRef<CodeField> codeFields(PyVersion v) {
-  return v >= PyVersion(3, 11) ? llvm::makeArrayRef(ModernFields)
-                               : llvm::makeArrayRef(LegacyFields);
+  return codeLayout(v).fields;
 }
 
 llvm::Expected<ObjectId> Reader::readCode(size_t at, uint8_t code,
@@ -434,25 +460,30 @@ llvm::Expected<ObjectId> Reader::readCode(size_t at, uint8_t code,
 }
 
 llvm::Expected<ObjectId> Reader::finishCode(Object obj, CodeObject c) {
+  // What CPython refuses to load is refused here, in the same order: the
+  // types of the fields, the counts, co_code's length, then whether the
+  // locals hold the arguments. A wrong field (its type, a length) is
+  // reported at that field; the counts at the code object.
   size_t at = obj.offset;
-  bool modern = graph.version() >= PyVersion(3, 11);
+  const CodeLayout &layout = codeLayout(graph.version());
 
-  // Check the types that the code constructor would check.
   auto expect = [&](ObjectId id, ObjKind kind, const char *field,
                     const char *kindName) -> llvm::Error {
     const Object &o = graph.get(id);
     if (o.kind != kind)
-      return fail(o.offset, fmt::format("{} of a code object is not {}", field,
-                                        kindName));
+      return fail(o.offset,
+                  fmt::format("code object: {} is not {}", field, kindName));
     return llvm::Error::success();
   };
+  // marshal makes exact str objects only, so the "non-string found in code
+  // slot" of the constructor means a non-str here.
   auto tupleOfStr = [&](ObjectId id, const char *field) -> llvm::Error {
     if (auto e = expect(id, ObjKind::Tuple, field, "a tuple"))
       return e;
     for (ObjectId item : graph.items(id))
       if (graph.get(item).kind != ObjKind::Str)
         return fail(graph.get(item).offset,
-                    fmt::format("{} of a code object holds a non-str", field));
+                    fmt::format("code object: {} holds a non-str", field));
     return llvm::Error::success();
   };
   if (auto e = expect(c.code, ObjKind::Bytes, "co_code", "bytes"))
@@ -467,9 +498,7 @@ llvm::Expected<ObjectId> Reader::finishCode(Object obj, CodeObject c) {
     return std::move(e);
   if (auto e = expect(c.lineTable, ObjKind::Bytes, "co_linetable", "bytes"))
     return std::move(e);
-  if (graph.get(c.code).data.size() % 2)
-    return fail(graph.get(c.code).offset, "co_code has an odd length");
-  if (modern) {
+  if (layout.localsPlus) {
     if (auto e = tupleOfStr(c.localsPlusNames, "co_localsplusnames"))
       return std::move(e);
     if (auto e = expect(c.localsPlusKinds, ObjKind::Bytes, "co_localspluskinds",
@@ -483,7 +512,10 @@ llvm::Expected<ObjectId> Reader::finishCode(Object obj, CodeObject c) {
     if (graph.get(c.localsPlusKinds).data.size() !=
         graph.get(c.localsPlusNames).count)
       return fail(graph.get(c.localsPlusKinds).offset,
-                  "co_localspluskinds and co_localsplusnames differ in length");
+                  fmt::format("code object: co_localspluskinds has {} kinds "
+                              "for {} co_localsplusnames",
+                              graph.get(c.localsPlusKinds).data.size(),
+                              graph.get(c.localsPlusNames).count));
   } else {
     if (auto e = tupleOfStr(c.varNames, "co_varnames"))
       return std::move(e);
@@ -492,15 +524,58 @@ llvm::Expected<ObjectId> Reader::finishCode(Object obj, CodeObject c) {
     if (auto e = tupleOfStr(c.cellVars, "co_cellvars"))
       return std::move(e);
   }
-  if (c.argCount < 0 || c.posOnlyArgCount < 0 || c.kwOnlyArgCount < 0 ||
-      c.stackSize < 0 || c.nLocals < 0)
-    return fail(at, "negative count in a code object");
+  if (llvm::Error e = checkCounts(at, c, layout))
+    return std::move(e);
 
   obj.first = uint32_t(graph.codes().size());
   ObjectId id = graph.add(obj);
   c.self = id;
   graph.codes().push_back(c);
   return id;
+}
+
+llvm::Error Reader::checkCounts(size_t at, const CodeObject &c,
+                                const CodeLayout &layout) {
+  auto negative = [&](const char *field, int32_t v) {
+    return fail(at, fmt::format("code object: {} is negative ({})", field, v));
+  };
+  if (c.argCount < 0)
+    return negative("co_argcount", c.argCount);
+  if (c.posOnlyArgCount < 0)
+    return negative("co_posonlyargcount", c.posOnlyArgCount);
+  if (c.kwOnlyArgCount < 0)
+    return negative("co_kwonlyargcount", c.kwOnlyArgCount);
+  if (c.stackSize < 0)
+    return negative("co_stacksize", c.stackSize);
+  if (!layout.localsPlus && c.nLocals < 0)
+    return negative("co_nlocals", c.nLocals);
+  if (c.flags < 0)
+    return fail(at, fmt::format("code object: co_flags is negative ({:#x})",
+                                uint32_t(c.flags)));
+  if (c.argCount < c.posOnlyArgCount)
+    return fail(at, fmt::format("code object: co_posonlyargcount {} is more "
+                                "than co_argcount {}",
+                                c.posOnlyArgCount, c.argCount));
+  if (layout.evenCode && graph.get(c.code).data.size() % 2)
+    return fail(graph.get(c.code).offset,
+                "code object: co_code has an odd length");
+  // The locals must hold every argument: a frame copies the arguments into
+  // its first slots.
+  int64_t locals = 0;
+  if (layout.localsPlus) {
+    for (char kind : graph.get(c.localsPlusKinds).data)
+      locals += (uint8_t(kind) & CO_FAST_LOCAL) != 0;
+  } else {
+    locals = graph.get(c.varNames).count;
+  }
+  int64_t needed = int64_t(c.argCount) + c.kwOnlyArgCount +
+                   ((c.flags & CO_VARARGS) != 0) +
+                   ((c.flags & CO_VARKEYWORDS) != 0);
+  if (locals < needed)
+    return fail(at, fmt::format("code object: co_varnames is too small: {} "
+                                "locals, the arguments need {}",
+                                locals, needed));
+  return llvm::Error::success();
 }
 
 /// Writes through a cursor that each call takes and returns (a byte stored

@@ -113,6 +113,77 @@ TEST_CASE("code objects of both layouts come back byte for byte") {
   }
 }
 
+TEST_CASE("code objects that CPython refuses to load are refused") {
+  // The two code objects above, with int fields changed in place.
+  const std::string legacy(
+      "\x63\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x01\x00\x00\x00\x40\x00\x00\x00\x73\x08\x00\x00\x00"
+      "\x64\x00\x5a\x00\x64\x01\x53\x00\x29\x02\xe9\x01\x00\x00\x00"
+      "\x4e\x29\x01\xda\x01\x78\xa9\x00\x72\x02\x00\x00\x00\x72\x02"
+      "\x00\x00\x00\xfa\x04\x74\x2e\x70\x79\xda\x08\x3c\x6d\x6f\x64"
+      "\x75\x6c\x65\x3e\x01\x00\x00\x00\x73\x02\x00\x00\x00\x08\x00",
+      90);
+  const std::string modern(
+      "\x63\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00"
+      "\x00\x00\x00\x00\x00\x00\xf3\x0a\x00\x00\x00\x97\x00\x64\x00"
+      "\x5a\x00\x64\x01\x53\x00\x29\x02\xe9\x01\x00\x00\x00\x4e\x29"
+      "\x01\xda\x01\x78\xa9\x00\xf3\x00\x00\x00\x00\xfa\x04\x74\x2e"
+      "\x70\x79\xfa\x08\x3c\x6d\x6f\x64\x75\x6c\x65\x3e\x72\x06\x00"
+      "\x00\x00\x01\x00\x00\x00\x73\x0e\x00\x00\x00\xf0\x03\x01\x01"
+      "\x01\xd8\x04\x05\x80\x01\x80\x01\x80\x01\x72\x04\x00\x00\x00",
+      105);
+  auto with = [](std::string bytes, size_t at, uint32_t v) {
+    for (int k = 0; k < 4; ++k)
+      bytes[at + k] = char((v >> (8 * k)) & 0xFF);
+    return bytes;
+  };
+  const PyVersion v310(3, 10), v311(3, 11);
+  // Int fields: argcount at 1, posonlyargcount 5, kwonlyargcount 9, then
+  // (3.10) nlocals 13, stacksize 17, flags 21; (3.11) stacksize 13, flags 17.
+  // An argument needs a local: co_varnames up to 3.10, a name of a kind
+  // with CO_FAST_LOCAL from 3.11 on; neither module has one.
+  CHECK(readError(with(legacy, 1, 1), v310) ==
+        "t.pyc:0x0: error: code object: co_varnames is too small: 0 locals, "
+        "the arguments need 1");
+  CHECK(readError(with(modern, 9, 1), v311) ==
+        "t.pyc:0x0: error: code object: co_varnames is too small: 0 locals, "
+        "the arguments need 1");
+  // *args and **kwargs take a local each.
+  CHECK(readError(with(modern, 17, 0x4), v311) ==
+        "t.pyc:0x0: error: code object: co_varnames is too small: 0 locals, "
+        "the arguments need 1");
+  CHECK(readError(with(legacy, 21, 0x8), v310) ==
+        "t.pyc:0x0: error: code object: co_varnames is too small: 0 locals, "
+        "the arguments need 1");
+  // Huge counts do not overflow into a pass.
+  CHECK(readError(with(with(modern, 1, 0x7fffffff), 9, 0x7fffffff), v311) ==
+        "t.pyc:0x0: error: code object: co_varnames is too small: 0 locals, "
+        "the arguments need 4294967294");
+  CHECK(readError(with(modern, 5, 1), v311) ==
+        "t.pyc:0x0: error: code object: co_posonlyargcount 1 is more than "
+        "co_argcount 0");
+  CHECK(readError(with(modern, 1, ~0u), v311) ==
+        "t.pyc:0x0: error: code object: co_argcount is negative (-1)");
+  CHECK(readError(with(legacy, 13, ~0u), v310) ==
+        "t.pyc:0x0: error: code object: co_nlocals is negative (-1)");
+  CHECK(readError(with(legacy, 21, 0x80000040), v310) ==
+        "t.pyc:0x0: error: code object: co_flags is negative (0x80000040)");
+  CHECK(readError(with(modern, 13, ~0u), v311) ==
+        "t.pyc:0x0: error: code object: co_stacksize is negative (-1)");
+  // co_nlocals is not checked against co_varnames (CPython 3.10 loads it),
+  // nor is a huge stack size.
+  CHECK(readError(with(legacy, 13, 100), v310) == "");
+  CHECK(readError(with(modern, 13, 0x7fffffff), v311) == "");
+  // A trailing half code unit: loaded up to 3.10, refused from 3.11 on.
+  std::string oddLegacy = with(legacy, 26, 9);
+  oddLegacy.insert(38, 1, '\0');
+  CHECK(readError(oddLegacy, v310) == "");
+  std::string oddModern = with(modern, 22, 11);
+  oddModern.insert(36, 1, '\0');
+  CHECK(readError(oddModern, v311) ==
+        "t.pyc:0x15: error: code object: co_code has an odd length");
+}
+
 TEST_CASE("references resolve to one node and are written again") {
   // (x, x) where x is an interned short string with FLAG_REF.
   llvm::StringRef bytes("\xa9\x02\xda\x01x" "r\x01\x00\x00\x00", 10);
