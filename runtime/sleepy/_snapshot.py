@@ -22,8 +22,8 @@ checksum matches: a file damaged anywhere (truncated, a byte changed) is
 refused as damaged, never run or half-read (format 1 had no checksum, and a
 flipped byte in the pickle could resume with silently changed state). The
 checksum catches accidents, not forgeries: a signed snapshot's HMAC is
-checked after it. `info` reads nothing but the header, once the whole file
-is checked.
+checked after it. `info` loads nothing of the payload (it reads the
+header and the pickle's opcodes), and only once the whole file is checked.
 """
 
 import hashlib
