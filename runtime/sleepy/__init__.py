@@ -10,30 +10,17 @@ and be continued with `python -m sleepy resume [PATH]`. See README.md.
 This package is pure Python and uses the standard library only.
 """
 
-import os
 import sys
 
 from . import _generators  # noqa: F401  (pickle.dumps of rewritten generators)
 from . import _process
+from ._config import EXIT_SUSPENDED, SuspendError, snapshot_path
 
 _process.install()  # open() remembers files, to flush and save them
-from ._capture import SuspendError
-from ._snapshot import SnapshotError
+from ._snapshot import SnapshotError  # noqa: E402
 
 __all__ = ["suspend", "checkpoint", "is_rewritten", "SuspendError", "SnapshotError",
            "EXIT_SUSPENDED"]
-
-EXIT_SUSPENDED = 75  # EX_TEMPFAIL
-
-_settings = {"snapshot": None}
-_boundaries = set()  # code of the runtime frames a program runs under
-
-
-def _snapshot_path(path):
-    if path is None:
-        path = (_settings["snapshot"] or os.environ.get("SLEEPY_SNAPSHOT")
-                or "sleepy.snapshot")
-    return os.path.abspath(os.fspath(path))
 
 
 def suspend(path=None):
@@ -45,7 +32,7 @@ def suspend(path=None):
     Raises SuspendError, with nothing written and nothing changed, when the
     state cannot be saved."""
     from . import _save
-    _save.save(_snapshot_path(path), sys._getframe(1), suspend, stop=True)
+    _save.save(snapshot_path(path), sys._getframe(1), suspend, stop=True)
 
 
 def checkpoint(path=None, *, wait=True):
@@ -59,7 +46,7 @@ def checkpoint(path=None, *, wait=True):
     any previous snapshot in place and is reported on stderr; the next
     checkpoint() or suspend() first waits for the one still being written."""
     from . import _save
-    return _save.save(_snapshot_path(path), sys._getframe(1), checkpoint, stop=False,
+    return _save.save(snapshot_path(path), sys._getframe(1), checkpoint, stop=False,
                       wait=wait)
 
 

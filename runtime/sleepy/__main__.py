@@ -116,7 +116,7 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     if args.command == "run":
         args.args = program_args
-    import sleepy
+    import sleepy  # noqa: F401  (installs the runtime: open() remembers files)
     from sleepy import _resume, _snapshot
     if args.command == "info":
         try:
@@ -137,7 +137,8 @@ def main(argv=None):
         print("sleepy: error: run needs PROGRAM.pyc or -m MODULE", file=sys.stderr)
         return 2
     if args.snapshot:
-        sleepy._settings["snapshot"] = os.path.abspath(args.snapshot)
+        from sleepy import _config
+        _config.settings["snapshot"] = os.path.abspath(args.snapshot)
     if args.suspend_on:
         from sleepy import _signals
         try:

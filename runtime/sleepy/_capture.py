@@ -20,24 +20,10 @@ import os
 import sys
 import types
 
-from . import _registry
-
-class _Null:
-    """A NULL stack slot, in records; one object, kept by pickling."""
-
-    def __reduce__(self):
-        return "_NULL"
-
-    def __repr__(self):
-        return "<NULL>"
-
-
-_NULL = _Null()
-
-
-class SuspendError(Exception):
-    """The program's state cannot be saved. Nothing was written and nothing
-    was changed: the program can catch this and go on."""
+from . import _generators, _registry
+from ._config import SuspendError
+from ._records import (CO_ASYNC_GENERATOR, CO_OPTIMIZED, GENERATOR_FLAGS, NULL,
+                       FrameRecord)
 
 
 def where(frame):
@@ -138,9 +124,9 @@ def _lookup(klass, name):
 
 
 def _first_argument(frame):
-    """The first argument of a frame (a method's self), or _NULL."""
+    """The first argument of a frame (a method's self), or NULL."""
     args = frame.f_code.co_varnames[:1]
-    return frame.f_locals.get(args[0], _NULL) if args else _NULL
+    return frame.f_locals.get(args[0], NULL) if args else NULL
 
 
 def _describe(obj):
@@ -163,8 +149,17 @@ def _check_call(planned, callee_frame, suspend_fn):
     if site.kind in ("iter", "send"):
         # FOR_ITER or SEND runs again on resume and drives the generator,
         # which resumes itself. Anything else under them was called from C.
-        if callee_frame is not None and callee_frame.f_code.co_flags & _GEN_FLAGS:
+        if callee_frame is not None and callee_frame.f_code.co_flags & GENERATOR_FLAGS:
             return
+        if site.kind == "iter" and callee_frame is not None:
+            # FOR_ITER calling the iterator's __next__ through its type's
+            # slot: the twin resumes __next__ and takes what it returns as
+            # the next item (StopIteration ends the loop).
+            it = _first_argument(callee_frame)
+            fn = _lookup(type(it), "__next__") if it is not NULL else None
+            if isinstance(fn, types.FunctionType) and _same_code(fn.__code__, callee_frame):
+                planned.result_kind = "next"
+                return
         op = "the for loop's iterator" if site.kind == "iter" else "yield from / await"
         inner = where(callee_frame) if callee_frame is not None else "suspend()"
         raise SuspendError(f"{where(frame)}: {op} there called {inner} from C (not a "
@@ -191,7 +186,7 @@ def _check_call(planned, callee_frame, suspend_fn):
         if isinstance(call, types.FunctionType) and _same_code(call.__code__, callee_frame) \
                 and _first_argument(callee_frame) is target:
             return
-    if callee_frame.f_code.co_flags & _GEN_FLAGS and _drives(target, prov):
+    if callee_frame.f_code.co_flags & GENERATOR_FLAGS and _drives(target, prov):
         # next(gen), gen.send(v), gen.throw(...): resumed by send(None) on
         # the generator, which resumes itself.
         planned.result_kind = "drive"
@@ -219,8 +214,8 @@ def _check_call(planned, callee_frame, suspend_fn):
         name = prov[2]
         args = callee_frame.f_code.co_varnames[:1]
         if args:
-            self = callee_frame.f_locals.get(args[0], _NULL)
-            if self is not _NULL:
+            self = callee_frame.f_locals.get(args[0], NULL)
+            if self is not NULL:
                 klasses = list(type(self).__mro__)
                 if isinstance(self, type):
                     klasses = list(self.__mro__) + klasses
@@ -241,6 +236,14 @@ def _check_call(planned, callee_frame, suspend_fn):
                                 planned.result_kind = "self"
                                 return
                             break
+    if prov is None and _is_with_exit(frame):
+        # The end of a `with` body calls the __exit__ that BEFORE_WITH left on
+        # the stack, bound to the context manager: the callee must be the
+        # __exit__ of its own first argument's type.
+        manager = _first_argument(callee_frame)
+        fn = _lookup(type(manager), "__exit__") if manager is not NULL else None
+        if isinstance(fn, types.FunctionType) and _same_code(fn.__code__, callee_frame):
+            return
     callee = where(callee_frame)
     if target is not None and code is None and not isinstance(target, type):
         raise SuspendError(
@@ -256,7 +259,28 @@ def _check_call(planned, callee_frame, suspend_fn):
         "have been called from C, which cannot be resumed")
 
 
-_GEN_FLAGS = 0x20 | 0x80 | 0x100
+def _is_with_exit(frame):
+    """Is `frame` stopped at the call that ends a `with` body normally:
+    `LOAD_CONST None` three times, then PRECALL 2 and CALL 2, which calls
+    the bound __exit__ below them (the first None standing as its self)?
+    No other source compiles to that: a call's callable is loaded before
+    its arguments, and None cannot be called."""
+    import opcode
+    code, consts = frame.f_code.co_code, frame.f_code.co_consts
+    caches = opcode._inline_cache_entries
+    at = frame.f_lasti
+    if code[at] != opcode.opmap["CALL"] or code[at + 1] != 2:
+        return False
+    at -= 2 * (1 + caches[opcode.opmap["PRECALL"]])
+    if at < 6 or code[at] != opcode.opmap["PRECALL"] or code[at + 1] != 2:
+        return False
+    for k in (1, 2, 3):
+        op, arg = code[at - 2 * k], code[at - 2 * k + 1]
+        if op != opcode.opmap["LOAD_CONST"] or consts[arg] is not None:
+            return False
+    return at - 8 < 0 or code[at - 8] != opcode.EXTENDED_ARG
+
+
 _DRIVERS = ("send", "throw", "__next__")
 
 
@@ -279,8 +303,8 @@ def _check_getter(planned, callee_frame):
     frame, name = planned.frame, planned.site.callee[2]
     if callee_frame is not None:
         args = callee_frame.f_code.co_varnames[:1]
-        self = callee_frame.f_locals.get(args[0], _NULL) if args else _NULL
-        if self is not _NULL:
+        self = callee_frame.f_locals.get(args[0], NULL) if args else NULL
+        if self is not NULL:
             for klass in type(self).__mro__:
                 attr = klass.__dict__.get(name)
                 if attr is None:
@@ -313,7 +337,7 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
     f = start
     while f is not None and f.f_code not in boundaries:
         blocker[0] = f
-        if f.f_code.co_flags & 0x200:
+        if f.f_code.co_flags & CO_ASYNC_GENERATOR:
             raise SuspendError(f"{where(f)}: the frame is an async generator; "
                                "suspending inside one is not supported yet")
         located = _registry.locate(f.f_code, f.f_globals)
@@ -336,7 +360,7 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
             raise SuspendError(f"{where(f)}: the call there cannot be resumed (the "
                                "value stack differs between paths)")
         code = f.f_code
-        if not (code.co_flags & 0x1) and code.co_name != "<module>":
+        if not (code.co_flags & CO_OPTIMIZED) and code.co_name != "<module>":
             raise SuspendError(f"{where(f)}: suspending inside a class body is not supported")
         planned = PlannedFrame(f, info, index, twin, entry, site)
         _check_call(planned, callee, suspend_fn)
@@ -355,25 +379,7 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
 
 def _unwrap(slot):
     refs = gc.get_referents(slot)
-    return refs[0] if refs else _NULL
-
-
-class FrameRecord:
-    """One captured frame, as pickled."""
-
-    def __init__(self, module, index, site, locals_, cells, stack, exc_sets):
-        self.module = module
-        self.index = index
-        self.site = site
-        self.locals = locals_
-        self.cells = cells
-        self.stack = stack
-        self.exc_sets = exc_sets  # filled in after all frames are recorded
-        self.result = None
-        self.result_kind = "value"
-        self.first_prev = None
-        self.drive = None  # the generator a "drive" call resumes
-        self.gen = None  # the generator this frame belongs to
+    return refs[0] if refs else NULL
 
 
 class Unwinder(BaseException):
@@ -445,18 +451,16 @@ class Unwinder(BaseException):
         and `cells`."""
         entry, site = planned.entry, planned.site
         locals_ = {}
-        if frame.f_code.co_flags & 0x1:
+        if frame.f_code.co_flags & CO_OPTIMIZED:
             snapshot = frame.f_locals
             for name, kind in entry.slots:
                 if kind == "l" and name in snapshot:
                     locals_[name] = snapshot[name]
         rec = FrameRecord(planned.module, planned.index, site.index, locals_, cells,
-                          stack, None)
+                          stack, site.shape)
         rec.result_kind = planned.result_kind
-        rec.site_shape = site.shape
-        if frame.f_code.co_flags & _GEN_FLAGS:
-            from ._generators import find_generator
-            gen = find_generator(frame)
+        if frame.f_code.co_flags & GENERATOR_FLAGS:
+            gen = _generators.find_generator(frame)
             if gen is None:
                 raise RuntimeError(f"no generator owns {where(frame)}")
             self.running[id(gen)] = (gen, rec)
@@ -490,27 +494,7 @@ def entry_record(frame, info, index, entry, closure):
             cells.append(types.CellType(bound[name]) if name in bound else types.CellType())
         else:
             cells.append(next(frees))
-    rec = FrameRecord(_registry.module_name(frame.f_globals), index, site.index, locals_, cells, [], {})
-    rec.site_shape = ""
+    rec = FrameRecord(_registry.module_name(frame.f_globals), index, site.index, locals_,
+                      cells, [], "")
     rec.hash = info.hashes[index]
     return rec
-
-
-def settle_exceptions(records, innermost_exc):
-    """For each saved exception state in a frame's stack, the exception to
-    make current again when the frame is rebuilt (records outermost first)."""
-    inherited = innermost_exc
-    for rec in reversed(records):  # innermost first
-        site_shape = rec.site_shape
-        sets = {}
-        current = inherited
-        # Walk this frame's handlers from the innermost out.
-        ps = [j for j, k in enumerate(site_shape) if k == "p"]
-        for j in reversed(ps):
-            if j + 1 < len(site_shape) and site_shape[j + 1] == "e":
-                sets[j] = rec.stack[j + 1]
-            else:
-                sets[j] = current
-            current = rec.stack[j]
-        rec.exc_sets = sets
-        inherited = current

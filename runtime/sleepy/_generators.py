@@ -27,9 +27,8 @@ import sys
 import types
 
 from . import _registry
-from ._capture import SuspendError, _NULL
-
-_GEN_FLAGS = 0x20 | 0x80 | 0x100  # generator, coroutine, iterable coroutine
+from ._config import RunningGenerator, SuspendError
+from ._records import NULL, ParkedState, frees_of, parked_tuple
 
 
 def frame_of(gen):
@@ -52,17 +51,12 @@ def find_generator(frame):
     return None
 
 
-class RunningGenerator(SuspendError):
-    """A generator running on the stack, met before the stack was unwound."""
-
-
 # -- rebuilding -----------------------------------------------------------
 
 def _shell(module_name, index, frees):
     """A fresh generator from the twin of code `index` of a module: it
     resumes its frame when first driven."""
-    from ._state import _module_globals
-    g = _module_globals(module_name)
+    g = _registry.module_globals(module_name)
     info = _registry.info_for_globals(g)
     code = info.twin_code(index)
     fn = types.FunctionType(code, g, code.co_name, None, tuple(frees) or None)
@@ -71,8 +65,8 @@ def _shell(module_name, index, frees):
 
 def _prime(shell, state):
     """Runs a shell's twin up to the yield its generator waited at."""
-    from ._resume import record_tuple_for_parked
-    record = record_tuple_for_parked(shell, state)
+    info = _registry.info_for_globals(_registry.module_globals(state.module))
+    record = parked_tuple(info.entries[state.index], state)
     saved = getattr(builtins, "__sleepy_resume__", None)
     builtins.__sleepy_resume__ = lambda: record
     try:
@@ -94,19 +88,6 @@ def _finished():
 
 
 # -- capturing ------------------------------------------------------------
-
-class ParkedState:
-    """A parked generator's frame: its site, slots and stack."""
-
-    def __init__(self, module, index, site, locals_, cells, stack, exc):
-        self.module = module
-        self.index = index
-        self.site = site
-        self.locals = locals_
-        self.cells = cells
-        self.stack = stack
-        self.exc = exc
-
 
 def _located(gen):
     frame = frame_of(gen)
@@ -170,14 +151,13 @@ def capture_parked(gen):
     stack = []
     for k in shape:
         if k == "n" or (k == "m" and present_m == 0):
-            stack.append(_NULL)
+            stack.append(NULL)
         else:
             stack.append(items[pos])
             pos += 1
     exc = items[pos] if pos < len(items) else None
     module = _registry.module_name(frame.f_globals)
-    frees = [c for (name, kind), c in zip([s for s in entry.slots if s[1] != "l"], cells)
-             if kind == "f"]
+    frees = frees_of(entry, cells)
     return module, index, frees, ParkedState(module, index, site.index, locals_, cells,
                                              stack, exc)
 
@@ -188,9 +168,7 @@ def reduce_generator(gen, running=None):
         gen_obj, rec = running[id(gen)]
         info = _registry.info_for_globals(sys.modules[rec.module].__dict__)
         entry = info.entries[rec.index]
-        frees = [c for (name, kind), c in zip([s for s in entry.slots if s[1] != "l"],
-                                               rec.cells) if kind == "f"]
-        return (_shell, (rec.module, rec.index, frees))
+        return (_shell, (rec.module, rec.index, frees_of(entry, rec.cells)))
     state = state_of(gen)
     if state == "GEN_CLOSED":
         return (_finished, ())

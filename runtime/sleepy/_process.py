@@ -251,14 +251,40 @@ def is_lock(obj):
 
 
 def reduce_lock(lock):
+    state = _before_fork.get(id(lock))
+    if state is None:
+        state = _lock_state(lock)
+    return (_lock, (state,)) if type(lock) is _LOCK else (_rlock, (state,))
+
+
+def _lock_state(lock):
+    """Whether a Lock is held; how many times this thread holds an RLock."""
     if type(lock) is _LOCK:
-        return (_lock, (lock.locked(),))
-    count = 0
-    if lock._is_owned():
-        state = lock._release_save()  # (count, owner), put back at once
-        lock._acquire_restore(state)
-        count = state[0]
-    return (_rlock, (count,))
+        return lock.locked()
+    if not lock._is_owned():
+        return 0
+    state = lock._release_save()  # (count, owner), put back at once
+    lock._acquire_restore(state)
+    return state[0]
+
+
+# Locks that a forked child finds reset: logging re-creates every handler's
+# lock after a fork (os.register_at_fork), so a handler held when the
+# program stopped would come back released. Their states are read before
+# the fork, for the child that writes the snapshot.
+_before_fork = {}
+
+
+def note_locks_before_fork():
+    _before_fork.clear()
+    logging = sys.modules.get("logging")
+    for handler in list(getattr(logging, "_at_fork_reinit_lock_weakset", ())):
+        lock = getattr(handler, "lock", None)
+        if is_lock(lock):
+            _before_fork[id(lock)] = _lock_state(lock)
+    lock = getattr(logging, "_lock", None)
+    if is_lock(lock):
+        _before_fork[id(lock)] = _lock_state(lock)
 
 
 def _lock(locked):

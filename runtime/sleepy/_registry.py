@@ -8,6 +8,7 @@ its frames is resumed; for every code object a hash, so that a snapshot taken
 with other code is refused.
 """
 
+import importlib
 import marshal
 import os
 import struct
@@ -248,6 +249,18 @@ def module_pyc(module):
     if isinstance(cached, str) and cached.endswith(".pyc"):
         return cached
     return None
+
+
+def module(name):
+    """The module `name`, imported if it is not yet."""
+    found = sys.modules.get(name)
+    if found is None:
+        found = importlib.import_module(name)
+    return found
+
+
+def module_globals(name):
+    return module(name).__dict__
 
 
 def module_name(g):

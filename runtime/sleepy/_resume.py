@@ -18,9 +18,9 @@ import os
 import sys
 import types
 
-from . import _capture, _registry, _snapshot, _state
-
-_NULL = _capture._NULL
+from . import _process, _registry, _signals, _snapshot, _state
+from ._config import boundaries, settings
+from ._records import frees_of, record_tuple
 
 
 def _new_main(path, data, spec=None):
@@ -76,9 +76,8 @@ def _function_for(rec, info):
     entry = info.entries[rec.index]
     g = sys.modules[rec.module].__dict__
     code = info.twin_code(rec.index)
-    frees = [cell for (name, kind), cell in zip([s for s in entry.slots if s[1] != "l"],
-                                                 rec.cells) if kind == "f"]
-    return types.FunctionType(code, g, code.co_name, None, tuple(frees) or None)
+    return types.FunctionType(code, g, code.co_name, None,
+                              tuple(frees_of(entry, rec.cells)) or None)
 
 
 def _drive(gen):
@@ -87,72 +86,15 @@ def _drive(gen):
     return gen.send(None)
 
 
-def record_tuple_for_parked(shell, state):
-    """The record a parked generator's shell is primed with."""
-    info = _registry.info_for_globals(sys.modules[state.module].__dict__)
-    entry = info.entries[state.index]
-    site = entry.sites[state.site]
-    sets = {}
-    current = state.exc
-    for j in reversed([j for j, k in enumerate(site.shape) if k == "p"]):
-        if j + 1 < len(site.shape) and site.shape[j + 1] == "e":
-            sets[j] = state.stack[j + 1]
-        else:
-            sets[j] = current
-        current = state.stack[j]
-    return _build_tuple(entry, site, state.locals, state.cells, state.stack, sets, None)
-
-
-def _record_tuple(rec, info, callee):
-    entry = info.entries[rec.index]
-    site = entry.sites[rec.site]
-    return _build_tuple(entry, site, rec.locals, rec.cells, rec.stack, rec.exc_sets,
-                        callee)
-
-
-def _build_tuple(entry, site, locals_, cells, stack, exc_sets, callee):
-    out = [site.index]
-    cells = iter(cells)
-    for name, kind in entry.slots:
-        if kind == "l":
-            if name in locals_:
-                out += [True, locals_[name]]
-            else:
-                out += [False, None]
-        else:
-            out += [True, next(cells)]
-    stack = list(stack)
-    shape = site.shape
-    for j, kind in enumerate(shape):
-        v = stack[j]
-        if kind in "nm":
-            if kind == "m" and v is not _NULL and j + 1 < len(stack):
-                # A method and its self: push NULL and the bound method,
-                # which calls the same way.
-                stack[j + 1] = v.__get__(stack[j + 1], type(stack[j + 1]))
-            out.append(None)
-        elif kind == "p":
-            out.append(exc_sets.get(j))
-        elif kind == "l":
-            out.append(v + entry.delta)
-        else:
-            out.append(v)
-    out.append(callee)
-    return tuple(out)
-
-
 # Frames of these functions are where a program's stack ends.
-from . import _boundaries  # noqa: E402
-_boundaries.update({_run_main.__code__, _resume_main.__code__})
+boundaries.update({_run_main.__code__, _resume_main.__code__})
 
 
 def resume(path):
     """Continues the program saved in the snapshot at `path`."""
-    from . import _settings
     header, main_bytes, data = _snapshot.read(path)
     if header.get("suspend_on"):
         # As early as can be: a signal that finds no handler ends the process.
-        from . import _signals
         _signals.install(header["suspend_on"], header.get("grace"))
     main_path = header["main"]["pyc"]
     # Refuse a snapshot of code that changed since.
@@ -179,11 +121,10 @@ def resume(path):
         state.update(unpickler.load())
     os.chdir(state["cwd"])
     sys.argv = state["argv"]
-    _settings.update(state["settings"])
+    settings.update(state["settings"])
     for name, values in state["modules"].items():
         module = sys.modules.get(name) or importlib.import_module(name)
         module.__dict__.update(values)
-    from . import _process
     _process.restore_random(state.get("random"))
     _process.restore_logging(state.get("logging"))
     records = state["records"]
@@ -205,7 +146,10 @@ def resume(path):
 
     callees = []
     for k, rec in enumerate(records):
-        if k + 1 < len(records):
+        kind = infos[k].entries[rec.index].sites[rec.site].kind
+        if kind in ("iter", "send") and rec.result_kind != "next":
+            callees.append(None)  # FOR_ITER or SEND runs again
+        elif k + 1 < len(records):
             nxt = _function_for(records[k + 1], infos[k + 1])
             if rec.result_kind == "drive":
                 callees.append(functools.partial(_drive, rec.drive))
@@ -218,7 +162,9 @@ def resume(path):
         else:
             callees.append(finish)
     for rec, info, callee in zip(records, infos, callees):
-        tuples.append(_record_tuple(rec, info, callee))
+        entry = info.entries[rec.index]
+        tuples.append(record_tuple(entry, entry.sites[rec.site], rec.locals, rec.cells,
+                                   rec.stack, rec.exc_sets, callee))
     builtins.__sleepy_resume__ = iter(tuples).__next__
     root = records[0]
     code = infos[0].twin_code(root.index)

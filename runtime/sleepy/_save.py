@@ -25,7 +25,8 @@ import os
 import sys
 
 from . import _capture, _process, _registry, _snapshot, _state
-from ._capture import SuspendError
+from ._config import RunningGenerator, SuspendError, boundaries, settings
+from ._records import NULL, settle_exceptions
 
 _MODULE_SKIP = {"__name__", "__file__", "__cached__", "__loader__", "__spec__",
                 "__builtins__", "__package__", "__path__", "__sleepy_pyc__",
@@ -76,21 +77,21 @@ def save(path, start, fn, stop, entering=None, wait=True):
 
 
 def _save(path, start, fn, stop, entering, wait):
-    from . import _boundaries, _settings
     _finish_background()
     _check_threads()
-    frames = _capture.plan(start, fn, _boundaries,
+    frames = _capture.plan(start, fn, boundaries,
                            entering[0] if entering else None)
     entry_record = _capture.entry_record(*entering) if entering else None
     main_path, main_bytes = _main_module()
     innermost_exc = sys.exc_info()[1]
     _process.flush_files()
     # Before fork: the random module reseeds itself in a forked child.
-    settings = dict(_settings, random=_process.random_state(),
-                    logging=_process.logging_state())
+    saved_settings = dict(settings, random=_process.random_state(),
+                          logging=_process.logging_state())
     states = _module_states()
     codes = set()
     started = _pickle_globals(path, main_bytes, states, codes) if wait else None
+    _process.note_locks_before_fork()
     try:
         r, w = os.pipe()
         pid = os.fork()
@@ -102,7 +103,7 @@ def _save(path, start, fn, stop, entering, wait):
         os.close(r)
         sys.setprofile(None)  # a signal's hook, if any, must not see the unwinding
         _child(frames, path, w, fn.__name__ == "checkpoint", innermost_exc,
-               main_path, main_bytes, settings, entry_record, states, codes, started)
+               main_path, main_bytes, saved_settings, entry_record, states, codes, started)
         os._exit(70)  # not reached: the unwinding ends the child
     os.close(w)
     if started is not None:
@@ -184,7 +185,6 @@ def _pickle_globals(path, main_bytes, states, codes):
     (a global holds a generator running on the stack, which only the
     unwinding records). What cannot be saved at all is refused here,
     before anything is forked."""
-    from ._generators import RunningGenerator
     pending = _open(path, main_bytes)
     try:
         pickler = _state.Pickler(pending.file, codes, saved=states)
@@ -273,7 +273,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
            settings, running, entry_record, states, codes, started):
     records = list(reversed(records))  # outermost first
     planned = list(reversed(frames))
-    _capture.settle_exceptions(records, innermost_exc)
+    settle_exceptions(records, innermost_exc)
     records[-1].result = True if is_checkpoint else None
     for rec, p in zip(records, planned):
         codes.add((rec.module, rec.index, p.info.hashes[rec.index]))
@@ -333,7 +333,7 @@ def _explain(error, records, planned, states):
             if message:
                 return f"{p.where}: local {message}"
         for j, value in enumerate(rec.stack):
-            if value is _capture._NULL:
+            if value is NULL:
                 continue
             message = found(value, f"stack[{j}]")
             if message:

@@ -30,7 +30,9 @@ import sys
 import time
 import types
 
-from ._capture import SuspendError
+from . import _capture, _process, _registry
+from ._config import SuspendError, settings, snapshot_path
+from ._records import LAZY_FLAGS
 
 _TICK = 0.01  # seconds between attempts while a frame stands in the way
 _BACKOFF_MAX = 2.0  # longest wait between attempts that failed to save
@@ -71,15 +73,14 @@ def parse(name):
 def install(names, grace=None):
     """Suspends the program when one of these signals arrives; gives up
     `grace` seconds after it if no suspension succeeded."""
-    from . import _settings
     global _exit_hook, _grace
     sigs = [parse(n) for n in names]
     for sig in sigs:
         signal.signal(sig, _handler)
-    _settings["suspend_on"] = [s.name for s in sigs]
+    settings["suspend_on"] = [s.name for s in sigs]
     if grace is not None:
         _grace = grace
-        _settings["grace"] = grace
+        settings["grace"] = grace
     if not _exit_hook:  # install() may run twice: early, then as parsed
         atexit.register(_ignore)
         _exit_hook = True
@@ -94,9 +95,8 @@ def _ignore():
     ignored: the interpreter's finalization would put the default action
     back, and the signal would kill a process that has done all its work."""
     global _pending
-    from . import _settings
     _pending = None
-    for name in _settings.get("suspend_on") or []:
+    for name in settings.get("suspend_on") or []:
         signal.signal(parse(name), signal.SIG_IGN)
 
 
@@ -112,7 +112,6 @@ def _handler(signum, frame):
 
 
 def _give_up(p):
-    from . import _process
     why = f": {p.last}" if p.last else ""
     print(f"sleepy: {p.name}: could not suspend within {_grace:g} s{why}; exiting",
           file=sys.stderr, flush=True)
@@ -184,9 +183,8 @@ def _hook(frame, event, arg):
         return
     if event != "call" or frame.f_back is None:
         return
-    from . import _registry
     located = _registry.locate(frame.f_code, frame.f_globals)
-    if located is None or frame.f_code.co_flags & 0x2A0:
+    if located is None or frame.f_code.co_flags & LAZY_FLAGS:
         return
     info, index, twin = located
     entry = info.entries.get(index)
@@ -200,15 +198,17 @@ def _hook(frame, event, arg):
 
 
 def _attempt(p, frame, info, index, entry):
+    # Imported here, not at the top: the triggers are installed before the
+    # program starts, and everything saving needs (pickle, hashlib,
+    # tempfile...) would be imported before a signal can be caught.
     from . import _save
-    from . import _snapshot_path
     closure = _closure(frame)
     if closure is None:
         _refused(p, SuspendError(f"{_where(frame)}: cannot tell which function's "
                                  "closure this call runs with"), frame.f_back)
         return
     try:
-        _save.save(_snapshot_path(None), frame.f_back, _hook, stop=True,
+        _save.save(snapshot_path(None), frame.f_back, _hook, stop=True,
                    entering=(frame, info, index, entry, closure))
     except SuspendError as e:
         _refused(p, e, getattr(e, "blocker", None))
@@ -227,7 +227,6 @@ def _closure(frame):
     code = frame.f_code
     if not code.co_freevars:
         return ()
-    from . import _capture, _registry
     caller = frame.f_back
     located = _registry.locate(caller.f_code, caller.f_globals)
     if located is None:

@@ -14,15 +14,13 @@ Anything else that pickle refuses is refused with the path to it.
 """
 
 import builtins
-import copyreg
-import importlib
 import io
 import marshal
 import pickle
 import sys
 import types
 
-from . import _byvalue, _process, _registry
+from . import _byvalue, _generators, _process, _registry
 
 _MAIN_NAME = "__main__"
 
@@ -52,19 +50,8 @@ def _empty():
 _EMPTY = _Empty()
 
 
-def _module(name):
-    module = sys.modules.get(name)
-    if module is None:
-        module = importlib.import_module(name)
-    return module
-
-
-def _module_globals(name):
-    return _module(name).__dict__
-
-
 def _function(module_name, index, twin, closure):
-    g = _module_globals(module_name)
+    g = _registry.module_globals(module_name)
     info = _registry.info_for_globals(g)
     if info is None:
         raise pickle.UnpicklingError(f"module {module_name} is not rewritten code any more")
@@ -113,7 +100,7 @@ class _Reductions:
                 contents = _EMPTY
             return (_new_cell, (), contents, None, None, _set_cell)
         if t is types.ModuleType:
-            return (_module, (obj.__name__,))
+            return (_registry.module, (obj.__name__,))
         if t is types.CodeType:
             return (_code, (marshal.dumps(obj),))
         if t is staticmethod or t is classmethod:
@@ -144,8 +131,7 @@ class _Reductions:
         if _process.is_lock(obj):
             return _process.reduce_lock(obj)
         if t is types.GeneratorType or t is types.CoroutineType:
-            from ._generators import reduce_generator
-            return reduce_generator(obj, self.running)
+            return _generators.reduce_generator(obj, self.running)
         return NotImplemented
 
     def _binding(self, obj):

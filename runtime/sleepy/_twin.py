@@ -20,11 +20,13 @@ callee in place of the call (under the site's capture handler, so that a
 resumed frame can be suspended again), run FOR_ITER or SEND again, or yield
 once to prime a generator. The record stays on top of the stack while the
 slots are rebuilt, so the twin needs no extra locals. Record layout:
-runtime/sleepy/_resume.py (_build_tuple). CPython 3.11 bytecode.
+runtime/sleepy/_records.py (record_tuple). CPython 3.11 bytecode.
 """
 
 import bisect
 import opcode
+
+from ._records import CO_VARARGS, CO_VARKEYWORDS, LAZY_FLAGS
 
 RESUME_NAME = "__sleepy_resume__"
 
@@ -125,10 +127,11 @@ def _no_location(units):
 
 
 class _Label:
-    __slots__ = ("at",)
+    __slots__ = ("at", "depth")
 
     def __init__(self):
         self.at = None
+        self.depth = 0  # of a handler: the stack it keeps
 
 
 class _Dispatcher:
@@ -262,8 +265,7 @@ def build(normal, entry):
     # Each resume region (by site) between two labels, and its handler.
     regions = []
     base = 1 + 2 * len(entry.slots)
-    # CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE, CO_ASYNC_GENERATOR
-    generator = normal.co_flags & 0x3A0
+    generator = normal.co_flags & LAZY_FLAGS
     for site, label in zip(entry.sites, labels):
         d.place(label)
         d.emit("POP_TOP")  # the site number
@@ -285,10 +287,11 @@ def build(normal, entry):
             regions.append((site, begin, end, None if site.bare else handler_at(site.start)))
             d.jump("JUMP_BACKWARD", moved(site.end))
             continue
-        d.emit("POP_TOP")  # the record
         if site.kind == "iter":
-            d.jump("JUMP_BACKWARD", moved(site.start))
-        elif site.kind == "send":
+            _resume_iteration(d, site, base, const, moved, code, regions, handler_at)
+            continue
+        d.emit("POP_TOP")  # the record
+        if site.kind == "send":
             d.emit("LOAD_CONST", const(None))
             d.jump("JUMP_BACKWARD", moved(site.start))
         elif site.kind == "yield":
@@ -322,7 +325,10 @@ def build(normal, entry):
     exceptions = bytearray(_shift_table(table, prefix, delta))
     resume = {}
     for site, begin, end, handler in regions:
-        resume[site.index] = (begin.at, end.at)
+        if site is not None:
+            resume[site.index] = (begin.at, end.at)
+        if isinstance(handler, _Label):  # a handler of the dispatcher's own
+            handler = (handler.at, handler.depth << 1)
         if handler is not None:
             exceptions += _entry(begin.at, end.at, *handler)
     cut = _split_linetable(normal.co_linetable, prefix)
@@ -330,7 +336,7 @@ def build(normal, entry):
              + _no_location(len(dispatcher) // 2))
     # The dispatcher never holds more than a site's slots and four more.
     stack = max([normal.co_stacksize] + [s.depth + 4 for s in entry.sites])
-    flags = normal.co_flags & ~(0x04 | 0x08)  # no *args, **kwargs
+    flags = normal.co_flags & ~(CO_VARARGS | CO_VARKEYWORDS)
     code = normal.replace(
         co_code=twin_code,
         co_consts=tuple(consts),
@@ -341,6 +347,67 @@ def build(normal, entry):
         co_argcount=0, co_posonlyargcount=0, co_kwonlyargcount=0,
         co_flags=flags)
     return Twin(code, resume)
+
+
+def _for_iter_exit(code, start):
+    """The code unit where the FOR_ITER at unit `start` (or its
+    EXTENDED_ARG prefixes) jumps when its iterator is exhausted."""
+    arg, unit = 0, start
+    while code[2 * unit] == _EXTENDED_ARG:
+        arg = (arg | code[2 * unit + 1]) << 8
+        unit += 1
+    op = code[2 * unit]
+    arg |= code[2 * unit + 1]
+    return unit + 1 + _CACHES[op] + arg
+
+
+def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):
+    """A `for` loop's FOR_ITER. Driving a generator, it runs again (the
+    generator resumes itself). Driving an iterator whose `__next__` is
+    Python code, the record's callee resumes that `__next__`: what it
+    returns is the next item, and StopIteration ends the loop, as FOR_ITER
+    would have."""
+    rerun, stop, other = _Label(), _Label(), _Label()
+    stop.depth = site.depth  # the iterator and what is below it
+    # [.. it, R] -> is there a callee?
+    d.emit("COPY", 1)
+    d.emit("LOAD_CONST", const(base + site.depth))
+    d.emit("BINARY_SUBSCR")
+    d.jump("POP_JUMP_FORWARD_IF_NONE", rerun)
+    # [.. it, R] -> [.. it, NULL, R[callee]] -> [.. it, item]
+    d.emit("COPY", 1)
+    d.emit("LOAD_CONST", const(base + site.depth))
+    d.emit("BINARY_SUBSCR")
+    d.emit("SWAP", 2)
+    d.emit("POP_TOP")
+    d.emit("PUSH_NULL")
+    d.emit("SWAP", 2)
+    begin, end = _Label(), _Label()
+    d.place(begin)
+    d.emit("PRECALL", 0)
+    d.emit("CALL", 0)
+    d.place(end)
+    # Raised by the callee: StopIteration here, anything else as FOR_ITER
+    # would have raised it (under the site's capture handler).
+    regions.append((site, begin, end, stop))
+    d.jump("JUMP_BACKWARD", moved(site.end))
+    # [.. it, exc]
+    d.place(stop)
+    d.emit("LOAD_CONST", const(StopIteration))
+    d.emit("CHECK_EXC_MATCH")
+    d.jump("POP_JUMP_FORWARD_IF_FALSE", other)
+    d.emit("POP_TOP")
+    d.emit("POP_TOP")
+    d.jump("JUMP_BACKWARD", moved(_for_iter_exit(code, site.start)))
+    d.place(other)
+    raise_begin, raise_end = _Label(), _Label()
+    d.place(raise_begin)
+    d.emit("RERAISE", 0)
+    d.place(raise_end)
+    regions.append((None, raise_begin, raise_end, handler_at(site.start)))
+    d.place(rerun)
+    d.emit("POP_TOP")  # the record
+    d.jump("JUMP_BACKWARD", moved(site.start))
 
 
 def _rebuild_stack(d, site, base, const):

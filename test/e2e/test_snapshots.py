@@ -248,7 +248,7 @@ class SnapshotTests(unittest.TestCase):
         self.suspend()
         p = self.run_py(["-m", "sleepy", "info", self.snap])
         self.assertRegex(p.stdout, r"payload by type \(bytes\):\n(    \w+ +\d+\n)+")
-        self.assertRegex(p.stdout, r"\d+  sleepy\._capture\.FrameRecord")
+        self.assertRegex(p.stdout, r"\d+  sleepy\._records\.FrameRecord")
 
     def test_not_a_snapshot(self):
         with open(self.snap, "w") as f:

@@ -1,6 +1,7 @@
 """Calls that reach Python code through a type's slot: an instance called
 (`__call__`, as unittest calls each test case), nested, bound as an
-attribute and kept in a list; suspended inside each."""
+attribute and kept in a list; the __exit__ that ends a `with` body;
+suspended inside each."""
 from support import pause
 
 
@@ -36,6 +37,24 @@ class Suite:
         return result
 
 
+class Transaction:
+    """A context manager whose __exit__ does work (called by the end of the
+    `with` body, and by an exception leaving it)."""
+
+    def __init__(self, log):
+        self.log = log
+
+    def __enter__(self):
+        self.log.append("begin")
+        return self
+
+    def __exit__(self, kind, value, tb):
+        self.log.append("rollback" if kind else "commit")
+        pause()
+        self.log.append("closed")
+        return False
+
+
 class Holder:
     def __init__(self):
         self.op = Scale(10)
@@ -46,6 +65,13 @@ def main():
                    Suite([Case("inner", Scale(5))])])
     result = suite([])
     print(result)
+    log = []
+    with Transaction(log) as t:
+        log.append(type(t).__name__)
+    for i in range(2):
+        with Transaction(log):
+            log.append(f"body {i}")
+    print(log)
     h = Holder()
     print(h.op(4), [f(1) for f in [Scale(7), Scale(8)]])
 

@@ -1,0 +1,30 @@
+"""Settings and paths of the runtime, and its errors: what every other
+module may import (this one imports none of them).
+
+`settings` holds what a resumed program keeps (the default snapshot path,
+the signal triggers, the grace period); `boundaries` the code of the
+runtime's own frames under which a program runs (a stack ends there)."""
+
+import os
+
+EXIT_SUSPENDED = 75  # EX_TEMPFAIL
+
+settings = {"snapshot": None}
+boundaries = set()
+
+
+def snapshot_path(path=None):
+    """The snapshot a suspension writes: `path`, else `run --snapshot`,
+    else $SLEEPY_SNAPSHOT, else ./sleepy.snapshot."""
+    if path is None:
+        path = settings["snapshot"] or os.environ.get("SLEEPY_SNAPSHOT") or "sleepy.snapshot"
+    return os.path.abspath(os.fspath(path))
+
+
+class SuspendError(Exception):
+    """The program's state cannot be saved. Nothing was written and nothing
+    was changed: the program can catch this and go on."""
+
+
+class RunningGenerator(SuspendError):
+    """A generator running on the stack, met before the stack was unwound."""

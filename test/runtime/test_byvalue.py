@@ -1,0 +1,183 @@
+"""Unit tests of what snapshots save by value (runtime/sleepy/_byvalue.py,
+through the snapshot pickler of _state): classes of the main program, their
+enum members, functions without an importable name, exceptions' chains,
+cells, and objects bound at the top level of other modules."""
+import abc
+import dataclasses
+import enum
+import io
+import traceback
+import types
+import unittest
+
+from sleepy import _state
+
+
+def roundtrip(obj):
+    f = io.BytesIO()
+    _state.Pickler(f, set()).dump(obj)
+    return _state.Unpickler(io.BytesIO(f.getvalue())).load()
+
+
+def as_main(cls):
+    """The class as if the main program had defined it (saved by value)."""
+    cls.__module__ = "__main__"
+    return cls
+
+
+class ClassTests(unittest.TestCase):
+    def test_slots_are_made_again(self):
+        @as_main
+        class Node:
+            __slots__ = ("value", "__hidden")
+
+            def __init__(self, v):
+                self.value = v
+                self.__hidden = v + 1
+
+            def hidden(self):
+                return self.__hidden
+        node = roundtrip(Node(3))
+        self.assertIsNot(type(node), Node)
+        self.assertEqual((node.value, node.hidden()), (3, 4))
+        self.assertFalse(hasattr(node, "__dict__"))
+
+    def test_enum_members_keep_identity(self):
+        @as_main
+        class Shade(enum.IntEnum):
+            LIGHT = 1
+            DARK = 2
+        cls, member = roundtrip((Shade, Shade.DARK))
+        self.assertIs(cls(2), member)
+        self.assertIs(cls["LIGHT"], cls.LIGHT)
+        self.assertEqual(member + 1, 3)
+        self.assertEqual(list(cls), [cls.LIGHT, cls.DARK])
+
+    def test_enum_members_keep_their_attributes(self):
+        @as_main
+        class Planet(enum.Enum):
+            EARTH = (5.9, 6.3)
+
+            def __init__(self, mass, radius):
+                self.mass = mass
+        cls = roundtrip(Planet)
+        self.assertEqual(cls.EARTH.mass, 5.9)
+        self.assertIs(cls((5.9, 6.3)), cls.EARTH)
+
+    def test_flag_combinations(self):
+        @as_main
+        class Perm(enum.Flag):
+            R = 4
+            W = 2
+        rw = Perm.R | Perm.W
+        cls, got = roundtrip((Perm, rw))
+        self.assertIs(cls(6), got)
+        self.assertIn(cls.R, got)
+
+    def test_hooks_do_not_run_again(self):
+        seen = []
+
+        @as_main
+        class Base:
+            def __init_subclass__(cls, **kw):
+                seen.append(cls.__name__)
+
+        @as_main
+        class Child(Base):
+            pass
+        self.assertEqual(seen, ["Child"])
+        roundtrip(Child)
+        self.assertEqual(seen, ["Child"])
+
+    def test_abc_registrations_and_abstract_methods(self):
+        @as_main
+        class Shape(abc.ABC):
+            @abc.abstractmethod
+            def area(self):
+                ...
+
+        @as_main
+        class Blob:
+            pass
+        Shape.register(Blob)
+        shape, blob = roundtrip((Shape, Blob))
+        self.assertTrue(issubclass(blob, shape))
+        self.assertRaises(TypeError, shape)
+
+    def test_dataclass_fields_keep_their_sentinels(self):
+        @as_main
+        @dataclasses.dataclass(frozen=True, order=True)
+        class P:
+            x: int
+            tags: list = dataclasses.field(default_factory=list)
+        cls = roundtrip(P)
+        self.assertEqual([f.name for f in dataclasses.fields(cls)], ["x", "tags"])
+        self.assertEqual(dataclasses.asdict(cls(1)), {"x": 1, "tags": []})
+        self.assertLess(cls(1), cls(2))
+
+    def test_nested_class_keeps_its_qualified_name(self):
+        @as_main
+        class Outer:
+            @as_main
+            class Inner:
+                pass
+        self.assertEqual(roundtrip(Outer).Inner.__qualname__, Outer.Inner.__qualname__)
+
+
+def make_closure():
+    value = None
+
+    def get():
+        return value
+    return get
+
+
+class FunctionTests(unittest.TestCase):
+    def test_local_function_of_another_module_by_value(self):
+        import argparse
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--n", type=int)
+        again = roundtrip(ap)
+        self.assertEqual(again.parse_args(["--n", "4"]).n, 4)
+
+    def test_cell_holding_none_is_not_empty(self):
+        self.assertIsNone(roundtrip(make_closure())())
+
+
+class AppError(Exception):
+    def __init__(self, message, code):
+        super().__init__(message)
+        self.code = code
+
+
+class ExceptionTests(unittest.TestCase):
+    def test_chain_notes_and_traceback(self):
+        try:
+            try:
+                {}["k"]
+            except KeyError as e:
+                raise AppError("bad", 3) from e
+        except AppError as caught:
+            caught.add_note("note")
+            err = caught
+        got = roundtrip(err)
+        self.assertEqual((got.args, got.code, got.__notes__), (("bad",), 3, ["note"]))
+        self.assertIsInstance(got.__cause__, KeyError)
+        self.assertTrue(got.__suppress_context__)
+        printed = "".join(traceback.format_exception(got))
+        self.assertIn("test_chain_notes_and_traceback", printed)
+        self.assertIn("The above exception was the direct cause", printed)
+
+
+class BindingTests(unittest.TestCase):
+    def test_module_level_objects_keep_identity(self):
+        self.assertIs(roundtrip(dataclasses.MISSING), dataclasses.MISSING)
+        self.assertIs(roundtrip(dataclasses._FIELD), dataclasses._FIELD)
+
+    def test_mapping_proxy(self):
+        got = roundtrip(types.MappingProxyType({"a": 1}))
+        self.assertEqual(dict(got), {"a": 1})
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,86 @@
+"""Unit tests of process state in snapshots (runtime/sleepy/_process.py):
+text files read line by line, csv readers, logging's configuration."""
+import csv
+import io
+import logging
+import os
+import tempfile
+import unittest
+
+import sleepy  # noqa: F401  (open() remembers files)
+from sleepy import _process, _state
+
+
+def roundtrip(obj):
+    f = io.BytesIO()
+    _state.Pickler(f, set()).dump(obj)
+    return _state.Unpickler(io.BytesIO(f.getvalue())).load()
+
+
+class FileTests(unittest.TestCase):
+    def setUp(self):
+        fd, self.path = tempfile.mkstemp()
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for i in range(5000):
+                f.write(f"ligne {i} é\n")
+
+    def tearDown(self):
+        os.unlink(self.path)
+
+    def test_line_iteration_position(self):
+        with open(self.path, encoding="utf-8") as f:
+            for k, line in enumerate(f):
+                if k == 2500:
+                    break
+            again = roundtrip(f)
+            # The original goes on where it was, and so does the copy.
+            self.assertEqual(next(f), "ligne 2501 é\n")
+            self.assertEqual(next(again), "ligne 2501 é\n")
+            again.close()
+
+    def test_csv_reader_goes_on_with_its_line_number(self):
+        with open(self.path, newline="") as f:
+            rows = csv.reader(f, delimiter=" ")
+            for _ in range(10):
+                next(rows)
+            again = roundtrip(rows)
+            self.assertEqual(next(again), ["ligne", "10", "é"])
+            self.assertEqual(again.line_num, 11)
+
+
+class LoggingTests(unittest.TestCase):
+    def test_configuration_is_put_back(self):
+        logger = logging.getLogger("sleepy.test")
+        stream = io.StringIO()
+        handler = logging.StreamHandler(stream)
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+        state = _process.logging_state()
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+        _process.restore_logging(state)
+        logger.debug("back")
+        self.assertEqual(stream.getvalue(), "back\n")
+        logger.removeHandler(handler)
+
+
+class LockTests(unittest.TestCase):
+    def test_handler_lock_held_before_the_fork(self):
+        # A forked child finds every logging handler's lock re-created
+        # (logging registers that at fork); the state read before the fork
+        # is the one saved.
+        handler = logging.StreamHandler(io.StringIO())
+        handler.acquire()
+        try:
+            _process.note_locks_before_fork()
+            handler._at_fork_reinit()  # what the child's at-fork hook does
+            again = roundtrip(handler)
+            self.assertTrue(again.lock._is_owned())
+            again.release()
+            self.assertFalse(again.lock._is_owned())
+        finally:
+            _process._before_fork.clear()
+
+
+if __name__ == "__main__":
+    unittest.main()
