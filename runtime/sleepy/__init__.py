@@ -12,9 +12,27 @@ This package is pure Python and uses the standard library only.
 
 import sys
 
-from . import _generators  # noqa: F401  (pickle.dumps of rewritten generators)
-from . import _process
-from ._config import EXIT_SUSPENDED, SuspendError, snapshot_path
+
+def _started_as_tool():
+    """Is this package being imported by `python -m sleepy` (runpy looking
+    for sleepy.__main__, with the command line in sys.argv)?"""
+    f = sys._getframe(1)
+    while f is not None:
+        if f.f_code.co_name == "_get_module_details" and f.f_locals.get("mod_name") == "sleepy":
+            return True
+        f = f.f_back
+    return False
+
+
+if sys.argv[:1] == ["-m"] and _started_as_tool():
+    # First of all: a trigger signal that found no handler would end the
+    # process (see _triggers).
+    from . import _triggers
+    _triggers.install_from_argv(sys.argv[1:])
+
+from . import _generators  # noqa: F401,E402  (pickle.dumps of rewritten generators)
+from . import _process  # noqa: E402
+from ._config import EXIT_SUSPENDED, SuspendError, snapshot_path  # noqa: E402
 
 _process.install()  # open() remembers files, to flush and save them
 from ._snapshot import SnapshotError  # noqa: E402

@@ -10,6 +10,8 @@ import argparse
 import os
 import sys
 
+from . import _triggers
+
 
 def _parser():
     ap = argparse.ArgumentParser(prog="python -m sleepy",
@@ -62,31 +64,6 @@ def _info(path):
             print(f"    {n:>8}  {name}")
 
 
-def _early_signals(argv):
-    """Installs the signal triggers before anything slow: a signal that
-    finds no handler ends the process."""
-    args = argv if argv is not None else sys.argv[1:]
-    if args[:1] == ["resume"]:
-        from . import _snapshot
-        path = args[1] if len(args) > 1 and not args[1].startswith("-") else (
-            os.environ.get("SLEEPY_SNAPSHOT") or "sleepy.snapshot")
-        try:
-            names = _snapshot.read_header(path).get("suspend_on")
-        except _snapshot.SnapshotError:
-            return
-        if names:
-            from . import _signals
-            _signals.install(names)
-    elif args[:1] == ["run"]:
-        names = [args[i + 1] for i, a in enumerate(args[:-1]) if a == "--suspend-on"]
-        if names:
-            from . import _signals
-            try:
-                _signals.install(names)
-            except ValueError:
-                pass  # reported by the parser below
-
-
 def _split_program(argv):
     """`run` options, then the program (PROGRAM.pyc or -m MODULE) and all
     that follows it, which belongs to the program."""
@@ -108,7 +85,7 @@ def _split_program(argv):
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
-    _early_signals(argv)
+    _triggers.install_from_argv(argv)  # again: main() may be called on its own
     program_args = []
     if argv[:1] == ["run"]:
         head, program_args = _split_program(argv[1:])

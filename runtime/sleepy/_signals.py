@@ -30,7 +30,8 @@ import sys
 import time
 import types
 
-from . import _capture, _process, _registry
+from . import _capture, _process, _registry, _triggers
+from ._triggers import parse
 from ._config import SuspendError, settings, snapshot_path
 from ._records import LAZY_FLAGS
 
@@ -58,18 +59,6 @@ _pending = None
 _grace = None
 
 
-def parse(name):
-    text = name.upper()
-    if text.isdigit():
-        return signal.Signals(int(text))
-    if not text.startswith("SIG"):
-        text = "SIG" + text
-    try:
-        return signal.Signals[text]
-    except KeyError:
-        raise ValueError(f"unknown signal {name!r}") from None
-
-
 def install(names, grace=None):
     """Suspends the program when one of these signals arrives; gives up
     `grace` seconds after it if no suspension succeeded."""
@@ -77,6 +66,9 @@ def install(names, grace=None):
     sigs = [parse(n) for n in names]
     for sig in sigs:
         signal.signal(sig, _handler)
+    if _triggers.pending:  # arrived while the runtime was starting
+        _handler(_triggers.pending[0], None)
+        _triggers.pending.clear()
     settings["suspend_on"] = [s.name for s in sigs]
     if grace is not None:
         _grace = grace

@@ -31,10 +31,8 @@ import hmac
 import importlib.util
 import json
 import os
-import platform
 import struct
 import sys
-import tempfile
 
 MAGIC = b"sleepy-snapshot 2\n"
 _MAGIC_PREFIX = b"sleepy-snapshot "
@@ -58,7 +56,7 @@ def _key():
 def describe_python():
     return {
         "implementation": sys.implementation.name,
-        "version": platform.python_version(),
+        "version": sys.version.split()[0],
         "magic": importlib.util.MAGIC_NUMBER.hex(),
     }
 
@@ -93,6 +91,7 @@ class Pending:
     def __init__(self, path, main_bytes):
         self.path = path
         self.directory = os.path.dirname(os.path.abspath(path)) or "."
+        import tempfile  # here: resuming (which starts with this module) needs none of it
         fd, self.tmp = tempfile.mkstemp(prefix=".sleepy-", suffix=".tmp", dir=self.directory)
         try:
             self.raw = os.fdopen(fd, "wb")
@@ -227,6 +226,30 @@ def _header(path, raw):
     if not isinstance(header, dict):
         raise SnapshotError(f"{path}: damaged snapshot (bad header)")  # a wrong writer
     return header
+
+
+def peek_header(path):
+    """The header of a snapshot as it stands, unchecked, or None: only for
+    what a process must do before it can afford to check (install the
+    signal triggers a resumed program keeps)."""
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, 2)
+            size = f.tell()
+            if size < len(MAGIC) + _FOOTER_SIZE:
+                return None
+            f.seek(size - _FOOTER_SIZE)
+            tail = f.read()
+            if not tail.endswith(FOOTER):
+                return None
+            head_at, head_len = struct.unpack("<QQ", tail[:16])
+            if head_at + head_len > size - _FOOTER_SIZE or head_len > 1 << 24:
+                return None
+            f.seek(head_at)
+            header = json.loads(f.read(head_len))
+    except (OSError, ValueError, struct.error):
+        return None
+    return header if isinstance(header, dict) else None
 
 
 def read_header(path):

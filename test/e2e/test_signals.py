@@ -193,6 +193,35 @@ def grace_expires(work):
     return not ok
 
 
+def signal_at_start(work):
+    """A resumed process caught by the signal as soon as it can catch one
+    (while the runtime is still starting) suspends again; it is never
+    ended by it, and the run's output stays whole."""
+    env, prog = rewrite(work, "pagerank")
+    ref = subprocess.run([PYTHON, prog], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    snap = os.path.join(work, "snap-start")
+    cmd = [PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1", "--snapshot", snap, prog]
+    outputs, statuses = [], []
+    for attempt in range(6):
+        p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        wait_for_handler(p.pid, signal.SIGUSR1, timeout=20)
+        if attempt < 5:
+            p.send_signal(signal.SIGUSR1)
+        o, e = p.communicate(timeout=300)
+        outputs.append(o)
+        statuses.append(p.returncode)
+        if p.returncode != 75:
+            break
+        cmd = [PYTHON, "-m", "sleepy", "resume", snap]
+    ok = statuses[-1] == 0 and all(s == 75 for s in statuses[:-1]) and "".join(outputs) == ref
+    print(f"signal at start: statuses {statuses}, {'ok' if ok else 'FAILED'}")
+    if not ok:
+        print(e[-3000:])
+    return not ok
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     rng = random.Random(int(os.environ.get("SLEEPY_SEED", "0")) or None)
@@ -202,6 +231,7 @@ def main():
         failures += not late_trigger(work)
         failures += refused_then_suspended(work)
         failures += grace_expires(work)
+        failures += signal_at_start(work)
         for name in ("longjob", "pagerank"):
             failures += random_signals(work, name, rounds, rng)
         return 1 if failures else 0
