@@ -479,13 +479,20 @@ class Unwinder(BaseException):
 collections.abc.Sequence.register(Unwinder)
 
 
+# In place of a closure: the function's free variables are the cells of the
+# same names in its caller (see entry_record).
+FROM_CALLER = object()
+
+
 def entry_record(frame, info, index, entry, closure):
     """The record of a frame that has just started: its arguments, fresh
-    cells for its cell variables, its closure's cells, and its entry site."""
+    cells for its cell variables, its closure's cells, and its entry site.
+    With FROM_CALLER for the closure, the free variables' places hold their
+    names until take_frees_from_caller() fills them in."""
     site = next(s for s in entry.sites if s.kind == "entry")
     bound = frame.f_locals
     locals_, cells = {}, []
-    frees = iter(closure or ())
+    frees = iter(closure if closure is not FROM_CALLER else ())
     for name, kind in entry.slots:
         if kind == "l":
             if name in bound:
@@ -493,8 +500,16 @@ def entry_record(frame, info, index, entry, closure):
         elif kind == "c":
             cells.append(types.CellType(bound[name]) if name in bound else types.CellType())
         else:
-            cells.append(next(frees))
+            cells.append(name if closure is FROM_CALLER else next(frees))
     rec = FrameRecord(_registry.module_name(frame.f_globals), index, site.index, locals_,
                       cells, [], "")
     rec.hash = info.hashes[index]
     return rec
+
+
+def take_frees_from_caller(rec, caller, caller_entry):
+    """Fills in the free variables an entry record names with the cells of
+    its caller's record (captured as the stack unwound)."""
+    by_name = dict(zip([name for name, kind in caller_entry.slots if kind != "l"],
+                       caller.cells))
+    rec.cells = [by_name[c] if isinstance(c, str) else c for c in rec.cells]

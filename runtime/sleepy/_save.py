@@ -278,6 +278,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
     for rec, p in zip(records, planned):
         codes.add((rec.module, rec.index, p.info.hashes[rec.index]))
     if entry_record is not None:
+        _capture.take_frees_from_caller(entry_record, records[-1], planned[-1].entry)
         records.append(entry_record)
         codes.add((entry_record.module, entry_record.index, entry_record.hash))
     stack = {

@@ -232,6 +232,14 @@ def _closure(frame):
         target = _capture._resolve(site.callee, caller)
     except (LookupError, TypeError, AttributeError):
         return None
+    if isinstance(target, types.CodeType):
+        # A function made for this call from a constant code object (a
+        # comprehension, a lambda called at once): MAKE_FUNCTION took its
+        # closure from the caller's own cells, which have the same names.
+        kept = {name for name, kind in entry.slots if kind != "l"}
+        if _capture._same_code(target, frame) and set(code.co_freevars) <= kept:
+            return _capture.FROM_CALLER
+        return None
     for fn in _candidates(target):
         if isinstance(fn, types.FunctionType) and fn.__code__ is code:
             return fn.__closure__

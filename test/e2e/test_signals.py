@@ -222,6 +222,26 @@ def signal_at_start(work):
     return not ok
 
 
+def comprehension_entry(work):
+    """A signal that catches a comprehension as it starts suspends there:
+    its closure is its caller's cells (found without a heap walk)."""
+    env, prog = rewrite(work, "comprehension_entry")
+    snap = os.path.join(work, "snap-comprehension")
+    p = subprocess.run([PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1", "--snapshot",
+                        snap, prog], env=env, capture_output=True, text=True, timeout=120)
+    r = subprocess.run([PYTHON, "-m", "sleepy", "resume", snap], env=env,
+                       capture_output=True, text=True, timeout=120)
+    info = subprocess.run([PYTHON, "-m", "sleepy", "info", snap], env=env,
+                          capture_output=True, text=True, timeout=120).stdout
+    ok = (p.returncode == 75 and "sleepy:" not in p.stderr and r.returncode == 0
+          and r.stdout == "29995 -1 -1\n" and "sum([lengths[n] + i" in info)
+    print(f"comprehension entry: statuses {p.returncode} {r.returncode}, "
+          f"{'ok' if ok else 'FAILED'}")
+    if not ok:
+        print(p.stderr[-2000:], r.stdout, r.stderr[-2000:])
+    return not ok
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     rng = random.Random(int(os.environ.get("SLEEPY_SEED", "0")) or None)
@@ -232,6 +252,7 @@ def main():
         failures += refused_then_suspended(work)
         failures += grace_expires(work)
         failures += signal_at_start(work)
+        failures += comprehension_entry(work)
         for name in ("longjob", "pagerank"):
             failures += random_signals(work, name, rounds, rng)
         return 1 if failures else 0
