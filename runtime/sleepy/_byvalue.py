@@ -263,8 +263,11 @@ def _traceback(entries):
 
 # -- module-level objects by reference -------------------------------------
 
-_ATOMIC = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset,
-           type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
+# Values pickle saves well by value (exact types: an int subclass such as
+# re's named constants is an object of its module), and those saved by
+# reference already.
+_ATOMIC = {int, float, complex, str, bytes, bool, type(None), tuple, frozenset,
+           types.ModuleType, types.FunctionType, types.BuiltinFunctionType}
 
 
 def module_bindings(skip):
@@ -279,7 +282,7 @@ def module_bindings(skip):
         if not isinstance(g, dict):
             continue
         for key, value in list(g.items()):
-            if isinstance(value, _ATOMIC) or key.startswith("__"):
+            if type(value) in _ATOMIC or isinstance(value, type) or key.startswith("__"):
                 continue
             found.setdefault(id(value), (name, key))
     return found

@@ -26,7 +26,7 @@ import gc
 import sys
 import types
 
-from . import _registry
+from . import _registry, _twin
 from ._config import RunningGenerator, SuspendError
 from ._records import NULL, ParkedState, frees_of, parked_tuple
 
@@ -59,7 +59,7 @@ def _shell(module_name, index, frees):
     g = _registry.module_globals(module_name)
     info = _registry.info_for_globals(g)
     code = info.twin_code(index)
-    fn = types.FunctionType(code, g, code.co_name, None, tuple(frees) or None)
+    fn = _twin.function(code, g, tuple(frees) or None)
     return fn()
 
 

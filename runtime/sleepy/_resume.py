@@ -18,7 +18,7 @@ import os
 import sys
 import types
 
-from . import _process, _registry, _signals, _snapshot, _state
+from . import _process, _registry, _signals, _snapshot, _state, _twin
 from ._config import boundaries, settings
 from ._records import frees_of, record_tuple
 
@@ -76,8 +76,7 @@ def _function_for(rec, info):
     entry = info.entries[rec.index]
     g = sys.modules[rec.module].__dict__
     code = info.twin_code(rec.index)
-    return types.FunctionType(code, g, code.co_name, None,
-                              tuple(frees_of(entry, rec.cells)) or None)
+    return _twin.function(code, g, tuple(frees_of(entry, rec.cells)) or None)
 
 
 def _drive(gen):

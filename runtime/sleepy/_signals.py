@@ -32,7 +32,7 @@ import types
 
 from . import _capture, _process, _registry, _triggers
 from ._triggers import parse
-from ._config import SuspendError, settings, snapshot_path
+from ._config import SuspendError, boundaries, settings, snapshot_path
 from ._records import LAZY_FLAGS
 
 _TICK = 0.01  # seconds between attempts while a frame stands in the way
@@ -149,6 +149,16 @@ def _refused(p, error, blocker):
         _tick_later(p, min(max(2 * p.delay, 0.1), _BACKOFF_MAX))
 
 
+def _program_running(frame):
+    """Whether the program's code is still on the stack, under the frame
+    of the runtime that runs it."""
+    while frame is not None:
+        if frame.f_code in boundaries:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _still_blocked(p, frame):
     """Whether the frame that stood in the way is still on the stack, where
     it was."""
@@ -183,6 +193,9 @@ def _hook(frame, event, arg):
     if twin or entry is None or not any(s.kind == "entry" for s in entry.sites):
         return
     sys.setprofile(None)  # one attempt per arming
+    if not _program_running(frame):
+        disarm()  # its end (interpreter shutdown, atexit): it exits as usual
+        return
     if _still_blocked(p, frame.f_back):
         _tick_later(p, _TICK)
         return

@@ -20,7 +20,7 @@ import pickle
 import sys
 import types
 
-from . import _byvalue, _generators, _process, _registry
+from . import _byvalue, _generators, _process, _registry, _twin
 
 _MAIN_NAME = "__main__"
 
@@ -55,7 +55,9 @@ def _function(module_name, index, twin, closure):
     info = _registry.info_for_globals(g)
     if info is None:
         raise pickle.UnpicklingError(f"module {module_name} is not rewritten code any more")
-    code = info.twin_code(index) if twin else info.codes[index]
+    if twin:
+        return _twin.function(info.twin_code(index), g, closure)
+    code = info.codes[index]
     return types.FunctionType(code, g, code.co_name, None, closure)
 
 
@@ -73,6 +75,7 @@ def _types_by_name():
 
 
 _TYPES = _types_by_name()
+_STRUCT = __import__("struct").Struct
 
 
 class _Reductions:
@@ -108,16 +111,21 @@ class _Reductions:
         if t is property:
             return (property, (obj.fget, obj.fset, obj.fdel, obj.__doc__))
         if isinstance(obj, type):
-            if getattr(obj, "__module__", None) == _MAIN_NAME:
-                return _byvalue.reduce_class(obj)
             if obj in _TYPES:
                 return (getattr, (types, _TYPES[obj]))
+            if getattr(obj, "__module__", None) == _MAIN_NAME or (
+                    "<locals>" in obj.__qualname__ and not _byvalue.importable(obj)):
+                # The main program's classes, and classes made inside a
+                # function, which no import finds again.
+                return _byvalue.reduce_class(obj)
             return NotImplemented
         found = self._binding(obj)
         if found is not None:
             return (_byvalue.binding, found)
         if t is types.MappingProxyType:
             return (types.MappingProxyType, (dict(obj),))
+        if t is _STRUCT:
+            return (_STRUCT, (obj.format,))
         if t.__module__ == _MAIN_NAME and _byvalue.is_enum_member(obj):
             return _byvalue.reduce_enum_member(obj)
         if isinstance(obj, BaseException):
@@ -166,6 +174,8 @@ class _Reductions:
             "__module__": fn.__module__,
             "__dict__": fn.__dict__,
         }
+        if twin:  # its parameters' defaults are the twin's own (see _twin.function)
+            del state["__defaults__"], state["__kwdefaults__"]
         return (_function, (module_name, index, twin, fn.__closure__), state,
                 None, None, _byvalue.set_function)
 

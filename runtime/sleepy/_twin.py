@@ -25,8 +25,9 @@ runtime/sleepy/_records.py (record_tuple). CPython 3.11 bytecode.
 
 import bisect
 import opcode
+import types
 
-from ._records import CO_VARARGS, CO_VARKEYWORDS, LAZY_FLAGS
+from ._records import LAZY_FLAGS
 
 RESUME_NAME = "__sleepy_resume__"
 
@@ -336,17 +337,28 @@ def build(normal, entry):
              + _no_location(len(dispatcher) // 2))
     # The dispatcher never holds more than a site's slots and four more.
     stack = max([normal.co_stacksize] + [s.depth + 4 for s in entry.sites])
-    flags = normal.co_flags & ~(CO_VARARGS | CO_VARKEYWORDS)
     code = normal.replace(
         co_code=twin_code,
         co_consts=tuple(consts),
         co_names=normal.co_names + (RESUME_NAME,),
         co_exceptiontable=bytes(exceptions),
         co_linetable=lines,
-        co_stacksize=stack,
-        co_argcount=0, co_posonlyargcount=0, co_kwonlyargcount=0,
-        co_flags=flags)
+        co_stacksize=stack)
     return Twin(code, resume)
+
+
+def function(code, g, closure):
+    """A function that runs the twin `code`, callable with no arguments.
+    The twin keeps its code's parameters (super() without arguments reads
+    the first one, and refuses a code object that has none); each has a
+    default here, which the dispatcher overwrites with the saved value."""
+    fn = types.FunctionType(code, g, code.co_name, (None,) * code.co_argcount or None,
+                            closure)
+    if code.co_kwonlyargcount:
+        first = code.co_argcount
+        fn.__kwdefaults__ = dict.fromkeys(code.co_varnames[first:first +
+                                                           code.co_kwonlyargcount])
+    return fn
 
 
 def _for_iter_exit(code, start):

@@ -132,6 +132,30 @@ def make_closure():
     return get
 
 
+def make_local_class():
+    class Local:
+        def __init__(self, v):
+            self.v = v
+
+        def twice(self):
+            return 2 * self.v
+    return Local
+
+
+class LocalClassTests(unittest.TestCase):
+    def test_class_made_in_a_function_by_value(self):
+        obj = roundtrip(make_local_class()(4))
+        self.assertEqual(obj.twice(), 8)
+
+    def test_int_constant_of_a_module_by_its_binding(self):
+        import re._constants as constants
+        self.assertIs(roundtrip(constants.BRANCH), constants.BRANCH)
+
+    def test_struct(self):
+        import struct
+        self.assertEqual(roundtrip(struct.Struct("<IH")).pack(1, 2), struct.pack("<IH", 1, 2))
+
+
 class FunctionTests(unittest.TestCase):
     def test_local_function_of_another_module_by_value(self):
         import argparse
