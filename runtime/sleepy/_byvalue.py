@@ -30,6 +30,7 @@ to rebuild them:
 
 import abc
 import builtins
+import copyreg
 import enum
 import marshal
 import sys
@@ -141,6 +142,65 @@ def _new_member(cls, member_type, args):
 
 def _set_dict(obj, state):
     obj.__dict__.update(state)
+
+
+# -- objects whose methods are running -----------------------------------
+
+def has_own_reduce(cls):
+    """Whether instances of `cls` pickle through a __reduce__ or
+    __reduce_ex__ of a class of their own, rather than object's."""
+    for klass in cls.__mro__:
+        if "__reduce_ex__" in klass.__dict__ or "__reduce__" in klass.__dict__:
+            return klass not in (object, list, dict)
+    return False
+
+
+def reduce_in_flight(obj):
+    """An object whose method is running on the saved stack, saved as it is
+    (its attributes, and its items if it is a list or a dict) rather than
+    through its class's own __reduce__: that rebuilds it from what it holds
+    (sortedcontainers' lists from their values), which is consistent only
+    between method calls, and would not be the object whose parts the
+    running method's locals hold. NotImplemented where the object is laid
+    out in C (other than a list or a dict: random.Random, say, keeps its
+    state there)."""
+    cls = type(obj)
+    if isinstance(obj, dict):
+        base, items = dict, dict(dict.items(obj))
+    elif isinstance(obj, list):
+        base, items = list, list(list.__iter__(obj))
+    else:
+        try:
+            object.__new__(cls)  # refused where a C base lays the object out
+        except TypeError:
+            return NotImplemented
+        base, items = object, None
+    slots = {}
+    for name in copyreg._slotnames(cls):
+        try:
+            slots[name] = object.__getattribute__(obj, name)
+        except AttributeError:
+            pass
+    state = (getattr(obj, "__dict__", None), slots, items)
+    return (_new_bare, (cls, base), state, None, None, _set_bare)
+
+
+def _new_bare(cls, base):
+    return base.__new__(cls)
+
+
+def _set_bare(obj, state):
+    """Puts an object's state back past its class's own methods (a dict
+    subclass's __setitem__ may need attributes set first)."""
+    attrs, slots, items = state
+    if attrs:
+        obj.__dict__.update(attrs)
+    for name, value in slots.items():
+        object.__setattr__(obj, name, value)
+    if isinstance(items, dict):
+        dict.update(obj, items)
+    elif items is not None:
+        list.extend(obj, items)
 
 
 # -- functions ------------------------------------------------------------

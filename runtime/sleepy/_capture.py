@@ -479,6 +479,18 @@ class Unwinder(BaseException):
 collections.abc.Sequence.register(Unwinder)
 
 
+def selves(frames, entering=None):
+    """The ids of the objects whose methods run in the saved frames (their
+    first arguments), to be saved as they are (see _byvalue)."""
+    found = set()
+    for f in [p.frame for p in frames] + ([entering] if entering is not None else []):
+        if f.f_code.co_argcount:
+            first = _first_argument(f)
+            if first is not NULL:
+                found.add(id(first))
+    return found
+
+
 # In place of a closure: the function's free variables are the cells of the
 # same names in its caller (see entry_record).
 FROM_CALLER = object()

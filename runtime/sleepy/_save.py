@@ -90,7 +90,9 @@ def _save(path, start, fn, stop, entering, wait):
                           logging=_process.logging_state())
     states = _module_states()
     codes = set()
-    started = _pickle_globals(path, main_bytes, states, codes) if wait else None
+    in_flight = _capture.selves(frames, entering[0] if entering else None)
+    started = (_pickle_globals(path, main_bytes, states, codes, in_flight) if wait
+               else None)
     _process.note_locks_before_fork()
     try:
         r, w = os.pipe()
@@ -103,7 +105,8 @@ def _save(path, start, fn, stop, entering, wait):
         os.close(r)
         sys.setprofile(None)  # a signal's hook, if any, must not see the unwinding
         _child(frames, path, w, fn.__name__ == "checkpoint", innermost_exc,
-               main_path, main_bytes, saved_settings, entry_record, states, codes, started)
+               main_path, main_bytes, saved_settings, entry_record, states, codes, started,
+               in_flight)
         os._exit(70)  # not reached: the unwinding ends the child
     os.close(w)
     if started is not None:
@@ -179,7 +182,7 @@ def _open(path, main_bytes):
         raise SuspendError(f"could not write {path}: {type(e).__name__}: {e}") from None
 
 
-def _pickle_globals(path, main_bytes, states, codes):
+def _pickle_globals(path, main_bytes, states, codes, in_flight):
     """Begins the snapshot with the module globals pickled, before the fork.
     Returns (pending snapshot, pickler), or None if the child must do it
     (a global holds a generator running on the stack, which only the
@@ -187,7 +190,7 @@ def _pickle_globals(path, main_bytes, states, codes):
     before anything is forked."""
     pending = _open(path, main_bytes)
     try:
-        pickler = _state.Pickler(pending.file, codes, saved=states)
+        pickler = _state.Pickler(pending.file, codes, saved=states, in_flight=in_flight)
         pickler.dump({"modules": states})
         pending.flush()
     except RunningGenerator:
@@ -201,7 +204,7 @@ def _pickle_globals(path, main_bytes, states, codes):
 
 
 def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
-           settings, entry_record, states, codes, started):
+           settings, entry_record, states, codes, started, in_flight):
     def report(text):
         os.write(w, text.encode("utf-8", "replace"))
         os.close(w)
@@ -212,7 +215,7 @@ def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
             os._exit(70)
         try:
             _write(records, frames, path, is_checkpoint, innermost_exc, main_path,
-                   main_bytes, settings, running, entry_record, states, codes, started)
+                   main_bytes, settings, running, entry_record, states, codes, started, in_flight)
         except SuspendError as e:
             report(str(e))
             os._exit(1)
@@ -270,7 +273,7 @@ def _module_states():
 
 
 def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_bytes,
-           settings, running, entry_record, states, codes, started):
+           settings, running, entry_record, states, codes, started, in_flight):
     records = list(reversed(records))  # outermost first
     planned = list(reversed(frames))
     settle_exceptions(records, innermost_exc)
@@ -291,7 +294,8 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
     }
     if started is None:
         pending = _open(path, main_bytes)
-        pickler = _state.Pickler(pending.file, codes, running, saved=states)
+        pickler = _state.Pickler(pending.file, codes, running, saved=states,
+                                 in_flight=in_flight)
         parts = [{"modules": states}, stack]
     else:
         pending, pickler = started

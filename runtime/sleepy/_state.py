@@ -86,10 +86,11 @@ class _Reductions:
     (their objects are saved by value, those of other modules by their
     binding: see _byvalue)."""
 
-    def _setup(self, codes, running, saved):
+    def _setup(self, codes, running, saved, in_flight=()):
         self.codes = codes
         self.running = running or {}  # generators of the suspended stack
         self.saved = set(saved)
+        self.in_flight = set(in_flight)  # ids of the saved frames' selves
         self._bindings = None
 
     def reducer_override(self, obj):
@@ -122,6 +123,8 @@ class _Reductions:
         found = self._binding(obj)
         if found is not None:
             return (_byvalue.binding, found)
+        if id(obj) in self.in_flight and _byvalue.has_own_reduce(t):
+            return _byvalue.reduce_in_flight(obj)
         if t is types.MappingProxyType:
             return (types.MappingProxyType, (dict(obj),))
         if t is _STRUCT:
@@ -183,9 +186,9 @@ class _Reductions:
 class Pickler(_Reductions, pickle.Pickler):
     """The pickler of snapshots."""
 
-    def __init__(self, file, codes, running=None, saved=()):
+    def __init__(self, file, codes, running=None, saved=(), in_flight=()):
         pickle.Pickler.__init__(self, file, protocol=5)
-        self._setup(codes, running, saved)
+        self._setup(codes, running, saved, in_flight)
 
 
 class Unpickler(pickle.Unpickler):
