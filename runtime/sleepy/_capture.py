@@ -21,7 +21,7 @@ import sys
 import types
 
 from . import _generators, _registry
-from ._config import SuspendError
+from ._config import SuspendError, transparent
 from ._records import (CO_ASYNC_GENERATOR, CO_OPTIMIZED, GENERATOR_FLAGS, NULL,
                        FrameRecord)
 
@@ -336,6 +336,9 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
     callee = entering
     f = start
     while f is not None and f.f_code not in boundaries:
+        if f.f_code in transparent:
+            f = f.f_back  # the callee stays the frame it called
+            continue
         blocker[0] = f
         if f.f_code.co_flags & CO_ASYNC_GENERATOR:
             raise SuspendError(f"{where(f)}: the frame is an async generator; "

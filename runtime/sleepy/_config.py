@@ -3,7 +3,9 @@ module may import (this one imports none of them).
 
 `settings` holds what a resumed program keeps (the default snapshot path,
 the signal triggers, the grace period); `boundaries` the code of the
-runtime's own frames under which a program runs (a stack ends there)."""
+runtime's own frames under which a program runs (a stack ends there);
+`transparent` the code of those it puts between a resumed program's frames;
+`phase` where the program is."""
 
 import os
 
@@ -11,6 +13,12 @@ EXIT_SUSPENDED = 75  # EX_TEMPFAIL
 
 settings = {"snapshot": None}
 boundaries = set()
+# Runtime frames that stand between two frames of a resumed program and only
+# pass a call on (what they return is the callee's result, or one fixed
+# object): a suspension looks through them.
+transparent = set()
+# "starting" until the program's code runs, "running", then "ended".
+phase = ["starting"]
 
 
 def snapshot_path(path=None):

@@ -19,7 +19,7 @@ import sys
 import types
 
 from . import _process, _registry, _signals, _snapshot, _state, _twin
-from ._config import boundaries, settings
+from ._config import boundaries, phase, settings, transparent
 from ._records import frees_of, record_tuple
 
 
@@ -37,11 +37,19 @@ def _new_main(path, data, spec=None):
 
 
 def _run_main(code, g):
-    exec(code, g)
+    phase[0] = "running"
+    try:
+        exec(code, g)
+    finally:
+        phase[0] = "ended"
 
 
 def _resume_main(code, g):
-    exec(code, g)
+    phase[0] = "running"
+    try:
+        exec(code, g)
+    finally:
+        phase[0] = "ended"
 
 
 def find_module_pyc(name):
@@ -85,8 +93,17 @@ def _drive(gen):
     return gen.send(None)
 
 
-# Frames of these functions are where a program's stack ends.
+def _constructed(init, obj):
+    """In place of a class called while its __init__ ran: resume __init__,
+    and return the object it was building."""
+    init()
+    return obj
+
+
+# Frames of these functions are where a program's stack ends; those of these
+# pass a call on.
 boundaries.update({_run_main.__code__, _resume_main.__code__})
+transparent.update({_drive.__code__, _constructed.__code__})
 
 
 def resume(path):
@@ -155,7 +172,7 @@ def resume(path):
             elif rec.result_kind == "self":
                 self_name = infos[k + 1].entries[records[k + 1].index].slots[0][0]
                 self_obj = records[k + 1].locals.get(self_name)
-                callees.append(lambda f=nxt, s=self_obj: (f(), s)[1])
+                callees.append(functools.partial(_constructed, nxt, self_obj))
             else:
                 callees.append(nxt)
         else:

@@ -32,7 +32,7 @@ import types
 
 from . import _capture, _process, _registry, _triggers
 from ._triggers import parse
-from ._config import SuspendError, boundaries, settings, snapshot_path
+from ._config import SuspendError, boundaries, phase, settings, snapshot_path
 from ._records import LAZY_FLAGS
 
 _TICK = 0.01  # seconds between attempts while a frame stands in the way
@@ -57,6 +57,7 @@ class _Pending:
 
 _pending = None
 _grace = None
+_RUNTIME = os.path.join(os.path.dirname(os.path.abspath(__file__)), "")
 
 
 def install(names, grace=None):
@@ -134,10 +135,13 @@ def _tick_later(p, delay):
 
 
 def _refused(p, error, blocker):
-    """Reports a failed attempt once per reason and plans the next one."""
+    """Reports a failed attempt once per reason and plans the next one. A
+    frame of the runtime in the way (open() remembering a file, say) is
+    passed in a moment: that is not reported."""
     reason = str(error)
     p.last = reason
-    if reason not in p.reported:
+    own = blocker is not None and blocker.f_code.co_filename.startswith(_RUNTIME)
+    if reason not in p.reported and not own:
         p.reported.add(reason)
         print(f"sleepy: {p.name}: cannot suspend yet: {reason}", file=sys.stderr,
               flush=True)
@@ -193,8 +197,11 @@ def _hook(frame, event, arg):
     if twin or entry is None or not any(s.kind == "entry" for s in entry.sites):
         return
     sys.setprofile(None)  # one attempt per arming
-    if not _program_running(frame):
-        disarm()  # its end (interpreter shutdown, atexit): it exits as usual
+    if phase[0] == "ended":
+        disarm()  # interpreter shutdown, atexit: the program exits as usual
+        return
+    if phase[0] == "starting" or not _program_running(frame):
+        _tick_later(p, _TICK)  # the runtime is still setting the program up
         return
     if _still_blocked(p, frame.f_back):
         _tick_later(p, _TICK)

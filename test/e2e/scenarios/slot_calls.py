@@ -55,6 +55,21 @@ class Transaction:
         return False
 
 
+class Built:
+    """Suspended twice in one __init__ (the second time under the frame the
+    runtime resumed the first with), and in a generator step driven by
+    next(), twice."""
+
+    def __init__(self, n):
+        self.parts = [pause(n)]
+        self.parts.append(pause(n + 1))
+
+
+def steps():
+    yield pause("a") + pause("b")
+    yield "c"
+
+
 class Holder:
     def __init__(self):
         self.op = Scale(10)
@@ -72,6 +87,9 @@ def main():
         with Transaction(log):
             log.append(f"body {i}")
     print(log)
+    b = Built(4)
+    g = steps()
+    print(b.parts, type(b).__name__, next(g), next(g))
     h = Holder()
     print(h.op(4), [f(1) for f in [Scale(7), Scale(8)]])
 
