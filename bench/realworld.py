@@ -290,6 +290,22 @@ class Result:
         self.times = []
         self.signals = 0  # SIGTERMs sent
         self.early = 0  # pieces that ended before their signal was due
+        # Signals that came before the process could catch one (the
+        # interpreter starting): it dies, and is started again as a
+        # scheduler restarts a job, from the last snapshot.
+        self.startup_kills = 0
+
+
+def catches(pid, sig):
+    """Whether process `pid` has a handler for `sig` (its SigCgt mask)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
+    except OSError:
+        pass
+    return False
 
 
 def stat_key(path):
@@ -338,7 +354,7 @@ def run_round(prog, home_py, ref, rng, work, nsignals, res, scale, min_delay=0.0
         with open(o, "w") as fo, open(e, "w") as fe:
             p = subprocess.Popen(cmd, cwd=cwd, stdout=fo, stderr=fe, env=env,
                                  start_new_session=True)
-            signalled, sent_at = False, None
+            signalled, sent_at, caught = False, None, False
             try:
                 if piece < nsignals:
                     # Within the first 80% of what is left: the uninterrupted run's
@@ -353,6 +369,7 @@ def run_round(prog, home_py, ref, rng, work, nsignals, res, scale, min_delay=0.0
                     except subprocess.TimeoutExpired:
                         before = stat_key(snap)
                         t0 = time.time()
+                        caught = catches(p.pid, signal.SIGTERM)
                         p.send_signal(signal.SIGTERM)
                         signalled = True
                         res.signals += 1
@@ -376,6 +393,14 @@ def run_round(prog, home_py, ref, rng, work, nsignals, res, scale, min_delay=0.0
         outs.append(read(o))
         errs.append(read(e))
         rc = p.returncode
+        if rc == -signal.SIGTERM and signalled and not caught and res.startup_kills < 50:
+            # Before the process could catch it: nothing of the program ran
+            # (the runtime installs its handler before the program starts).
+            # Start the same command again, as a scheduler would.
+            res.startup_kills += 1
+            outs.pop()
+            errs.pop()
+            continue
         if rc == -signal.SIGTERM and signalled:
             res.times.append(time.time() - started)
             return "fail", (f"killed by the SIGTERM (its default action) sent "
@@ -594,7 +619,8 @@ def main():
         f"realworld passed={passed}/{len(progs)} "
         f"suspended={sum(r.suspended for r in results.values())} "
         f"refused={sum(len(r.refused) for r in results.values())} "
-        f"hangs={sum(r.status == 'hang' for r in results.values())}",
+        f"hangs={sum(r.status == 'hang' for r in results.values())} "
+        f"startup_kills={sum(r.startup_kills for r in results.values())}",
         f"latency p50={percentile(lat, 50):.1f}ms p99={percentile(lat, 99):.1f}ms "
         f"(n={len(lat)})",
     ]

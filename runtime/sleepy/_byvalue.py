@@ -224,7 +224,15 @@ def reduce_function(fn, module_name):
     """A function that is not rewritten code and has no importable name.
     `module_name` names the module whose globals it runs with, if any."""
     scope = sys.modules[module_name] if module_name is not None else fn.__globals__
-    state = {
+    return (_function, (fn.__code__, scope, fn.__name__, fn.__closure__), function_state(fn),
+            None,
+            None, set_function)
+
+
+def function_state(fn):
+    """What a function carries besides its code, globals and closure."""
+    return {
+        "__name__": fn.__name__,
         "__qualname__": fn.__qualname__,
         "__defaults__": fn.__defaults__,
         "__kwdefaults__": fn.__kwdefaults__,
@@ -233,8 +241,6 @@ def reduce_function(fn, module_name):
         "__module__": fn.__module__,
         "__dict__": fn.__dict__,
     }
-    return (_function, (fn.__code__, scope, fn.__name__, fn.__closure__), state, None,
-            None, set_function)
 
 
 def _function(code, scope, name, closure):

@@ -45,16 +45,25 @@ class Null:
 NULL = Null()
 
 
-class FrameRecord:
-    """One captured frame, as pickled."""
+class _Frame:
+    """What a snapshot keeps of any frame: where it is (module, code index,
+    site) and what it holds (locals by name, cells in slot order, the value
+    stack below its site)."""
 
-    def __init__(self, module, index, site, locals_, cells, stack, site_shape):
+    def __init__(self, module, index, site, locals_, cells, stack):
         self.module = module
         self.index = index
         self.site = site
         self.locals = locals_
         self.cells = cells
         self.stack = stack
+
+
+class FrameRecord(_Frame):
+    """One frame captured as the stack unwound, as pickled."""
+
+    def __init__(self, module, index, site, locals_, cells, stack, site_shape):
+        super().__init__(module, index, site, locals_, cells, stack)
         self.site_shape = site_shape
         self.exc_sets = {}  # filled in once all frames are recorded
         self.result = None
@@ -65,17 +74,11 @@ class FrameRecord:
         self.hash = None  # of its code, for a frame entered by a signal
 
 
-class ParkedState:
-    """A parked generator's frame: its site, slots and stack, and the
-    exception state it saved (`exc`)."""
+class ParkedState(_Frame):
+    """A parked generator's frame, and the exception state it saved."""
 
     def __init__(self, module, index, site, locals_, cells, stack, exc):
-        self.module = module
-        self.index = index
-        self.site = site
-        self.locals = locals_
-        self.cells = cells
-        self.stack = stack
+        super().__init__(module, index, site, locals_, cells, stack)
         self.exc = exc
 
 

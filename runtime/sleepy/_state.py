@@ -167,16 +167,7 @@ class _Reductions:
         info, index, twin = located
         module_name = _registry.module_name(fn.__globals__)
         self.codes.add((module_name, index, info.hashes[index]))
-        state = {
-            "__name__": fn.__name__,
-            "__qualname__": fn.__qualname__,
-            "__defaults__": fn.__defaults__,
-            "__kwdefaults__": fn.__kwdefaults__,
-            "__annotations__": fn.__annotations__,
-            "__doc__": fn.__doc__,
-            "__module__": fn.__module__,
-            "__dict__": fn.__dict__,
-        }
+        state = _byvalue.function_state(fn)
         if twin:  # its parameters' defaults are the twin's own (see _twin.function)
             del state["__defaults__"], state["__kwdefaults__"]
         return (_function, (module_name, index, twin, fn.__closure__), state,

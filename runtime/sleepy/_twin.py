@@ -273,14 +273,7 @@ def build(normal, entry):
         _rebuild_stack(d, site, base, const)
         begin, end = _Label(), _Label()
         if site.kind in ("call", "attr"):
-            # [.. R] -> [.. NULL, R[callee]]
-            d.emit("COPY", 1)
-            d.emit("LOAD_CONST", const(base + site.depth))
-            d.emit("BINARY_SUBSCR")
-            d.emit("SWAP", 2)
-            d.emit("POP_TOP")
-            d.emit("PUSH_NULL")
-            d.emit("SWAP", 2)
+            _push_callee(d, site, base, const)
             d.place(begin)
             d.emit("PRECALL", 0)
             d.emit("CALL", 0)
@@ -386,14 +379,7 @@ def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):
     d.emit("LOAD_CONST", const(base + site.depth))
     d.emit("BINARY_SUBSCR")
     d.jump("POP_JUMP_FORWARD_IF_NONE", rerun)
-    # [.. it, R] -> [.. it, NULL, R[callee]] -> [.. it, item]
-    d.emit("COPY", 1)
-    d.emit("LOAD_CONST", const(base + site.depth))
-    d.emit("BINARY_SUBSCR")
-    d.emit("SWAP", 2)
-    d.emit("POP_TOP")
-    d.emit("PUSH_NULL")
-    d.emit("SWAP", 2)
+    _push_callee(d, site, base, const)  # then [.. it, item]
     begin, end = _Label(), _Label()
     d.place(begin)
     d.emit("PRECALL", 0)
@@ -420,6 +406,17 @@ def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):
     d.place(rerun)
     d.emit("POP_TOP")  # the record
     d.jump("JUMP_BACKWARD", moved(site.start))
+
+
+def _push_callee(d, site, base, const):
+    """[.. R] -> [.. NULL, R[callee]], ready for PRECALL 0 and CALL 0."""
+    d.emit("COPY", 1)
+    d.emit("LOAD_CONST", const(base + site.depth))
+    d.emit("BINARY_SUBSCR")
+    d.emit("SWAP", 2)
+    d.emit("POP_TOP")
+    d.emit("PUSH_NULL")
+    d.emit("SWAP", 2)
 
 
 def _rebuild_stack(d, site, base, const):
