@@ -275,7 +275,8 @@ def normalise(text, unittest):
     return text
 
 
-REFUSAL = re.compile(r"sleepy: (?:SIG\w+: )?cannot suspend(?: yet)?: (.*)")
+REFUSAL = re.compile(r"sleepy: (?:SIG\w+: )?(?:cannot suspend(?: yet)?: (.*)|not suspended: "
+                     r"the program ended first \((.*)\))")
 
 
 class Result:
@@ -413,7 +414,7 @@ def run_round(prog, home_py, ref, rng, work, nsignals, res, scale, min_delay=0.0
             cmd = [home_py, "-X", "frozen_modules=off", "-m", "sleepy", "resume", snap]
             continue
         if signalled:
-            reasons = REFUSAL.findall(errs[-1])
+            reasons = ["".join(r) for r in REFUSAL.findall(errs[-1])]
             res.refused.append(reasons[-1].strip() if reasons else
                                "ended without suspending (no message)")
         break

@@ -88,7 +88,12 @@ def _ignore():
     ignored: the interpreter's finalization would put the default action
     back, and the signal would kill a process that has done all its work."""
     global _pending
+    p = _pending
     _pending = None
+    if p is not None:  # said once, so that the end is not taken for a suspension
+        why = f" ({p.last})" if p.last else ""
+        print(f"sleepy: {p.name}: not suspended: the program ended first{why}",
+              file=sys.stderr, flush=True)
     for name in settings.get("suspend_on") or []:
         signal.signal(parse(name), signal.SIG_IGN)
 
@@ -185,6 +190,8 @@ def _hook(frame, event, arg):
     p.events += 1
     if p.events > _EVENTS:
         sys.setprofile(None)  # no candidate for a while: wait for a tick
+        if p.last is None:
+            p.last = "no call of a rewritten function where its caller could be saved"
         _tick_later(p, _TICK)
         return
     if event != "call" or frame.f_back is None:
@@ -198,8 +205,7 @@ def _hook(frame, event, arg):
         return
     sys.setprofile(None)  # one attempt per arming
     if phase[0] == "ended":
-        disarm()  # interpreter shutdown, atexit: the program exits as usual
-        return
+        return  # interpreter shutdown, atexit: the program exits as usual
     if phase[0] == "starting" or not _program_running(frame):
         _tick_later(p, _TICK)  # the runtime is still setting the program up
         return
@@ -279,9 +285,3 @@ def _candidates(target):
         return found
     call = getattr(type(target), "__call__", None)
     return [target, getattr(call, "__func__", call)]
-
-
-def disarm():
-    global _pending
-    _pending = None
-    sys.setprofile(None)

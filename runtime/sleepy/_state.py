@@ -76,6 +76,7 @@ def _types_by_name():
 
 _TYPES = _types_by_name()
 _STRUCT = __import__("struct").Struct
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: made at run time, by a class statement or type()
 
 
 class _Reductions:
@@ -104,6 +105,11 @@ class _Reductions:
                 contents = _EMPTY
             return (_new_cell, (), contents, None, None, _set_cell)
         if t is types.ModuleType:
+            if sys.modules.get(obj.__name__) is not obj:
+                raise pickle.PicklingError(
+                    f"the module object {obj.__name__!r} is not the one imported under that "
+                    "name (made by importlib or test.support's import_fresh_module?): a "
+                    "resumed process could not find it again")
             return (_registry.module, (obj.__name__,))
         if t is types.CodeType:
             return (_code, (marshal.dumps(obj),))
@@ -115,9 +121,9 @@ class _Reductions:
             if obj in _TYPES:
                 return (getattr, (types, _TYPES[obj]))
             if getattr(obj, "__module__", None) == _MAIN_NAME or (
-                    "<locals>" in obj.__qualname__ and not _byvalue.importable(obj)):
-                # The main program's classes, and classes made inside a
-                # function, which no import finds again.
+                    obj.__flags__ & _HEAP_TYPE and not _byvalue.importable(obj)):
+                # The main program's classes, and classes that no import finds
+                # again (made inside a function, or by type()).
                 return _byvalue.reduce_class(obj)
             return NotImplemented
         found = self._binding(obj)

@@ -6,6 +6,7 @@ import abc
 import dataclasses
 import enum
 import io
+import pickle
 import traceback
 import types
 import unittest
@@ -150,6 +151,17 @@ class LocalClassTests(unittest.TestCase):
     def test_int_constant_of_a_module_by_its_binding(self):
         import re._constants as constants
         self.assertIs(roundtrip(constants.BRANCH), constants.BRANCH)
+
+    def test_class_made_by_type_by_value(self):
+        Made = type("Made", (), {"k": 3, "__module__": __name__})
+        Made.__qualname__ = "NotThere"  # no import finds it
+        self.assertEqual(roundtrip(Made).k, 3)
+
+    def test_module_made_aside_is_refused(self):
+        import types as t
+        aside = t.ModuleType("json")  # not the json of sys.modules
+        with self.assertRaisesRegex(pickle.PicklingError, "not the one imported"):
+            roundtrip(aside)
 
     def test_struct(self):
         import struct
