@@ -176,6 +176,12 @@ class ModuleInfo:
                 self._collect(c, seen)
         self.codes.append(code)
 
+    def binds_at_top(self, name):
+        """Whether the module's top-level code names `name` (a class its
+        import makes again binds it there; one put into the module at run
+        time, as enum's _convert_ does, does not)."""
+        return name in self.module_code.co_names
+
     def lookup(self, code):
         """(index, is_twin) of a live code object, or None."""
         k = self._index.get(code)

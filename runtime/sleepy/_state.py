@@ -79,6 +79,22 @@ _STRUCT = __import__("struct").Struct
 _HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: made at run time, by a class statement or type()
 
 
+def _by_value(cls):
+    """Whether a class is saved by value: the main program's classes, and
+    classes that no import finds again (made inside a function, by type(),
+    or put into a rewritten module at run time)."""
+    module = getattr(cls, "__module__", None)
+    if module == _MAIN_NAME:
+        return True
+    if not cls.__flags__ & _HEAP_TYPE:
+        return False
+    if not _byvalue.importable(cls):
+        return True
+    g = getattr(sys.modules.get(module), "__dict__", None)
+    info = _registry.info_for_globals(g) if isinstance(g, dict) else None
+    return info is not None and not info.binds_at_top(cls.__qualname__.split(".")[0])
+
+
 class _Reductions:
     """How snapshots save what pickle cannot; shared by the pickler of
     snapshots and the tracer that names what failed. `codes` collects
@@ -120,10 +136,7 @@ class _Reductions:
         if isinstance(obj, type):
             if obj in _TYPES:
                 return (getattr, (types, _TYPES[obj]))
-            if getattr(obj, "__module__", None) == _MAIN_NAME or (
-                    obj.__flags__ & _HEAP_TYPE and not _byvalue.importable(obj)):
-                # The main program's classes, and classes that no import finds
-                # again (made inside a function, or by type()).
+            if _by_value(obj):
                 return _byvalue.reduce_class(obj)
             return NotImplemented
         found = self._binding(obj)
@@ -135,7 +148,7 @@ class _Reductions:
             return (types.MappingProxyType, (dict(obj),))
         if t is _STRUCT:
             return (_STRUCT, (obj.format,))
-        if t.__module__ == _MAIN_NAME and _byvalue.is_enum_member(obj):
+        if _byvalue.is_enum_member(obj) and _by_value(t):
             return _byvalue.reduce_enum_member(obj)
         if isinstance(obj, BaseException):
             return _byvalue.reduce_exception(obj)

@@ -133,6 +133,13 @@ def make_closure():
     return get
 
 
+def make_local_flag():
+    class Local(enum.Flag):
+        A = 1
+        B = 2
+    return Local
+
+
 def make_local_class():
     class Local:
         def __init__(self, v):
@@ -151,6 +158,11 @@ class LocalClassTests(unittest.TestCase):
     def test_int_constant_of_a_module_by_its_binding(self):
         import re._constants as constants
         self.assertIs(roundtrip(constants.BRANCH), constants.BRANCH)
+
+    def test_members_of_a_local_enum(self):
+        flag = make_local_flag()
+        cls, member = roundtrip((flag, flag.A | flag.B))
+        self.assertIs(cls(3), member)
 
     def test_class_made_by_type_by_value(self):
         Made = type("Made", (), {"k": 3, "__module__": __name__})

@@ -9,7 +9,14 @@ import typing
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, TypedDict
 
+import support
 from support import pause
+
+
+# A class put into another module at run time (as enum's _convert_ does):
+# importing that module again does not make it.
+Level = enum.IntEnum("Level", "LOW HIGH", module="support")
+support.Level = Level
 
 
 class Plain:
@@ -246,6 +253,7 @@ def show_all(objs):
     rw = Perm.R | Perm.W
     print(rw, Perm.R in rw, Perm(6) is rw, Perm(7), list(Perm))
     print(Mode.FAST, Mode("slow") is Mode.SLOW, Mode.FAST == "fast")
+    print(Level.HIGH, Level(1) is Level.LOW, support.Level is Level, Level.__module__)
     print(pair, pair.total(), Pair(1), pair._replace(left=5), Pair._fields, pair._asdict())
     print(tri, Triple(1, 2), tri._fields)
     print(movie, Movie.__required_keys__ == {"title", "year"})
