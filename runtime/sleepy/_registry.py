@@ -9,7 +9,9 @@ with other code is refused.
 """
 
 import importlib
+import importlib.util
 import marshal
+import opcode
 import os
 import struct
 import sys
@@ -18,6 +20,9 @@ import types
 from . import _twin
 
 _TAG = b"sleepy"
+_IMPORT_STAR = opcode.opmap["IMPORT_STAR"]
+_IMPORT_NAME = opcode.opmap["IMPORT_NAME"]
+_LOAD_CONST = opcode.opmap["LOAD_CONST"]
 _FORMAT = 3  # 3: dispatchers built by the runtime (_twin); 2: bare sites
 _FOOTER = b"SLEEPY01"  # the last bytes of every rewritten .pyc
 
@@ -176,11 +181,26 @@ class ModuleInfo:
                 self._collect(c, seen)
         self.codes.append(code)
 
-    def binds_at_top(self, name):
-        """Whether the module's top-level code names `name` (a class its
-        import makes again binds it there; one put into the module at run
-        time, as enum's _convert_ does, does not)."""
-        return name in self.module_code.co_names
+    def binds_at_top(self, name, package):
+        """Whether importing the module binds `name` (a class its import
+        makes again is bound there; one put into the module at run time, as
+        enum's _convert_ or a `global` statement in a function does, is not):
+        its top-level code names it, or it imports * from a module that has
+        it. `package` resolves relative imports."""
+        code = self.module_code
+        if name in code.co_names:
+            return True
+        raw, consts = code.co_code, code.co_consts
+        for i in range(4, len(raw) - 2, 2):
+            if raw[i] != _IMPORT_NAME or raw[i + 2] != _IMPORT_STAR:
+                continue
+            source = code.co_names[raw[i + 1]]
+            level = consts[raw[i - 3]] if raw[i - 4] == _LOAD_CONST else 0
+            if level:
+                source = importlib.util.resolve_name("." * level + source, package)
+            if hasattr(sys.modules.get(source), name):
+                return True
+        return False
 
     def lookup(self, code):
         """(index, is_twin) of a live code object, or None."""

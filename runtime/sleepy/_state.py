@@ -92,7 +92,8 @@ def _by_value(cls):
         return True
     g = getattr(sys.modules.get(module), "__dict__", None)
     info = _registry.info_for_globals(g) if isinstance(g, dict) else None
-    return info is not None and not info.binds_at_top(cls.__qualname__.split(".")[0])
+    return info is not None and not info.binds_at_top(cls.__qualname__.split(".")[0],
+                                                      g.get("__package__"))
 
 
 class _Reductions:
