@@ -89,8 +89,9 @@ SCRIPTS = {"inventory": ["all", "--items", "25000"], "logstats": [], "treewalk":
            "collatz": [], "pipeline": [], "wordfreq": ["--lines", "30000"], "life": [],
            "ledger": []}
 
-QUICK = ["script-collatz", "script-pipeline", "script-ledger", "lib-chardet",
-         "stdlib-test_dataclasses", "stdlib-test_heapq"]
+QUICK = ["script-collatz", "script-pipeline", "script-ledger", "script-wordfreq",
+         "lib-chardet", "lib-sortedcontainers", "stdlib-test_dataclasses",
+         "stdlib-test_heapq", "stdlib-test_enum"]
 
 
 class Program:

@@ -77,6 +77,7 @@ def _types_by_name():
 _TYPES = _types_by_name()
 _STRUCT = __import__("struct").Struct
 _HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: made at run time, by a class statement or type()
+_IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: most types made by C code
 
 
 def _by_value(cls):
@@ -86,8 +87,8 @@ def _by_value(cls):
     module = getattr(cls, "__module__", None)
     if module == _MAIN_NAME:
         return True
-    if not cls.__flags__ & _HEAP_TYPE:
-        return False
+    if cls.__flags__ & (_HEAP_TYPE | _IMMUTABLE_TYPE) != _HEAP_TYPE:
+        return False  # a C type (_csv.writer's is not found under its own name)
     if not _byvalue.importable(cls):
         return True
     g = getattr(sys.modules.get(module), "__dict__", None)

@@ -175,6 +175,14 @@ class LocalClassTests(unittest.TestCase):
         with self.assertRaisesRegex(pickle.PicklingError, "not the one imported"):
             roundtrip(aside)
 
+    def test_c_types_are_not_rebuilt(self):
+        import _csv
+        # _csv's writer type is not found under its own name (_csv.writer is
+        # a function): it is refused, not rebuilt as a class of Python's.
+        with self.assertRaises(pickle.PicklingError):
+            roundtrip(_csv.Writer)
+        self.assertIs(type(roundtrip(_csv.writer(io.StringIO()))), _csv.Writer)
+
     def test_struct(self):
         import struct
         self.assertEqual(roundtrip(struct.Struct("<IH")).pack(1, 2), struct.pack("<IH", 1, 2))
