@@ -89,12 +89,24 @@ def _by_value(cls):
         return True
     if cls.__flags__ & (_HEAP_TYPE | _IMMUTABLE_TYPE) != _HEAP_TYPE:
         return False  # a C type (_csv.writer's is not found under its own name)
-    if not _byvalue.importable(cls):
+    if not _byvalue.importable(cls) or _inside_by_value(cls):
         return True
     g = getattr(sys.modules.get(module), "__dict__", None)
     info = _registry.info_for_globals(g) if isinstance(g, dict) else None
     return info is not None and not info.binds_at_top(cls.__qualname__.split(".")[0],
                                                       g.get("__package__"))
+
+
+def _inside_by_value(obj):
+    """Whether `obj` is found through a class saved by value (a method of
+    a class made at run time): pickle's lookup by name would not find it
+    in the resumed process."""
+    found = sys.modules.get(obj.__module__)
+    for part in obj.__qualname__.split(".")[:-1]:
+        found = getattr(found, part, None)
+        if isinstance(found, type) and _by_value(found):
+            return True
+    return False
 
 
 class _Reductions:
@@ -182,7 +194,7 @@ class _Reductions:
     def _function(self, fn):
         located = _registry.locate(fn.__code__, fn.__globals__)
         if located is None:
-            if _byvalue.importable(fn):
+            if _byvalue.importable(fn) and not _inside_by_value(fn):
                 return NotImplemented  # by reference, as pickle does
             return _byvalue.reduce_function(fn, _registry.module_name(fn.__globals__))
         info, index, twin = located

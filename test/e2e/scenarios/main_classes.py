@@ -5,6 +5,7 @@ import abc
 import collections
 import dataclasses
 import enum
+import types
 import typing
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, TypedDict
@@ -17,6 +18,10 @@ from support import pause
 # importing that module again does not make it.
 Level = enum.IntEnum("Level", "LOW HIGH", module="support")
 support.Level = Level
+# ... and a dataclass whose generated methods are named after it there.
+Cell = dataclasses.dataclass(types.new_class("Cell", (), {}, lambda ns: ns.update(
+    __module__="support", __annotations__={"x": int, "y": int}, y=0)))
+support.Cell = Cell
 
 
 class Plain:
@@ -254,6 +259,7 @@ def show_all(objs):
     print(rw, Perm.R in rw, Perm(6) is rw, Perm(7), list(Perm))
     print(Mode.FAST, Mode("slow") is Mode.SLOW, Mode.FAST == "fast")
     print(Level.HIGH, Level(1) is Level.LOW, support.Level is Level, Level.__module__)
+    print(Cell(1), Cell(2, 3) == Cell(2, 3), support.Cell is Cell, Cell.__init__.__qualname__)
     print(pair, pair.total(), Pair(1), pair._replace(left=5), Pair._fields, pair._asdict())
     print(tri, Triple(1, 2), tri._fields)
     print(movie, Movie.__required_keys__ == {"title", "year"})
