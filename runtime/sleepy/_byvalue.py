@@ -304,7 +304,8 @@ def _traceback_entries(tb):
     entries = []
     while tb is not None:
         code = tb.tb_frame.f_code
-        entries.append((code.co_filename, code.co_name, tb.tb_lineno,
+        line = tb.tb_lineno  # None in a resume twin's own instructions
+        entries.append((code.co_filename, code.co_name, -1 if line is None else line,
                         tb.tb_frame.f_globals.get("__name__")))
         tb = tb.tb_next
     return entries
@@ -342,7 +343,7 @@ def module_bindings(skip):
     that pickle would otherwise copy."""
     found = {}
     for name, module in list(sys.modules.items()):
-        if name in skip or name == "__main__":
+        if name in skip or name in ("__main__", "builtins"):  # builtins._: a display hook's
             continue
         g = getattr(module, "__dict__", None)
         if not isinstance(g, dict):

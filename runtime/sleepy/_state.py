@@ -189,6 +189,9 @@ class _Reductions:
         module = sys.modules.get(found[0])
         if module is None or getattr(module, found[1], None) is not obj:
             return None  # rebound since the table was made
+        info = _registry.info_for_globals(module.__dict__)
+        if info is not None and not info.binds_at_top(found[1], module.__dict__.get("__package__")):
+            return None  # bound at run time: importing the module does not make it
         return found
 
     def _function(self, fn):

@@ -230,6 +230,23 @@ class BindingTests(unittest.TestCase):
         self.assertIs(roundtrip(dataclasses.MISSING), dataclasses.MISSING)
         self.assertIs(roundtrip(dataclasses._FIELD), dataclasses._FIELD)
 
+    def test_builtins_underscore_is_not_a_binding(self):
+        # doctest's display hook sets builtins._; a resumed process has none.
+        import builtins
+        value = types.SimpleNamespace(a=1)
+        builtins._ = value
+        try:
+            got = roundtrip(value)
+        finally:
+            del builtins._
+        self.assertIsNot(got, value)
+        self.assertEqual(got.a, 1)
+
+    def test_traceback_of_lines_unknown(self):
+        from sleepy import _byvalue
+        tb = _byvalue._traceback([("f.py", "g", -1, "m")])
+        self.assertEqual((tb.tb_frame.f_code.co_name, tb.tb_lineno), ("g", -1))
+
     def test_mapping_proxy(self):
         got = roundtrip(types.MappingProxyType({"a": 1}))
         self.assertEqual(dict(got), {"a": 1})
