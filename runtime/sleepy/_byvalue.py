@@ -305,7 +305,7 @@ def _traceback_entries(tb):
     while tb is not None:
         code = tb.tb_frame.f_code
         line = tb.tb_lineno  # None in a resume twin's own instructions
-        entries.append((code.co_filename, code.co_name, -1 if line is None else line,
+        entries.append((code.co_filename, code.co_name, 0 if line is None else line,
                         tb.tb_frame.f_globals.get("__name__")))
         tb = tb.tb_next
     return entries

@@ -244,8 +244,8 @@ class BindingTests(unittest.TestCase):
 
     def test_traceback_of_lines_unknown(self):
         from sleepy import _byvalue
-        tb = _byvalue._traceback([("f.py", "g", -1, "m")])
-        self.assertEqual((tb.tb_frame.f_code.co_name, tb.tb_lineno), ("g", -1))
+        tb = _byvalue._traceback([("f.py", "g", 0, "m")])
+        self.assertEqual((tb.tb_frame.f_code.co_name, tb.tb_lineno), ("g", 0))
 
     def test_mapping_proxy(self):
         got = roundtrip(types.MappingProxyType({"a": 1}))
