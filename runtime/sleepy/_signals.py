@@ -98,6 +98,23 @@ def _ignore():
         signal.signal(parse(name), signal.SIG_IGN)
 
 
+def _forget_in_child():
+    """A process the program forks is not the program: it does not suspend
+    on the triggers (their default action is back) nor act on a signal
+    the program had pending."""
+    global _pending
+    if _pending is not None:
+        _pending = None
+        sys.setprofile(None)
+    for name in settings.get("suspend_on") or []:
+        sig = parse(name)
+        if signal.getsignal(sig) is _handler:
+            signal.signal(sig, signal.SIG_DFL)
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def _handler(signum, frame):
     global _pending
     if _pending is None:

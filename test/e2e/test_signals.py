@@ -242,6 +242,24 @@ def comprehension_entry(work):
     return not ok
 
 
+def fork_while_pending(work):
+    """A child forked while a signal is pending runs to its end; the parent
+    suspends (programs/fork_child.py)."""
+    env, prog = rewrite(work, "fork_child")
+    snap = os.path.join(work, "snap-fork")
+    p = subprocess.run([PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1", "--snapshot",
+                        snap, prog], env=env, capture_output=True, text=True, timeout=120)
+    r = subprocess.run([PYTHON, "-m", "sleepy", "resume", snap], env=env,
+                       capture_output=True, text=True, timeout=120)
+    ok = (p.returncode == 75 and p.stdout == "child 0\n" and r.returncode == 0
+          and r.stdout == "parent 2\n")
+    print(f"fork while pending: statuses {p.returncode} {r.returncode}, "
+          f"{'ok' if ok else 'FAILED'}")
+    if not ok:
+        print(p.stdout, p.stderr[-2000:], r.stdout, r.stderr[-2000:])
+    return not ok
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     rng = random.Random(int(os.environ.get("SLEEPY_SEED", "0")) or None)
@@ -253,6 +271,7 @@ def main():
         failures += grace_expires(work)
         failures += signal_at_start(work)
         failures += comprehension_entry(work)
+        failures += fork_while_pending(work)
         for name in ("longjob", "pagerank"):
             failures += random_signals(work, name, rounds, rng)
         return 1 if failures else 0
