@@ -39,7 +39,9 @@ import types
 # -- classes --------------------------------------------------------------
 
 # Entries a class must have when it is made; every other one is set after.
-_AT_CREATION = ("__module__", "__qualname__", "__slots__", "__orig_bases__")
+# A class's own __name__ (a property, in test_enum's NamedInt) can only be
+# put in its dict there: setting it afterwards sets the type's name.
+_AT_CREATION = ("__module__", "__qualname__", "__slots__", "__orig_bases__", "__name__")
 _NEVER = {"__dict__", "__weakref__", "_abc_impl"}
 
 

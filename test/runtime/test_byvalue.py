@@ -116,6 +116,14 @@ class ClassTests(unittest.TestCase):
         self.assertEqual(dataclasses.asdict(cls(1)), {"x": 1, "tags": []})
         self.assertLess(cls(1), cls(2))
 
+    def test_class_with_its_own_name_attribute(self):
+        @as_main
+        class Named(int):
+            __name__ = property(lambda self: f"n{int(self)}")
+        cls = roundtrip(Named)
+        self.assertEqual((cls.__qualname__.rsplit(".", 1)[-1], cls(3).__name__),
+                         ("Named", "n3"))
+
     def test_nested_class_keeps_its_qualified_name(self):
         @as_main
         class Outer:
