@@ -20,7 +20,9 @@ import types
 from . import _twin
 
 _TAG = b"sleepy"
-_IMPORT_STAR = opcode.opmap["IMPORT_STAR"]
+# CPython 3.11's (3.12 has no IMPORT_STAR: the runtime must still import
+# there, to say that a snapshot is from another CPython).
+_IMPORT_STAR = opcode.opmap.get("IMPORT_STAR", -1)
 _IMPORT_NAME = opcode.opmap["IMPORT_NAME"]
 _LOAD_CONST = opcode.opmap["LOAD_CONST"]
 _FORMAT = 3  # 3: dispatchers built by the runtime (_twin); 2: bare sites
