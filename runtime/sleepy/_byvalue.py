@@ -157,6 +157,31 @@ def has_own_reduce(cls):
     return False
 
 
+_NEW_NEEDS_ARGUMENTS = {}
+
+
+def new_needs_arguments(cls):
+    """Whether pickle's own reduction of an instance of `cls` would not load:
+    a class of Python's whose __new__ requires arguments, with none of
+    __reduce__, __getnewargs__ or __getstate__ of its own, is rebuilt by
+    calling that __new__ with none (mpmath's mpq needs one). Such instances
+    are saved as they are (reduce_in_flight) instead. A __new__ that can be
+    called so (a singleton's) is left to do its work."""
+    found = _NEW_NEEDS_ARGUMENTS.get(cls)
+    if found is None:
+        new = cls.__new__
+        code = getattr(new, "__code__", None)
+        found = bool(
+            code is not None and not code.co_flags & 0x04  # CO_VARARGS
+            and code.co_argcount - len(new.__defaults__ or ()) > 1
+            and not has_own_reduce(cls)
+            and not any(hasattr(cls, n) for n in ("__getnewargs_ex__", "__getnewargs__"))
+            and getattr(cls, "__getstate__", None) is getattr(object, "__getstate__", None)
+            and not issubclass(cls, (BaseException, enum.Enum, type)))
+        _NEW_NEEDS_ARGUMENTS[cls] = found
+    return found
+
+
 def reduce_in_flight(obj):
     """An object whose method is running on the saved stack, saved as it is
     (its attributes, and its items if it is a list or a dict) rather than

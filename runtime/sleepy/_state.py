@@ -176,6 +176,8 @@ class _Reductions:
             return _process.reduce_lock(obj)
         if t is types.GeneratorType or t is types.CoroutineType:
             return _generators.reduce_generator(obj, self.running)
+        if _byvalue.new_needs_arguments(t):
+            return _byvalue.reduce_in_flight(obj)
         return NotImplemented
 
     def _binding(self, obj):

@@ -191,6 +191,20 @@ class LocalClassTests(unittest.TestCase):
             roundtrip(_csv.Writer)
         self.assertIs(type(roundtrip(_csv.writer(io.StringIO()))), _csv.Writer)
 
+    def test_new_that_needs_arguments(self):
+        # mpmath's mpq: pickle would call __new__ with no arguments on load.
+        global Ratio
+        class Ratio:
+            __slots__ = ("p", "q")
+
+            def __new__(cls, p, q=1):
+                obj = object.__new__(cls)
+                obj.p, obj.q = p, q
+                return obj
+        Ratio.__qualname__ = "Ratio"
+        got = roundtrip(Ratio(3, 4))
+        self.assertEqual((type(got), got.p, got.q), (Ratio, 3, 4))
+
     def test_struct(self):
         import struct
         self.assertEqual(roundtrip(struct.Struct("<IH")).pack(1, 2), struct.pack("<IH", 1, 2))
