@@ -30,7 +30,6 @@ to rebuild them:
 
 import abc
 import builtins
-import copyreg
 import enum
 import marshal
 import sys
@@ -161,22 +160,22 @@ _NEW_NEEDS_ARGUMENTS = {}
 
 
 def new_needs_arguments(cls):
-    """Whether pickle's own reduction of an instance of `cls` would not load:
-    a class of Python's whose __new__ requires arguments, with none of
-    __reduce__, __getnewargs__ or __getstate__ of its own, is rebuilt by
-    calling that __new__ with none (mpmath's mpq needs one). Such instances
-    are saved as they are (reduce_in_flight) instead. A __new__ that can be
-    called so (a singleton's) is left to do its work."""
+    """Whether pickle's own reduction of an instance of `cls` would call a
+    __new__ of the class's own with no arguments on load: one that takes
+    named parameters (mpmath's mpq requires one; its mpf defaults one and
+    reads its context, which may not be loaded yet in a cycle). Such
+    instances are saved as they are (reduce_in_flight), past their own
+    __getstate__ too (mpmath's constants inherit one that cannot set them
+    back). A __new__ that takes none or only *args (a singleton's) is left
+    to do its work, and so are classes with a __reduce__ or __getnewargs__
+    of their own."""
     found = _NEW_NEEDS_ARGUMENTS.get(cls)
     if found is None:
-        new = cls.__new__
-        code = getattr(new, "__code__", None)
+        code = getattr(cls.__new__, "__code__", None)
         found = bool(
-            code is not None and not code.co_flags & 0x04  # CO_VARARGS
-            and code.co_argcount - len(new.__defaults__ or ()) > 1
+            code is not None and code.co_argcount > 1
             and not has_own_reduce(cls)
             and not any(hasattr(cls, n) for n in ("__getnewargs_ex__", "__getnewargs__"))
-            and getattr(cls, "__getstate__", None) is getattr(object, "__getstate__", None)
             and not issubclass(cls, (BaseException, enum.Enum, type)))
         _NEW_NEEDS_ARGUMENTS[cls] = found
     return found
@@ -202,14 +201,24 @@ def reduce_in_flight(obj):
         except TypeError:
             return NotImplemented
         base, items = object, None
-    slots = {}
-    for name in copyreg._slotnames(cls):
-        try:
-            slots[name] = object.__getattribute__(obj, name)
-        except AttributeError:
-            pass
-    state = (getattr(obj, "__dict__", None), slots, items)
+    state = (getattr(obj, "__dict__", None), _slot_values(obj), items)
     return (_new_bare, (cls, base), state, None, None, _set_bare)
+
+
+def _slot_values(obj):
+    """(class, name, value) of each filled slot, read through the slot's
+    own descriptor (a subclass may hide it under a property of the same
+    name, as mpmath's constants do)."""
+    found = []
+    for klass in type(obj).__mro__:
+        for name in _slot_names(klass):
+            member = klass.__dict__.get(name)
+            if type(member) is types.MemberDescriptorType:
+                try:
+                    found.append((klass, name, member.__get__(obj, klass)))
+                except AttributeError:
+                    pass  # empty
+    return found
 
 
 def _new_bare(cls, base):
@@ -222,8 +231,8 @@ def _set_bare(obj, state):
     attrs, slots, items = state
     if attrs:
         obj.__dict__.update(attrs)
-    for name, value in slots.items():
-        object.__setattr__(obj, name, value)
+    for klass, name, value in slots:
+        klass.__dict__[name].__set__(obj, value)
     if isinstance(items, dict):
         dict.update(obj, items)
     elif items is not None:

@@ -205,6 +205,23 @@ class LocalClassTests(unittest.TestCase):
         got = roundtrip(Ratio(3, 4))
         self.assertEqual((type(got), got.p, got.q), (Ratio, 3, 4))
 
+    def test_slot_hidden_by_a_property(self):
+        # mpmath's constants: a subclass's property hides the base's slot.
+        global Base, Hidden
+        class Base:
+            __slots__ = ("_v",)
+
+            def __new__(cls, v):
+                obj = object.__new__(cls)
+                Base.__dict__["_v"].__set__(obj, v)
+                return obj
+
+        class Hidden(Base):
+            __slots__ = ()
+            _v = property(lambda self: Base.__dict__["_v"].__get__(self) * 10)
+        Base.__qualname__, Hidden.__qualname__ = "Base", "Hidden"
+        self.assertEqual(roundtrip(Hidden(4))._v, 40)
+
     def test_struct(self):
         import struct
         self.assertEqual(roundtrip(struct.Struct("<IH")).pack(1, 2), struct.pack("<IH", 1, 2))
