@@ -222,42 +222,43 @@ def signal_at_start(work):
     return not ok
 
 
-def comprehension_entry(work):
-    """A signal that catches a comprehension as it starts suspends there:
-    its closure is its caller's cells (found without a heap walk)."""
-    env, prog = rewrite(work, "comprehension_entry")
-    snap = os.path.join(work, "snap-comprehension")
+def self_signalled(work, name):
+    """Runs programs/NAME.py, which signals itself, under `--suspend-on
+    USR1`, then resumes its snapshot: (env, snapshot, the run, the resume)."""
+    env, prog = rewrite(work, name)
+    snap = os.path.join(work, "snap-" + name)
     p = subprocess.run([PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1", "--snapshot",
                         snap, prog], env=env, capture_output=True, text=True, timeout=120)
     r = subprocess.run([PYTHON, "-m", "sleepy", "resume", snap], env=env,
                        capture_output=True, text=True, timeout=120)
+    return env, snap, p, r
+
+
+def report(what, ok, p, r):
+    print(f"{what}: statuses {p.returncode} {r.returncode}, {'ok' if ok else 'FAILED'}")
+    if not ok:
+        print(p.stdout, p.stderr[-2000:], r.stdout, r.stderr[-2000:])
+    return not ok
+
+
+def comprehension_entry(work):
+    """A signal that catches a comprehension as it starts suspends there:
+    its closure is its caller's cells (found without a heap walk)."""
+    env, snap, p, r = self_signalled(work, "comprehension_entry")
     info = subprocess.run([PYTHON, "-m", "sleepy", "info", snap], env=env,
                           capture_output=True, text=True, timeout=120).stdout
     ok = (p.returncode == 75 and "sleepy:" not in p.stderr and r.returncode == 0
           and r.stdout == "29995 -1 -1\n" and "sum([lengths[n] + i" in info)
-    print(f"comprehension entry: statuses {p.returncode} {r.returncode}, "
-          f"{'ok' if ok else 'FAILED'}")
-    if not ok:
-        print(p.stderr[-2000:], r.stdout, r.stderr[-2000:])
-    return not ok
+    return report("comprehension entry", ok, p, r)
 
 
 def fork_while_pending(work):
     """A child forked while a signal is pending runs to its end; the parent
     suspends (programs/fork_child.py)."""
-    env, prog = rewrite(work, "fork_child")
-    snap = os.path.join(work, "snap-fork")
-    p = subprocess.run([PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1", "--snapshot",
-                        snap, prog], env=env, capture_output=True, text=True, timeout=120)
-    r = subprocess.run([PYTHON, "-m", "sleepy", "resume", snap], env=env,
-                       capture_output=True, text=True, timeout=120)
+    env, snap, p, r = self_signalled(work, "fork_child")
     ok = (p.returncode == 75 and p.stdout == "child 0\n" and r.returncode == 0
           and r.stdout == "parent 2\n")
-    print(f"fork while pending: statuses {p.returncode} {r.returncode}, "
-          f"{'ok' if ok else 'FAILED'}")
-    if not ok:
-        print(p.stdout, p.stderr[-2000:], r.stdout, r.stderr[-2000:])
-    return not ok
+    return report("fork while pending", ok, p, r)
 
 
 def main():
