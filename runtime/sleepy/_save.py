@@ -259,12 +259,14 @@ def _module_states():
     """The globals of every rewritten module outside the interpreter's
     stdlib, by name. Stdlib modules, rewritten or not, are imported afresh
     on resume: a rewritten stdlib lets frames of its functions be saved,
-    and saves no more state than the untouched one."""
+    and saves no more state than the untouched one. The main module is
+    the program, wherever its code comes from (`-m unittest` runs the
+    stdlib's unittest/__main__.py as __main__): its globals are saved."""
     states = {}
     dirs = _stdlib_dirs()
     for name, module in list(sys.modules.items()):
         g = getattr(module, "__dict__", None)
-        if not isinstance(g, dict) or _in_stdlib(module, dirs):
+        if not isinstance(g, dict) or (name != "__main__" and _in_stdlib(module, dirs)):
             continue
         if _registry.info_for_globals(g) is None:
             continue
