@@ -120,6 +120,21 @@ def rewrite(tool, inputs, out, layout="sourceless", force=True):
     return errors
 
 
+def shared_home(tool, cache):
+    """build_home, one process at a time (the cache is shared)."""
+    os.makedirs(cache, exist_ok=True)
+    with open(os.path.join(cache, "lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return build_home(tool, cache)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def default_cache():
+    return os.path.join(tempfile.gettempdir(), f"sleepy-realworld-{os.getuid()}")
+
+
 def build_home(tool, cache):
     """The rewritten stdlib's interpreter, rebuilt when the tool is newer;
     the runtime is copied afresh every time (it changes more often)."""
@@ -576,8 +591,7 @@ def main():
     ap.add_argument("-j", type=int, default=2)
     ap.add_argument("--only", action="append", help="programs whose name starts with this (repeatable)")
     ap.add_argument("--keep", action="store_true", help="keep the work directories")
-    ap.add_argument("--cache", default=os.path.join(tempfile.gettempdir(),
-                                                   f"sleepy-realworld-{os.getuid()}"),
+    ap.add_argument("--cache", default=default_cache(),
                     help="where the rewritten stdlib and libraries are kept between runs")
     ap.add_argument("--table", help="write the results as markdown to this file")
     ap.add_argument("--expected", help="programs that must pass (default with --quick: "

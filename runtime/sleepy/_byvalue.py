@@ -31,7 +31,6 @@ to rebuild them:
 import abc
 import builtins
 import enum
-import marshal
 import sys
 import types
 
@@ -287,10 +286,6 @@ def _function(code, scope, name, closure):
 def set_function(fn, state):
     for attr, value in state.items():
         setattr(fn, attr, value)
-
-
-def reduce_code(code):
-    return (marshal.loads, (marshal.dumps(code),))
 
 
 # -- exceptions -----------------------------------------------------------

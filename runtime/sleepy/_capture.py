@@ -470,11 +470,6 @@ class Unwinder(BaseException):
             rec.gen = gen
         if planned.result_kind == "drive":
             rec.drive = self.records[-1].gen
-        # The exception state this frame's first handler saved, if any.
-        for j, kind in enumerate(site.shape):
-            if kind == "p":
-                rec.first_prev = stack[j]
-                break
         self.records.append(rec)
 
 

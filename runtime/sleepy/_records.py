@@ -68,7 +68,6 @@ class FrameRecord(_Frame):
         self.exc_sets = {}  # filled in once all frames are recorded
         self.result = None
         self.result_kind = "value"  # what resuming the call returns
-        self.first_prev = None
         self.drive = None  # the generator a "drive" call resumes
         self.gen = None  # the generator this frame belongs to
         self.hash = None  # of its code, for a frame entered by a signal

@@ -173,6 +173,7 @@ class ModuleInfo:
         for k, code in enumerate(self.codes):
             self._index.setdefault(code, k)
         self._twins = {}
+        self._stars = None
 
     def _collect(self, code, seen):
         if id(code) in seen:
@@ -189,20 +190,27 @@ class ModuleInfo:
         enum's _convert_ or a `global` statement in a function does, is not):
         its top-level code names it, or it imports * from a module that has
         it. `package` resolves relative imports."""
-        code = self.module_code
-        if name in code.co_names:
+        if name in self.module_code.co_names:
             return True
-        raw, consts = code.co_code, code.co_consts
-        for i in range(4, len(raw) - 2, 2):
-            if raw[i] != _IMPORT_NAME or raw[i + 2] != _IMPORT_STAR:
-                continue
-            source = code.co_names[raw[i + 1]]
-            level = consts[raw[i - 3]] if raw[i - 4] == _LOAD_CONST else 0
+        for level, source in self._star_imports():
             if level:
                 source = importlib.util.resolve_name("." * level + source, package)
             if hasattr(sys.modules.get(source), name):
                 return True
         return False
+
+    def _star_imports(self):
+        """(level, module) of each `from module import *` at the top level
+        (found once: the module's code does not change)."""
+        if self._stars is None:
+            code = self.module_code
+            raw, consts = code.co_code, code.co_consts
+            self._stars = [
+                (consts[raw[i - 3]] if raw[i - 4] == _LOAD_CONST else 0,
+                 code.co_names[raw[i + 1]])
+                for i in range(4, len(raw) - 2, 2)
+                if raw[i] == _IMPORT_NAME and raw[i + 2] == _IMPORT_STAR]
+        return self._stars
 
     def lookup(self, code):
         """(index, is_twin) of a live code object, or None."""

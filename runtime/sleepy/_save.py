@@ -24,7 +24,7 @@ import gc
 import os
 import sys
 
-from . import _capture, _process, _registry, _snapshot, _state
+from . import _byvalue, _capture, _process, _registry, _snapshot, _state
 from ._config import RunningGenerator, SuspendError, boundaries, settings
 from ._records import NULL, settle_exceptions
 
@@ -325,8 +325,10 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
 def _explain(error, records, planned, states):
     """Name the frame or global and the path to the object that could not be
     saved: `FILE:LINE in f: local 'ap' → ap._registries['type'][None]`."""
+    bindings = _byvalue.module_bindings(states)  # once for every root tried
+
     def found(value, name):
-        culprit = _state.find_unpicklable(value, states)
+        culprit = _state.find_unpicklable(value, states, bindings)
         if culprit is None:
             return None
         path, obj, why = culprit

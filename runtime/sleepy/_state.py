@@ -117,12 +117,12 @@ class _Reductions:
     (their objects are saved by value, those of other modules by their
     binding: see _byvalue)."""
 
-    def _setup(self, codes, running, saved, in_flight=()):
+    def _setup(self, codes, running, saved, in_flight=(), bindings=None):
         self.codes = codes
         self.running = running or {}  # generators of the suspended stack
         self.saved = set(saved)
         self.in_flight = set(in_flight)  # ids of the saved frames' selves
-        self._bindings = None
+        self._bindings = bindings
 
     def reducer_override(self, obj):
         t = type(obj)
@@ -228,9 +228,9 @@ class _Tracer(_Reductions, pickle._Pickler):
     """The pure-Python pickler with the same reductions, which keeps the
     chain of objects it is saving when something fails."""
 
-    def __init__(self, saved):
+    def __init__(self, saved, bindings):
         pickle._Pickler.__init__(self, io.BytesIO(), protocol=5)
-        self._setup(set(), None, saved)
+        self._setup(set(), None, saved, bindings=bindings)
         self.chain = []
         self.failed = None
 
@@ -246,13 +246,13 @@ class _Tracer(_Reductions, pickle._Pickler):
             self.chain.pop()
 
 
-def find_unpicklable(obj, saved=()):
+def find_unpicklable(obj, saved=(), bindings=None):
     """Where in `obj` saving fails, as (path, the object there, the error),
     or None. The path is written from `obj` on (`._registries['type'][None]`),
     through the objects pickle was saving when it failed; objects that a
     reduction made along the way (argument tuples, state dicts) are passed
-    over."""
-    tracer = _Tracer(saved)
+    over. `bindings` is module_bindings(saved), if already made."""
+    tracer = _Tracer(saved, bindings)
     try:
         tracer.dump(obj)
         return None
