@@ -138,15 +138,11 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
   case Op::LOAD_NAME:
     push(SlotKind::Value, named(Provenance::Name, in.arg));
     return;
-  case Op::LOAD_CONST: {
-    auto consts = graph.items(co.consts);
-    int32_t prov = -1;
-    if (in.arg < consts.size() &&
-        graph.get(consts[in.arg]).kind == ObjKind::Code)
-      prov = named(Provenance::Code, in.arg);
-    push(SlotKind::Value, prov);
+  case Op::LOAD_CONST:
+    push(SlotKind::Value, in.arg < graph.items(co.consts).size()
+                              ? named(Provenance::Code, in.arg)
+                              : -1);
     return;
-  }
   case Op::LOAD_METHOD: {
     int32_t base = top().prov;
     pop(1);

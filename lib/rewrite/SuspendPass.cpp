@@ -4,7 +4,8 @@
 // suspension happens: all it adds is exception-table entries and code that
 // only an exception reaches.
 //
-// Sites (see SuspendSite): calls, attribute loads (property getters), FOR_ITER
+// Sites (see SuspendSite): calls, attribute loads (property getters),
+// operators and subscripts (a dunder called through a type slot), FOR_ITER
 // and SEND (a generator running under them), the RESUME that enters a
 // function (a frame caught as it starts, by a signal), and in generators the
 // yields (where a generator parked in the heap waits).
@@ -128,8 +129,37 @@ struct FoundSite {
   int32_t callee; ///< provenance of what a call calls
   SiteKind kind;
   bool captured;     ///< gets a capture handler
-  int32_t base = -1; ///< an attribute's object (its provenance)
+  int32_t base = -1;  ///< an attribute's object, an operator's first operand
+  int32_t other = -1; ///< an operator's second operand (provenances)
 };
+
+/// For an instruction that calls a dunder of an operand's type through its
+/// slot, where that operand is among its operands (0 the deepest); -1 for
+/// any other instruction. (Its result is the dunder's, or made from it.)
+int operatorSelf(Op op) {
+  switch (op) {
+  case Op::BINARY_OP:     // [left, right]: left's, or right's reflected
+  case Op::COMPARE_OP:    // [left, right]: likewise
+  case Op::BINARY_SUBSCR: // [container, key]
+  case Op::DELETE_SUBSCR: // [container, key]
+  case Op::UNARY_NEGATIVE:
+  case Op::UNARY_POSITIVE:
+  case Op::UNARY_INVERT:
+  case Op::BEFORE_WITH: // [manager] -> [__exit__, what __enter__ returned]
+    return 0;
+  case Op::STORE_SUBSCR: // [value, container, key]
+  case Op::CONTAINS_OP:  // [item, container]
+    return 1;
+  default:
+    return -1;
+  }
+}
+
+/// Operator sites with one operand.
+bool isUnary(Op op) {
+  return op == Op::UNARY_NEGATIVE || op == Op::UNARY_POSITIVE ||
+         op == Op::UNARY_INVERT || op == Op::BEFORE_WITH;
+}
 
 class SuspendPass : public Pass {
 public:
@@ -169,6 +199,11 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
       kind = SiteKind::Attr;
     } else if (in.op == Op::FOR_ITER) {
       kind = SiteKind::Iter; // the iterator stays: FOR_ITER runs again on resume
+    } else if (int first = operatorSelf(in.op); first >= 0) {
+      // A dunder of an operand's type runs under the operator, called by
+      // its slot.
+      operands = in.op == Op::STORE_SUBSCR ? 3 : isUnary(in.op) ? 1 : 2;
+      kind = SiteKind::Op;
     } else if (in.op == Op::SEND) {
       operands = 1; // the value sent; the receiver stays
       kind = SiteKind::Send;
@@ -193,7 +228,16 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
     FoundSite site{b, k, length, std::string(depth, 'v'), -1, kind, captured};
     for (size_t j = 0; j < depth; ++j)
       site.below[j] = slotKindCode(before[j].kind);
-    if (in.op == Op::LOAD_ATTR) {
+    if (kind == SiteKind::Op) {
+      // The operands' provenances, the object whose slot is called first
+      // (or a binary operator's left operand): made below.
+      size_t first = depth + size_t(operatorSelf(in.op));
+      site.base = before[first].prov;
+      site.other = operands > 1 ? before[first == depth ? depth + 1 : depth].prov
+                                : -1;
+      if (in.op == Op::STORE_SUBSCR)
+        site.other = before[depth + 2].prov; // [value, container, key]
+    } else if (in.op == Op::LOAD_ATTR) {
       site.base = before.back().prov; // the attribute's: made below
     } else if (kind == SiteKind::Call) {
       const Slot &first = before[depth], &second = before[depth + 1];
@@ -215,10 +259,14 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
           continue;
         sawEntry = true;
       }
+      auto &provs = computed->provenances;
       if (site.kind == SiteKind::Attr) {
-        auto &provs = computed->provenances;
         uint32_t name = fn.blocks[b].instrs[site.index].arg;
         provs.push_back(Provenance{Provenance::Attr, name, site.base});
+        site.callee = int32_t(provs.size() - 1);
+      } else if (site.kind == SiteKind::Op) {
+        provs.push_back(Provenance{Provenance::Operands, uint32_t(site.base),
+                                   site.other});
         site.callee = int32_t(provs.size() - 1);
       }
       sites.push_back(std::move(site));
@@ -298,7 +346,8 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     Handler original = fn.blocks[site.block].instrs[site.index].handler;
     uint32_t d = site.depth;
     if (plain && !original.valid() && d == 0 &&
-        (site.kind == SiteKind::Call || site.kind == SiteKind::Attr)) {
+        (site.kind == SiteKind::Call || site.kind == SiteKind::Attr ||
+         site.kind == SiteKind::Op)) {
       site.bare = true;
       continue;
     }

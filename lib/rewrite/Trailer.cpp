@@ -16,8 +16,9 @@
 //      distinct provenances the sites name, one after another, each a kind
 //      char and a LEB128 index, and for a and m the base after it))
 //   provenance kinds: g, n (co_names[i]), l, d (the frame's slot i), a, m
-//            (attribute, method co_names[i] of the base), c (a function of
-//            the code object co_consts[i]), ? (not known: no index)
+//            (attribute, method co_names[i] of the base), c (the constant
+//            co_consts[i], or a function made from it), ? (not known: no index), o (an
+//            operator's operands: no index, two provenances after it)
 //
 // Format 2 also held each function's resume dispatcher, assembled; the
 // runtime now builds it when it resumes the function (runtime/sleepy/_twin.py)
@@ -45,10 +46,11 @@ ObjectId intObj(ObjectGraph &graph, int64_t value) {
 
 /// Appends provenance \p index of \p provs to \p out: a kind char and the
 /// index it names (LEB128), then, for an attribute or a method, its base the
-/// same way; '?' for a provenance not known (or a chain too deep).
+/// same way; for an operator's operands, 'o' and the two operands'; '?' for
+/// a provenance not known (or a chain too deep).
 void encodeProvenance(std::string &out, const std::vector<Provenance> &provs,
                       int32_t index) {
-  static constexpr char Kinds[] = {'g', 'l', 'd', 'n', 'a', 'm', 'c'};
+  static constexpr char Kinds[] = {'g', 'l', 'd', 'n', 'a', 'm', 'c', 'o'};
   for (unsigned depth = 0;; ++depth) {
     if (index < 0 || size_t(index) >= provs.size() || depth > 32) {
       out.push_back('?');
@@ -56,6 +58,11 @@ void encodeProvenance(std::string &out, const std::vector<Provenance> &provs,
     }
     const Provenance &p = provs[size_t(index)];
     out.push_back(Kinds[p.kind]);
+    if (p.kind == Provenance::Operands) { // (never nested: no loop)
+      encodeProvenance(out, provs, int32_t(p.index));
+      encodeProvenance(out, provs, p.base);
+      return;
+    }
     uint32_t v = p.index;
     do {
       out.push_back(char((v & 0x7F) | (v > 0x7F ? 0x80 : 0)));

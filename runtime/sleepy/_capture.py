@@ -20,15 +20,12 @@ import os
 import sys
 import types
 
-from . import _generators, _registry
+from . import _generators, _registry, _slots, _twin
 from ._config import SuspendError, transparent
 from ._records import (CO_ASYNC_GENERATOR, CO_OPTIMIZED, GENERATOR_FLAGS, NULL,
                        FrameRecord)
-
-
-def where(frame):
-    code = frame.f_code
-    return f"{code.co_filename}:{frame.f_lineno} in {code.co_qualname}"
+from ._registry import same_code as _same_code, where
+from ._slots import lookup as _lookup
 
 
 class PlannedFrame:
@@ -92,6 +89,16 @@ def _resolve(prov, frame):
     raise LookupError(kind)
 
 
+def _operand(prov, frame):
+    """The operand a provenance names in `frame`, or _slots.MISSING."""
+    if prov is None:
+        return _slots.MISSING
+    try:
+        return _resolve(prov, frame)
+    except (LookupError, TypeError):
+        return _slots.MISSING
+
+
 def _code_of(obj):
     """The code a callable runs when called directly, or None."""
     if isinstance(obj, types.FunctionType):
@@ -100,26 +107,6 @@ def _code_of(obj):
         return obj.__func__.__code__
     if isinstance(obj, types.CodeType):
         return obj
-    return None
-
-
-def _same_code(code, frame):
-    """Does `frame` run `code` or its resume twin?"""
-    if frame.f_code is code or frame.f_code == code:
-        return True
-    located = _registry.locate(frame.f_code, frame.f_globals)
-    if located is None:
-        return False
-    info, index, _ = located
-    return info.codes[index] == code
-
-
-def _lookup(klass, name):
-    """What `name` is in the class dictionaries along klass's MRO (as the
-    interpreter's slot lookup finds it), or None."""
-    for k in klass.__mro__:
-        if name in k.__dict__:
-            return k.__dict__[name]
     return None
 
 
@@ -145,6 +132,13 @@ def _check_call(planned, callee_frame, suspend_fn):
     prov = site.callee
     if site.kind == "attr":
         _check_getter(planned, callee_frame)
+        return
+    if site.kind == "op":
+        # A dunder called through its operand's type slot (see _slots).
+        name, arg, _ = _twin.instruction_at(planned.entry.normal.co_code, site.start)
+        operands = tuple(_operand(p, frame) for p in (prov or ("o", None, None))[1:])
+        planned.result_kind = ("op",) + _slots.running(frame, name, arg, operands,
+                                                      callee_frame)
         return
     if site.kind in ("iter", "send"):
         # FOR_ITER or SEND runs again on resume and drives the generator,

@@ -30,7 +30,8 @@ _FOOTER = b"SLEEPY01"  # the last bytes of every rewritten .pyc
 
 
 _SITE = struct.Struct("<BIIHH")
-_KINDS = {"c": "call", "a": "attr", "i": "iter", "s": "send", "y": "yield", "e": "entry"}
+_KINDS = {"c": "call", "a": "attr", "i": "iter", "s": "send", "y": "yield", "e": "entry",
+          "o": "op"}
 
 
 class Site:
@@ -62,7 +63,8 @@ def localsplus(code):
 def _provenances(data, code, slots):
     """The provenances of a trailer entry's callees (see Trailer.cpp) as
     tuples: ("g"|"n"|"l"|"d", name), ("a"|"m", base, name), ("c", index in
-    co_consts), or None where not known."""
+    co_consts), ("o", first, second) for an operator's operands, or None
+    where not known."""
     out, i = [], 0
 
     def one():
@@ -71,6 +73,8 @@ def _provenances(data, code, slots):
         i += 1
         if kind == "?":
             return None
+        if kind == "o":
+            return ("o", one(), one())
         v = shift = 0
         while True:
             b = data[i]
@@ -336,3 +340,20 @@ def locate(code, g):
     if found is None:
         return None
     return info, found[0], found[1]
+
+
+def where(frame):
+    """A frame as messages name it: file:line in qualified name."""
+    code = frame.f_code
+    return f"{code.co_filename}:{frame.f_lineno} in {code.co_qualname}"
+
+
+def same_code(code, frame):
+    """Does `frame` run `code` or its resume twin?"""
+    if frame.f_code is code or frame.f_code == code:
+        return True
+    located = locate(frame.f_code, frame.f_globals)
+    if located is None:
+        return False
+    info, index, _ = located
+    return info.codes[index] == code

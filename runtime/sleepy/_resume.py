@@ -18,7 +18,7 @@ import os
 import sys
 import types
 
-from . import _process, _registry, _signals, _snapshot, _state, _twin
+from . import _process, _registry, _signals, _slots, _snapshot, _state, _twin
 from ._config import boundaries, phase, settings, transparent
 from ._records import frees_of, record_tuple
 
@@ -167,7 +167,9 @@ def resume(path):
             callees.append(None)  # FOR_ITER or SEND runs again
         elif k + 1 < len(records):
             nxt = _function_for(records[k + 1], infos[k + 1])
-            if rec.result_kind == "drive":
+            if type(rec.result_kind) is tuple and rec.result_kind[0] == "op":
+                callees.append(functools.partial(_slots.finish, nxt, rec.result_kind[1:]))
+            elif rec.result_kind == "drive":
                 callees.append(functools.partial(_drive, rec.drive))
             elif rec.result_kind == "self":
                 self_name = infos[k + 1].entries[records[k + 1].index].slots[0][0]

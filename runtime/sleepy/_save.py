@@ -309,10 +309,17 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
     except Exception as e:
         pending.abort()
         raise SuspendError(_explain(e, records, planned, states)) from None
+    frames = [{"file": p.frame.f_code.co_filename, "line": p.line,
+               "function": p.frame.f_code.co_qualname, "module": rec.module}
+              for rec, p in zip(records, planned)]
+    if entry_record is not None:  # caught as it started: at its first line
+        info = _registry.info_for_globals(sys.modules[entry_record.module].__dict__)
+        code = info.codes[entry_record.index]
+        frames.append({"file": code.co_filename, "line": code.co_firstlineno,
+                       "function": code.co_qualname + " (starting)",
+                       "module": entry_record.module})
     pending.commit({
-        "frames": [{"file": p.frame.f_code.co_filename, "line": p.line,
-                    "function": p.frame.f_code.co_qualname, "module": rec.module}
-                   for rec, p in zip(records, planned)],
+        "frames": frames,
         "codes": sorted([list(c) for c in codes]),
         "main": {"pyc": main_path},
         "suspend_on": list(settings.get("suspend_on") or []),

@@ -239,7 +239,7 @@ def _attempt(p, frame, info, index, entry):
     from . import _save
     closure = _closure(frame)
     if closure is None:
-        _refused(p, SuspendError(f"{_where(frame)}: cannot tell which function's "
+        _refused(p, SuspendError(f"{_registry.where(frame)}: cannot tell which function's "
                                  "closure this call runs with"), frame.f_back)
         return
     try:
@@ -249,10 +249,6 @@ def _attempt(p, frame, info, index, entry):
         _refused(p, e, getattr(e, "blocker", None))
     except OSError as e:
         _refused(p, SuspendError(f"cannot write the snapshot: {e}"), None)
-
-
-def _where(frame):
-    return f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_qualname}"
 
 
 def _closure(frame):
@@ -271,6 +267,15 @@ def _closure(frame):
     site = entry.site_at(caller.f_lasti // 2, twin) if entry else None
     if site is None or site.callee is None:
         return None
+    if site.kind == "op":
+        # A dunder called through an operand's type slot: one of the
+        # operands' classes has it.
+        for prov in site.callee[1:]:
+            for klass in type(_capture._operand(prov, caller)).__mro__:
+                for fn in klass.__dict__.values():
+                    if isinstance(fn, types.FunctionType) and fn.__code__ is code:
+                        return fn.__closure__
+        return None
     try:
         target = _capture._resolve(site.callee, caller)
     except (LookupError, TypeError, AttributeError):
@@ -280,7 +285,7 @@ def _closure(frame):
         # comprehension, a lambda called at once): MAKE_FUNCTION took its
         # closure from the caller's own cells, which have the same names.
         kept = {name for name, kind in entry.slots if kind != "l"}
-        if _capture._same_code(target, frame) and set(code.co_freevars) <= kept:
+        if _registry.same_code(target, frame) and set(code.co_freevars) <= kept:
             return _capture.FROM_CALLER
         return None
     for fn in _candidates(target):

@@ -272,13 +272,18 @@ def build(normal, entry):
         d.emit("POP_TOP")  # the site number
         _rebuild_stack(d, site, base, const)
         begin, end = _Label(), _Label()
-        if site.kind in ("call", "attr"):
+        if site.kind in ("call", "attr", "op"):
             _push_callee(d, site, base, const)
             d.place(begin)
             d.emit("PRECALL", 0)
             d.emit("CALL", 0)
             d.place(end)
             regions.append((site, begin, end, None if site.bare else handler_at(site.start)))
+            op = instruction_at(code, site.start)[0] if site.kind == "op" else None
+            if op in _NO_RESULT:
+                d.emit("POP_TOP")  # a store or delete: the finisher's None
+            elif op == "BEFORE_WITH":
+                d.emit("UNPACK_SEQUENCE", 2)  # (result, __exit__)
             d.jump("JUMP_BACKWARD", moved(site.end))
             continue
         if site.kind == "iter":
@@ -354,16 +359,25 @@ def function(code, g, closure):
     return fn
 
 
-def _for_iter_exit(code, start):
-    """The code unit where the FOR_ITER at unit `start` (or its
-    EXTENDED_ARG prefixes) jumps when its iterator is exhausted."""
-    arg, unit = 0, start
+def instruction_at(code, unit):
+    """(name, argument, the unit after it) of the instruction whose first
+    code unit (or EXTENDED_ARG prefix) is `unit` in the bytes `code`."""
+    arg = 0
     while code[2 * unit] == _EXTENDED_ARG:
         arg = (arg | code[2 * unit + 1]) << 8
         unit += 1
-    op = code[2 * unit]
-    arg |= code[2 * unit + 1]
-    return unit + 1 + _CACHES[op] + arg
+    return opcode.opname[code[2 * unit]], arg | code[2 * unit + 1], unit + 1
+
+
+# Operator sites whose instruction leaves nothing on the stack.
+_NO_RESULT = ("STORE_SUBSCR", "DELETE_SUBSCR")
+
+
+def _for_iter_exit(code, start):
+    """The code unit where the FOR_ITER at unit `start` (or its
+    EXTENDED_ARG prefixes) jumps when its iterator is exhausted."""
+    name, arg, after = instruction_at(code, start)
+    return after + _CACHES[_OP[name]] + arg
 
 
 def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):

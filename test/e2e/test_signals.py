@@ -4,7 +4,7 @@
     SLEEPY_PYTHON=python3.11 SLEEPY_TOOL=build/bin/sleepy-rewrite \\
         python3 test/e2e/test_signals.py [ROUNDS]
 
-Runs programs/longjob.py and programs/pagerank.py uninterrupted, then
+Runs programs/longjob.py, pagerank.py and vectors.py uninterrupted, then
 again under `--suspend-on USR1`, sending SIGUSR1 after a random delay to the
 running process and to every process that resumes it, until the job ends.
 The concatenated output must equal the uninterrupted run's. Also: a trigger
@@ -273,7 +273,7 @@ def main():
         failures += signal_at_start(work)
         failures += comprehension_entry(work)
         failures += fork_while_pending(work)
-        for name in ("longjob", "pagerank"):
+        for name in ("longjob", "pagerank", "vectors"):
             failures += random_signals(work, name, rounds, rng)
         return 1 if failures else 0
     finally:

@@ -54,7 +54,11 @@ struct Provenance {
     Name,   ///< LOAD_NAME co_names[index]
     Attr,   ///< LOAD_ATTR co_names[index] on base
     Method, ///< LOAD_METHOD co_names[index] on base (the pair method/self)
-    Code,   ///< a function made from the code constant co_consts[index]
+    Code,   ///< the constant co_consts[index], or a function made from it
+    /// The operands of an operator site: `index` the provenance of the
+    /// first (the object whose slot the operator calls, or the left one of a
+    /// binary operator), `base` the second's; -1 (as int32) where not known.
+    Operands,
   };
   Kind kind;
   uint32_t index = 0;

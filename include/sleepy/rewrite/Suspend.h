@@ -28,6 +28,7 @@ enum class SiteKind : char {
   Send = 's',
   Yield = 'y',
   Entry = 'e',
+  Op = 'o',
 };
 
 /// A place where a frame can be captured and resumed.
@@ -42,7 +43,13 @@ enum class SiteKind : char {
 ///  - yield  YIELD_VALUE of a generator parked in the heap: its resume twin
 ///           is primed by yielding once at the equivalent point;
 ///  - entry  the RESUME that starts a function: a frame caught entering a
-///           call (signals), or a generator not started.
+///           call (signals), or a generator not started;
+///  - op     an instruction that calls a dunder through its operand's type
+///           slot (BINARY_OP, COMPARE_OP, the subscripts, CONTAINS_OP, the
+///           unary operators, BEFORE_WITH's __enter__): resumed like a call, whose result the
+///           runtime turns into the instruction's (see
+///           runtime/sleepy/_slots.py); its callee is the operands'
+///           provenances.
 struct SuspendSite {
   SiteKind kind = SiteKind::Call;
   uint32_t block = 0;       ///< the block holding the site

@@ -29,6 +29,16 @@ class Adds:
         return stop(other)
 
 
+class Eq:
+    def __eq__(self, other):
+        return stop(True)
+
+
+def tuples_equal():
+    left, right = (Eq(),), (Eq(),)
+    return left == right  # tuple's == calls its items' __eq__ from C
+
+
 class Deep:
     def __deepcopy__(self, memo):
         return stop(self)
@@ -66,7 +76,8 @@ def main():
     attempt("reduce", lambda: functools.reduce(lambda a, b: stop(a + b), [1, 2]))
     attempt("re.sub", lambda: re.sub("a", lambda m: stop("b"), "a"))
     attempt("sum", lambda: sum(stop(x) for x in [1]))
-    attempt("operator", lambda: Adds() + 1)
+    attempt("operator", lambda: (Eq(),) == (Eq(),))
+    attempt("named operands", tuples_equal)
     attempt("deepcopy", lambda: copy.deepcopy(Deep()))
     attempt("socket", with_socket)
     attempt("nested socket", with_nested_socket)
@@ -95,7 +106,8 @@ main()
 # expect: reduce refused: .*functools.reduce is not Python code.*
 # expect: re.sub refused: .*re/__init__.py:\d+ in sub: the frame is not rewritten code.*
 # expect: sum refused: .*<lambda>: sum is not Python code: it called .*<genexpr> from C.*
-# expect: operator refused: .*<lambda>: BINARY_OP there called .* in Adds.__add__ from C.*
+# expect: operator refused: .*<lambda>: == there ran .* in Eq.__eq__, which is not a dunder of its operands .*called from C.*
+# expect: named operands refused: .*in tuples_equal: == there ran .* in Eq.__eq__, which is not a dunder of the operands there .*called from C.*
 # expect: deepcopy refused: .*copy.py.*not rewritten.*
 # expect: socket refused: .*in with_socket: local 'sock' \(socket.socket\) cannot be saved: .*socket.*
 # expect: nested socket refused: .*in with_nested_socket: local 'pool' → pool\['db'\]\[0\]\.sock \(socket.socket\) cannot be saved: .*

@@ -244,13 +244,29 @@ def bare(x):
 # CLEANUP-NEXT:           170 PRECALL                         1
 # CLEANUP-NEXT:           174 CALL                            1
 # CLEANUP-NEXT:           184 RERAISE                         0
+# CLEANUP-NEXT:           186 MATCH_SEQUENCE
+# CLEANUP-NEXT:           188 POP_JUMP_FORWARD_IF_FALSE       4 (to 198)
+# CLEANUP-NEXT:           190 LOAD_BUILD_CLASS
+# CLEANUP-NEXT:           192 COPY                            2
+# CLEANUP-NEXT:           194 IS_OP                           0
+# CLEANUP-NEXT:           196 POP_JUMP_FORWARD_IF_TRUE        1 (to 200)
+# CLEANUP-NEXT:           198 JUMP_BACKWARD_NO_INTERRUPT     55 (to 90)
+# CLEANUP-NEXT:           200 BUILD_TUPLE                     3
+# CLEANUP-NEXT:           202 PUSH_NULL
+# CLEANUP-NEXT:           204 LOAD_BUILD_CLASS
+# CLEANUP-NEXT:           206 SWAP                            2
+# CLEANUP-NEXT:           208 SWAP                            3
+# CLEANUP-NEXT:           210 PRECALL                         1
+# CLEANUP-NEXT:           214 CALL                            1
+# CLEANUP-NEXT:           224 RERAISE                         0
 # CLEANUP-NEXT: ExceptionTable:
 # CLEANUP-NEXT:   4 to 8 -> 28 [0]
 # CLEANUP-NEXT:   8 to 22 -> 96 [0] lasti
 # CLEANUP-NEXT:   22 to 24 -> 28 [0]
 # CLEANUP-NEXT:   28 to 64 -> 90 [1] lasti
 # CLEANUP-NEXT:   64 to 78 -> 140 [2] lasti
-# CLEANUP-NEXT:   78 to 84 -> 90 [1] lasti
+# CLEANUP-NEXT:   78 to 82 -> 186 [1] lasti
+# CLEANUP-NEXT:   82 to 84 -> 90 [1] lasti
 # CLEANUP-NEXT:   88 to 90 -> 90 [1] lasti
 
 # WITH: ; before the passes

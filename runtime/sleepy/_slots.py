@@ -1,0 +1,225 @@
+"""Dunders the interpreter calls through a type's slot, under an operator.
+
+`a + b`, `a < b`, `c[k]`, `c[k] = v`, `del c[k]`, `x in c`, `-a`, `with m`:
+the instruction (BINARY_OP, COMPARE_OP, BINARY_SUBSCR, STORE_SUBSCR,
+DELETE_SUBSCR, CONTAINS_OP, UNARY_*, BEFORE_WITH) calls a C slot, which calls the Python
+dunder of an operand's type. The rewriter makes these instructions sites of
+kind "op" and records the operands' provenances; `running` tells, when a
+suspension is planned, whether the frame above such a site is that dunder,
+called on that operand (a C function between them, such as a tuple
+comparison calling its items' __eq__, would be lost on resume), and `finish`
+turns what the resumed dunder returns into the instruction's result, going
+on with the protocol where CPython would: the reflected operand after
+NotImplemented, `is` for == and !=, the TypeError when nothing applies.
+
+The slot order follows Objects/abstract.c (binary_op1, binary_iop1) and
+Objects/object.c (do_richcompare) of CPython 3.11.
+"""
+
+import dis
+import opcode
+import types
+
+from ._config import SuspendError, transparent
+from ._registry import same_code, where
+
+# BINARY_OP's argument: the dunder stem and symbol of each NB_* (the
+# interpreter's own order, from dis); from NB_INPLACE_ADD on, in place.
+_NB_STEMS = {"ADD": "add", "AND": "and", "FLOOR_DIVIDE": "floordiv", "LSHIFT": "lshift",
+             "MATRIX_MULTIPLY": "matmul", "MULTIPLY": "mul", "REMAINDER": "mod",
+             "OR": "or", "POWER": "pow", "RSHIFT": "rshift", "SUBTRACT": "sub",
+             "TRUE_DIVIDE": "truediv", "XOR": "xor"}
+_NB_OPS = []  # by argument: (stem, symbol, in place)
+for _name, _symbol in dis._nb_ops:
+    _inplace = _name.startswith("NB_INPLACE_")
+    _NB_OPS.append((_NB_STEMS[_name[len("NB_INPLACE_" if _inplace else "NB_"):]],
+                    _symbol, _inplace))
+
+# COMPARE_OP's argument indexes cmp_op; each comparison's dunder and the
+# reflected one (what the right operand is asked).
+_COMPARE = {"<": ("__lt__", "__gt__"), "<=": ("__le__", "__ge__"),
+            "==": ("__eq__", "__eq__"), "!=": ("__ne__", "__ne__"),
+            ">": ("__gt__", "__lt__"), ">=": ("__ge__", "__le__")}
+
+# The one dunder each other instruction's slot calls on its first operand.
+_SINGLE = {"BINARY_SUBSCR": ("__getitem__", "__missing__"),
+           "STORE_SUBSCR": ("__setitem__",), "DELETE_SUBSCR": ("__delitem__",),
+           "CONTAINS_OP": ("__contains__",), "UNARY_NEGATIVE": ("__neg__",),
+           "UNARY_POSITIVE": ("__pos__",), "UNARY_INVERT": ("__invert__",),
+           "BEFORE_WITH": ("__enter__",)}
+
+
+def lookup(klass, name):
+    """`name` in the class dictionaries along klass's MRO, as a slot finds
+    it, or None."""
+    for k in klass.__mro__:
+        if name in k.__dict__:
+            return k.__dict__[name]
+    return None
+
+
+def _runs(frame, obj, name):
+    """Is `frame` running type(obj)'s Python `name`, with obj first?"""
+    fn = lookup(type(obj), name)
+    if not isinstance(fn, types.FunctionType):
+        return False
+    args = frame.f_code.co_varnames[:1]
+    if not args or frame.f_locals.get(args[0], MISSING) is not obj:
+        return False
+    return same_code(fn.__code__, frame)
+
+
+MISSING = object()
+
+
+def _argument(frame, k):
+    names = frame.f_code.co_varnames[:frame.f_code.co_argcount]
+    return frame.f_locals.get(names[k], MISSING) if k < len(names) else MISSING
+
+
+def _binary_attempts(a, b, stem):
+    """The calls binary_op1 makes for `a OP b`, in order: (object, dunder,
+    other)."""
+    fwd, rfl = f"__{stem}__", f"__r{stem}__"
+    ta, tb = type(a), type(b)
+    forward, reflected = (a, fwd, b), (b, rfl, a)
+    if ta is tb:
+        return [forward]
+    mine = lookup(tb, rfl)
+    if mine is not None and issubclass(tb, ta):
+        theirs = lookup(ta, fwd) or lookup(ta, rfl)
+        # A subclass's reflected dunder goes first, where it overrides (for
+        # a class with dunders in Python: method_is_overloaded).
+        if isinstance(theirs, types.WrapperDescriptorType) or theirs is None \
+                or mine is not lookup(ta, rfl):
+            return [reflected, forward]
+    return [forward, reflected]
+
+
+def _compare_attempts(a, b, symbol):
+    fwd, rfl = _COMPARE[symbol]
+    forward, reflected = (a, fwd, b), (b, rfl, a)
+    if type(a) is not type(b) and issubclass(type(b), type(a)):
+        return [reflected, forward]
+    return [forward, reflected]
+
+
+def _matches(frame, attempt):
+    """Does `frame` run this attempt? The transformation of its result, or
+    None: False for none, True for `not` (object's default __ne__ runs
+    __eq__ and negates it)."""
+    obj, name, other = attempt
+    if _runs(frame, obj, name):
+        return False
+    if name == "__ne__" and lookup(type(obj), "__ne__") is object.__ne__ \
+            and _runs(frame, obj, "__eq__"):
+        return True
+    return None
+
+
+def running(site_frame, name, arg, operands, callee):
+    """What `finish` needs to make the result of the instruction `name`
+    (with `arg`) at which `site_frame` stands, from what the dunder in the
+    frame `callee` returns: a tuple for the record; or raise SuspendError
+    when `callee` is not that dunder called on the instruction's operand
+    (`operands`: the objects the site's provenances give, MISSING where
+    unknown)."""
+    first, second = operands
+    if callee is None:
+        raise SuspendError(f"{where(site_frame)}: {name} there called suspend() from C")
+    if name in ("BINARY_OP", "COMPARE_OP"):
+        # An operand loaded by code that cannot be looked at again (a call's
+        # result, a subscript) is the dunder's self where its other argument
+        # is the known operand, or that other argument where it runs on the
+        # known operand. (A dunder that rebinds that parameter and then
+        # returns NotImplemented would have the protocol go on with the new
+        # value.)
+        me, other = _argument(callee, 0), _argument(callee, 1)
+        if first is MISSING and second is not MISSING:
+            first = other if me is second else me if other is second else MISSING
+        elif second is MISSING and first is not MISSING:
+            second = other if me is first else me if other is first else MISSING
+        if name == "BINARY_OP":
+            stem, symbol, inplace = _NB_OPS[arg]
+        else:
+            symbol = opcode.cmp_op[arg]
+        if first is not MISSING and second is not MISSING:
+            if name == "COMPARE_OP":
+                attempts = _compare_attempts(first, second, symbol)
+            else:
+                attempts = _binary_attempts(first, second, stem)
+                if inplace:
+                    attempts.insert(0, (first, f"__i{stem}__", second))
+            for k, attempt in enumerate(attempts):
+                negate = _matches(callee, attempt)
+                if negate is not None:
+                    return (name, symbol, negate, attempts[k + 1:], first, second)
+            what = "the operands there"
+        else:
+            what = "its operands"
+        raise SuspendError(
+            f"{where(site_frame)}: {symbol} there ran {where(callee)}, which is not a "
+            f"dunder of {what} (or they cannot be told without running code): it was "
+            "called from C, which cannot be resumed")
+    # Where the operand cannot be told (a call's result), the dunder's own
+    # self stands for it: C types that forward these slots to another
+    # object (mappingproxy, weakref.proxy) return what its dunder returns.
+    me = first if first is not MISSING else _argument(callee, 0)
+    for dunder in _SINGLE.get(name, ()):
+        if me is not MISSING and _runs(callee, me, dunder):
+            return (name, arg, me)
+    raise SuspendError(
+        f"{where(site_frame)}: {name} there ran {where(callee)}, which is not the "
+        f"{'/'.join(_SINGLE.get(name, ('?',)))} of its operand (or that cannot be told "
+        "without running code): it was called from C, which cannot be resumed")
+
+
+def _call(attempt):
+    obj, name, other = attempt
+    fn = lookup(type(obj), name)
+    if fn is None:
+        return NotImplemented
+    if name == "__ne__" and fn is object.__ne__:
+        r = _call((obj, "__eq__", other))
+        return r if r is NotImplemented else not r
+    return fn(obj, other)
+
+
+def finish(resumed, spec):
+    """In place of an operator instruction interrupted while a dunder ran:
+    resume the dunder, and make the instruction's result from what it
+    returns (see `running`)."""
+    result = resumed()
+    name = spec[0]
+    if name == "CONTAINS_OP":
+        return bool(result) ^ bool(spec[1])
+    if name == "BEFORE_WITH":
+        # [__exit__, result] once the twin unpacks it.
+        manager = spec[2]
+        return result, lookup(type(manager), "__exit__").__get__(manager, type(manager))
+    if name not in ("BINARY_OP", "COMPARE_OP"):
+        return result
+    _, symbol, negate, rest, first, second = spec
+    if negate and result is not NotImplemented:
+        result = not result
+    for attempt in rest:
+        if result is not NotImplemented:
+            return result
+        result = _call(attempt)
+    if result is not NotImplemented:
+        return result
+    if symbol == "==":
+        return first is second
+    if symbol == "!=":
+        return first is not second
+    a, b = type(first).__name__, type(second).__name__
+    if name == "COMPARE_OP":
+        raise TypeError(f"'{symbol}' not supported between instances of '{a}' and '{b}'")
+    if symbol == "**":
+        symbol = "** or pow()"
+    raise TypeError(f"unsupported operand type(s) for {symbol}: '{a}' and '{b}'")
+
+
+# A dunder the protocol goes on to after resume is called by these: a
+# suspension inside it finds its site through them (see running).
+transparent.update({finish.__code__, _call.__code__})
