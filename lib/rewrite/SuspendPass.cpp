@@ -194,8 +194,11 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
       length = 2;
     } else if (in.op == Op::CALL_FUNCTION_EX) {
       operands = 3 + (in.arg & 1);
-    } else if (in.op == Op::LOAD_ATTR) {
-      operands = 1; // a property getter runs here, called by the descriptor
+    } else if (in.op == Op::LOAD_ATTR || in.op == Op::LOAD_METHOD) {
+      // A property getter, a descriptor's __get__ or __getattr__ runs
+      // here. (LOAD_METHOD pushes NULL and the attribute when it is not a
+      // method.)
+      operands = 1;
       kind = SiteKind::Attr;
     } else if (in.op == Op::FOR_ITER) {
       kind = SiteKind::Iter; // the iterator stays: FOR_ITER runs again on resume
@@ -237,7 +240,7 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
                                 : -1;
       if (in.op == Op::STORE_SUBSCR)
         site.other = before[depth + 2].prov; // [value, container, key]
-    } else if (in.op == Op::LOAD_ATTR) {
+    } else if (kind == SiteKind::Attr) {
       site.base = before.back().prov; // the attribute's: made below
     } else if (kind == SiteKind::Call) {
       const Slot &first = before[depth], &second = before[depth + 1];

@@ -155,6 +155,31 @@ def has_own_reduce(cls):
     return False
 
 
+def hooks_lookup(cls):
+    """Whether pickle's own reduction of an instance of `cls` would run the
+    class's __getattr__ or __getattribute__ on load (looking for
+    __setstate__ on an object not filled in yet: a wrapper that delegates,
+    such as unittest's stream wrapper, recurses or runs the program's code
+    before its globals are back), where the class neither reduces nor sets
+    its state itself."""
+    known = _HOOKS_LOOKUP.get(cls)
+    if known is None:
+        known = False
+        for klass in cls.__mro__[:-1]:
+            d = klass.__dict__
+            if "__setstate__" in d or "__reduce_ex__" in d or "__reduce__" in d:
+                break
+            if isinstance(d.get("__getattr__"), types.FunctionType) or \
+                    isinstance(d.get("__getattribute__"), types.FunctionType):
+                known = True
+                break
+        _HOOKS_LOOKUP[cls] = known
+    return known
+
+
+_HOOKS_LOOKUP = {}  # by class (one snapshot: the process ends or forgets)
+
+
 _NEW_NEEDS_ARGUMENTS = {}
 
 

@@ -292,24 +292,38 @@ def _drives(target, prov):
 
 
 def _check_getter(planned, callee_frame):
-    """An attribute load suspends only inside a property getter that the
-    descriptor called: the getter of `name` on the callee's self."""
-    frame, name = planned.frame, planned.site.callee[2]
+    """An attribute load suspends only inside the Python code the lookup
+    runs, whose result is the attribute: a property's getter, a
+    descriptor's __get__, or the object's type's __getattribute__ or
+    __getattr__ (given the name), on the object loaded from."""
+    frame, (_, base_prov, name) = planned.frame, planned.site.callee
     if callee_frame is not None:
-        args = callee_frame.f_code.co_varnames[:1]
-        self = callee_frame.f_locals.get(args[0], NULL) if args else NULL
-        if self is not NULL:
-            for klass in type(self).__mro__:
-                attr = klass.__dict__.get(name)
-                if attr is None:
-                    continue
-                if (isinstance(attr, property) and isinstance(attr.fget, types.FunctionType)
-                        and _same_code(attr.fget.__code__, callee_frame)):
-                    return
-                break
+        missing = _slots.MISSING
+        base = _operand(base_prov, frame)
+        me, second = _slots.argument(callee_frame, 0), _slots.argument(callee_frame, 1)
+        obj = base if base is not missing else me
+        if me is obj and me is not missing:
+            attr = _lookup(type(me), name)
+            if (isinstance(attr, property) and isinstance(attr.fget, types.FunctionType)
+                    and _same_code(attr.fget.__code__, callee_frame)):
+                return
+            if type(second) is str and second == name and any(
+                    _slots.runs(callee_frame, me, hook)
+                    for hook in ("__getattribute__", "__getattr__")):
+                return
+        # A descriptor's __get__(descriptor, instance, owner): the
+        # descriptor is what the class (or, loading from a class, its MRO)
+        # holds under the name.
+        obj = base if base is not missing else second
+        if obj is not missing and me is not missing:
+            holder = obj if isinstance(obj, type) else type(obj)
+            if me is _lookup(holder, name) and _slots.runs(callee_frame, me, "__get__") \
+                    and (second is obj or second is None and holder is obj):
+                return
     callee = where(callee_frame) if callee_frame is not None else "suspend()"
-    raise SuspendError(f"{where(frame)}: loading .{name} there ran {callee}, which is "
-                       "not a property getter; it cannot be resumed")
+    raise SuspendError(f"{where(frame)}: loading .{name} there ran {callee}, which is not "
+                       "a property getter, a descriptor's __get__ or __getattr__ of the "
+                       "object loaded from; it cannot be resumed")
 
 
 def plan(start, suspend_fn, boundaries, entering=None):

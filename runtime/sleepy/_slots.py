@@ -58,7 +58,7 @@ def lookup(klass, name):
     return None
 
 
-def _runs(frame, obj, name):
+def runs(frame, obj, name):
     """Is `frame` running type(obj)'s Python `name`, with obj first?"""
     fn = lookup(type(obj), name)
     if not isinstance(fn, types.FunctionType):
@@ -72,7 +72,8 @@ def _runs(frame, obj, name):
 MISSING = object()
 
 
-def _argument(frame, k):
+def argument(frame, k):
+    """The frame's k-th argument, or MISSING."""
     names = frame.f_code.co_varnames[:frame.f_code.co_argcount]
     return frame.f_locals.get(names[k], MISSING) if k < len(names) else MISSING
 
@@ -109,10 +110,10 @@ def _matches(frame, attempt):
     None: False for none, True for `not` (object's default __ne__ runs
     __eq__ and negates it)."""
     obj, name, other = attempt
-    if _runs(frame, obj, name):
+    if runs(frame, obj, name):
         return False
     if name == "__ne__" and lookup(type(obj), "__ne__") is object.__ne__ \
-            and _runs(frame, obj, "__eq__"):
+            and runs(frame, obj, "__eq__"):
         return True
     return None
 
@@ -134,7 +135,7 @@ def running(site_frame, name, arg, operands, callee):
         # known operand. (A dunder that rebinds that parameter and then
         # returns NotImplemented would have the protocol go on with the new
         # value.)
-        me, other = _argument(callee, 0), _argument(callee, 1)
+        me, other = argument(callee, 0), argument(callee, 1)
         if first is MISSING and second is not MISSING:
             first = other if me is second else me if other is second else MISSING
         elif second is MISSING and first is not MISSING:
@@ -164,9 +165,9 @@ def running(site_frame, name, arg, operands, callee):
     # Where the operand cannot be told (a call's result), the dunder's own
     # self stands for it: C types that forward these slots to another
     # object (mappingproxy, weakref.proxy) return what its dunder returns.
-    me = first if first is not MISSING else _argument(callee, 0)
+    me = first if first is not MISSING else argument(callee, 0)
     for dunder in _SINGLE.get(name, ()):
-        if me is not MISSING and _runs(callee, me, dunder):
+        if me is not MISSING and runs(callee, me, dunder):
             return (name, arg, me)
     raise SuspendError(
         f"{where(site_frame)}: {name} there ran {where(callee)}, which is not the "

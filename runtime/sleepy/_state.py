@@ -156,7 +156,8 @@ class _Reductions:
         found = self._binding(obj)
         if found is not None:
             return (_byvalue.binding, found)
-        if id(obj) in self.in_flight and _byvalue.has_own_reduce(t):
+        if id(obj) in self.in_flight and _byvalue.has_own_reduce(t) or \
+                _byvalue.hooks_lookup(t):
             return _byvalue.reduce_in_flight(obj)
         if t is types.MappingProxyType:
             return (types.MappingProxyType, (dict(obj),))

@@ -284,6 +284,9 @@ def build(normal, entry):
                 d.emit("POP_TOP")  # a store or delete: the finisher's None
             elif op == "BEFORE_WITH":
                 d.emit("UNPACK_SEQUENCE", 2)  # (result, __exit__)
+            elif site.kind == "attr" and instruction_at(code, site.start)[0] == "LOAD_METHOD":
+                d.emit("PUSH_NULL")  # [NULL, attribute], as for a non-method
+                d.emit("SWAP", 2)
             d.jump("JUMP_BACKWARD", moved(site.end))
             continue
         if site.kind == "iter":

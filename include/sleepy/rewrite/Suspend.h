@@ -35,7 +35,8 @@ enum class SiteKind : char {
 ///
 ///  - call   a call (PRECALL+CALL, CALL_FUNCTION_EX): resumed by calling what
 ///           the runtime gives in its place, then going on after the call;
-///  - attr   an attribute load that ran a property getter: likewise;
+///  - attr   an attribute load (LOAD_ATTR, LOAD_METHOD) that ran a property
+///           getter, a descriptor's __get__ or __getattr__: likewise;
 ///  - iter   FOR_ITER driving a generator: resumed by running FOR_ITER again
 ///           on the rebuilt iterator;
 ///  - send   SEND driving a sub-generator (yield from, await): likewise, with
