@@ -14,6 +14,11 @@ With --instructions, each version runs once under valgrind (callgrind) and
 the figures are the instructions it executed, less those of an interpreter
 that starts and exits: exact and repeatable on a busy machine, blind to
 cache and branch effects.
+
+With --under-sleepy, the rewritten version runs as `python -m sleepy run`
+(as a program that may be suspended runs): that adds what the runtime puts
+in place while a program runs under it, the Python drivers of sum, min,
+max, any, all and sorted (runtime/sleepy/_drivers.py) among them.
 """
 import argparse
 import math
@@ -30,16 +35,25 @@ sys.path.insert(0, HERE)
 from identity import DEFAULT_TOOL  # noqa: E402
 
 
-def timed(python, pyc, env):
-    p = subprocess.run([python, pyc], capture_output=True, text=True, env=env, check=True)
+RUNTIME = os.path.join(HERE, "..", "runtime")
+
+
+def command(python, pyc, under_sleepy):
+    return [python, "-m", "sleepy", "run", pyc] if under_sleepy else [python, pyc]
+
+
+def timed(python, pyc, env, under_sleepy=False):
+    p = subprocess.run(command(python, pyc, under_sleepy), capture_output=True, text=True,
+                       env=env, check=True)
     m = re.search(r"time=([\d.]+) result=(.*)", p.stdout)
     return float(m.group(1)), m.group(2)
 
 
-def instructions(python, pyc, env):
+def instructions(python, pyc, env, under_sleepy=False):
     """Instructions executed by `python pyc` (callgrind), and its result."""
     p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                        python, pyc], capture_output=True, text=True, env=env, check=True)
+                        *command(python, pyc, under_sleepy)], capture_output=True, text=True,
+                       env=env, check=True)
     count = int(re.search(r"Collected : (\d+)", p.stderr).group(1))
     m = re.search(r"result=(.*)", p.stdout)
     return count, m.group(1) if m else None
@@ -51,6 +65,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--instructions", action="store_true",
                     help="count instructions under valgrind instead of timing")
+    ap.add_argument("--under-sleepy", action="store_true",
+                    help="run the rewritten version as `python -m sleepy run`")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
     if args.instructions and not shutil.which("valgrind"):
@@ -65,22 +81,31 @@ def main():
         for n in names:
             py_compile.compile(os.path.join(suite, n + ".py"), cfile=os.path.join(orig, n + ".pyc"),
                                doraise=True)
+        # A program that starts and exits: the start-up to subtract.
+        with open(os.path.join(work, "empty.py"), "w") as f:
+            f.write("import time\n")
+        py_compile.compile(os.path.join(work, "empty.py"), cfile=os.path.join(orig, "empty.pyc"),
+                           doraise=True)
         rew = os.path.join(work, "rewritten")
         subprocess.run([args.tool, f"--python={sys.executable}", "-o", rew,
-                        *[os.path.join(orig, n + ".pyc") for n in names]], check=True)
-        env = dict(os.environ, PYTHONPATH=rew, PYTHONHASHSEED="0")
+                        *[os.path.join(orig, n + ".pyc") for n in names + ["empty"]]],
+                       check=True)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([rew, os.path.abspath(RUNTIME)]),
+                   PYTHONHASHSEED="0")
+        under = args.under_sleepy
         ratios = []
         if args.instructions:
-            empty = os.path.join(work, "empty.py")
-            with open(empty, "w") as f:
-                f.write("import time\n")
-            base, _ = instructions(sys.executable, empty, env)
+            base, _ = instructions(sys.executable, os.path.join(orig, "empty.pyc"), env)
+            # (Under sleepy, its start-up too: the runtime's imports.)
+            base_rew = instructions(sys.executable, os.path.join(rew, "empty.pyc"), env,
+                                    under)[0] if under else base
             print(f"CPython {sys.version.split()[0]}, millions of instructions "
                   f"(start-up, {base / 1e6:.0f}M, subtracted)")
             print(f"{'program':<12} {'original':>10} {'rewritten':>10} {'ratio':>7}")
             for n in names:
                 a, ra = instructions(sys.executable, os.path.join(orig, n + ".pyc"), env)
-                b, rb = instructions(sys.executable, os.path.join(rew, n + ".pyc"), env)
+                b, rb = instructions(sys.executable, os.path.join(rew, n + ".pyc"), env, under)
+                b -= base_rew - base
                 if ra != rb:
                     sys.exit(f"{n}: the rewritten program computed something else: {ra} {rb}")
                 ratio = (b - base) / (a - base)
@@ -89,7 +114,8 @@ def main():
             geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
             print(f"geomean={geo:.3f} worst={max(ratios):.3f}")
             return
-        print(f"CPython {sys.version.split()[0]}, {args.rounds} rounds, median seconds")
+        print(f"CPython {sys.version.split()[0]}, {args.rounds} rounds, median seconds"
+              + (", rewritten under `python -m sleepy run`" if under else ""))
         print(f"{'program':<12} {'original':>10} {'rewritten':>10} {'ratio':>7}")
         for n in names:
             a, b = [], []
@@ -97,7 +123,8 @@ def main():
                 order = [(orig, a), (rew, b)] if r % 2 == 0 else [(rew, b), (orig, a)]
                 results = set()
                 for d, into in order:
-                    t, res = timed(sys.executable, os.path.join(d, n + ".pyc"), env)
+                    t, res = timed(sys.executable, os.path.join(d, n + ".pyc"), env,
+                                   under and d == rew)
                     into.append(t)
                     results.add(res)
                 if len(results) != 1:

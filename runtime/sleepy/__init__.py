@@ -37,8 +37,8 @@ from ._config import EXIT_SUSPENDED, SuspendError, snapshot_path  # noqa: E402
 _process.install()  # open() remembers files, to flush and save them
 from ._snapshot import SnapshotError  # noqa: E402
 
-__all__ = ["suspend", "checkpoint", "is_rewritten", "SuspendError", "SnapshotError",
-           "EXIT_SUSPENDED"]
+__all__ = ["suspend", "checkpoint", "is_rewritten", "use_python_drivers", "SuspendError",
+           "SnapshotError", "EXIT_SUSPENDED"]
 
 
 def suspend(path=None):
@@ -66,6 +66,18 @@ def checkpoint(path=None, *, wait=True):
     from . import _save
     return _save.save(snapshot_path(path), sys._getframe(1), checkpoint, stop=False,
                       wait=wait)
+
+
+def use_python_drivers():
+    """From now on, and in every process that resumes this program, sum,
+    min, max, any, all and sorted given a generator of rewritten code fold
+    it in Python, so that a suspension inside the generator can be resumed
+    (`python -m sleepy run --python-drivers` does this before the program
+    starts). Each such call costs more than the C function's (see
+    bench/results/figures.md); with anything else, the C function runs."""
+    from . import _config, _drivers
+    _config.settings["python_drivers"] = True
+    _drivers.install()
 
 
 def is_rewritten(obj):

@@ -25,6 +25,10 @@ def _parser():
     run.add_argument("--grace", metavar="SECONDS", type=float,
                      help="with --suspend-on: if no suspension succeeds within this "
                      "time after the signal, say so and exit with status 1")
+    run.add_argument("--python-drivers", action="store_true",
+                     help="run sum, min, max, any, all and sorted over generators as "
+                     "Python, so that a suspension inside the generator resumes (at a "
+                     "cost: see README)")
     run.add_argument("-m", dest="module", metavar="MODULE", help="run a module")
     run.add_argument("program", nargs="?", help="the rewritten .pyc to run")
     run.add_argument("args", nargs=argparse.REMAINDER)
@@ -73,7 +77,8 @@ def _split_program(argv):
         if a in ("--snapshot", "--suspend-on", "--grace"):
             opts += argv[i:i + 2]
             i += 2
-        elif a.startswith(("--snapshot=", "--suspend-on=", "--grace=")) or a in ("-h", "--help"):
+        elif a.startswith(("--snapshot=", "--suspend-on=", "--grace=")) or \
+                a in ("-h", "--help", "--python-drivers"):
             opts.append(a)
             i += 1
         elif a == "-m":
@@ -123,6 +128,8 @@ def main(argv=None):
         except ValueError as e:
             print(f"sleepy: error: {e}", file=sys.stderr)
             return 2
+    if args.python_drivers:
+        sleepy.use_python_drivers()
     prog_args = list(args.args)
     if args.module is not None:
         if args.program is not None:

@@ -20,7 +20,7 @@ import os
 import sys
 import types
 
-from . import _generators, _registry, _slots, _twin
+from . import _drivers, _generators, _registry, _slots, _twin
 from ._config import SuspendError, transparent
 from ._records import (CO_ASYNC_GENERATOR, CO_OPTIMIZED, GENERATOR_FLAGS, NULL,
                        FrameRecord)
@@ -161,7 +161,7 @@ def _check_call(planned, callee_frame, suspend_fn):
     target = None
     if prov is not None:
         try:
-            target = _resolve(prov, frame)
+            target = _drivers.c_function(_resolve(prov, frame))
         except (LookupError, TypeError):
             target = None
     if callee_frame is None:
@@ -240,9 +240,13 @@ def _check_call(planned, callee_frame, suspend_fn):
             return
     callee = where(callee_frame)
     if target is not None and code is None and not isinstance(target, type):
+        hint = ""
+        if _drivers.folds(target) and callee_frame.f_code.co_flags & GENERATOR_FLAGS:
+            hint = (" (under `python -m sleepy run --python-drivers` it folds a generator "
+                    "in Python, and can be resumed)")
         raise SuspendError(
             f"{where(frame)}: {_describe(target)} is not Python code: it called "
-            f"{callee} from C, and a C function cannot be resumed")
+            f"{callee} from C, and a C function cannot be resumed" + hint)
     if target is not None:
         raise SuspendError(
             f"{where(frame)}: the call there calls {_describe(target)}, but {callee} "
@@ -251,6 +255,21 @@ def _check_call(planned, callee_frame, suspend_fn):
     raise SuspendError(
         f"{where(frame)}: cannot tell what the call there called; {callee} may "
         "have been called from C, which cannot be resumed")
+
+
+def _check_fold(planned, fold):
+    """The call at `planned`'s site called the _drivers function that
+    folds a generator in `fold`: resuming calls fold.run again."""
+    target = None
+    if planned.site.kind == "call" and planned.site.callee is not None:
+        try:
+            target = _resolve(planned.site.callee, planned.frame)
+        except (LookupError, TypeError):
+            pass
+    if target is not _drivers.SURROGATES.get(fold.kind):
+        raise SuspendError(f"{where(planned.frame)}: cannot tell that the call there "
+                           f"called {fold.kind}()")
+    planned.result_kind = ("restart", fold)
 
 
 def _is_with_exit(frame):
@@ -343,11 +362,22 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
     frames = []
     callee = entering
     f = start
+    fold = None  # a _drivers.Fold folding the callee's generator
     while f is not None and f.f_code not in boundaries:
-        if f.f_code in transparent:
+        if f.f_code in transparent or f.f_code in _drivers.passing:
             f = f.f_back  # the callee stays the frame it called
             continue
         blocker[0] = f
+        if f.f_code is _drivers.restartable:
+            fold = f.f_locals.get("self")
+            if callee is None or _generators.frame_of(fold.it) is not callee:
+                inner = where(callee) if callee is not None else "suspend()"
+                raise SuspendError(f"{where(f)}: {fold.kind}() called {inner} (its key "
+                                   "function) while the C comparison held the item, "
+                                   "which cannot be resumed")
+            fold.sync(f)
+            f = f.f_back
+            continue
         if f.f_code.co_flags & CO_ASYNC_GENERATOR:
             raise SuspendError(f"{where(f)}: the frame is an async generator; "
                                "suspending inside one is not supported yet")
@@ -374,7 +404,11 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
         if not (code.co_flags & CO_OPTIMIZED) and code.co_name != "<module>":
             raise SuspendError(f"{where(f)}: suspending inside a class body is not supported")
         planned = PlannedFrame(f, info, index, twin, entry, site)
-        _check_call(planned, callee, suspend_fn)
+        if fold is not None:
+            _check_fold(planned, fold)
+            fold = None
+        else:
+            _check_call(planned, callee, suspend_fn)
         frames.append(planned)
         callee = f
         f = f.f_back

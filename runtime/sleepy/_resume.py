@@ -138,6 +138,9 @@ def resume(path):
     os.chdir(state["cwd"])
     sys.argv = state["argv"]
     settings.update(state["settings"])
+    if settings.get("python_drivers"):
+        from . import _drivers
+        _drivers.install()
     for name, values in state["modules"].items():
         module = sys.modules.get(name) or importlib.import_module(name)
         module.__dict__.update(values)
@@ -169,6 +172,8 @@ def resume(path):
             nxt = _function_for(records[k + 1], infos[k + 1])
             if type(rec.result_kind) is tuple and rec.result_kind[0] == "op":
                 callees.append(functools.partial(_slots.finish, nxt, rec.result_kind[1:]))
+            elif type(rec.result_kind) is tuple and rec.result_kind[0] == "restart":
+                callees.append(rec.result_kind[1].run)  # it drives the generator
             elif rec.result_kind == "drive":
                 callees.append(functools.partial(_drive, rec.drive))
             elif rec.result_kind == "self":

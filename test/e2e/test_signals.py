@@ -4,7 +4,8 @@
     SLEEPY_PYTHON=python3.11 SLEEPY_TOOL=build/bin/sleepy-rewrite \\
         python3 test/e2e/test_signals.py [ROUNDS]
 
-Runs programs/longjob.py, pagerank.py and vectors.py uninterrupted, then
+Runs programs/longjob.py, pagerank.py, vectors.py and (with
+--python-drivers) folds.py uninterrupted, then
 again under `--suspend-on USR1`, sending SIGUSR1 after a random delay to the
 running process and to every process that resumes it, until the job ends.
 The concatenated output must equal the uninterrupted run's. Also: a trigger
@@ -84,10 +85,10 @@ def rewrite(work, name):
     return dict(os.environ, PYTHONPATH=out), os.path.join(out, name + ".pyc")
 
 
-def random_signals(work, name, rounds, rng):
-    """The program under `--suspend-on USR1`, signalled at random moments
-    (again after each resume) until it ends, must print what it prints
-    uninterrupted."""
+def random_signals(work, name, rounds, rng, options=()):
+    """The program under `--suspend-on USR1` (and `options`), signalled at
+    random moments (again after each resume) until it ends, must print what
+    it prints uninterrupted."""
     env, prog = rewrite(work, name)
     t0 = time.time()
     ref = subprocess.run([PYTHON, prog], env=env, capture_output=True, text=True,
@@ -96,7 +97,8 @@ def random_signals(work, name, rounds, rng):
     failures = 0
     for r in range(rounds):
         snap = os.path.join(work, f"snap-{name}-{r}")
-        cmd = [PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1", "--snapshot", snap, prog]
+        cmd = [PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1", "--snapshot", snap,
+               *options, prog]
         outputs, suspensions = [], 0
         while True:
             p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
@@ -275,6 +277,7 @@ def main():
         failures += fork_while_pending(work)
         for name in ("longjob", "pagerank", "vectors"):
             failures += random_signals(work, name, rounds, rng)
+        failures += random_signals(work, "folds", rounds, rng, ["--python-drivers"])
         return 1 if failures else 0
     finally:
         shutil.rmtree(work, ignore_errors=True)
