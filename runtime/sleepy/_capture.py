@@ -30,7 +30,7 @@ from ._slots import lookup as _lookup
 
 class PlannedFrame:
     __slots__ = ("frame", "info", "index", "twin", "entry", "site", "module", "result_kind",
-                 "line", "where")
+                 "line", "where", "drive")
 
     def __init__(self, frame, info, index, twin, entry, site):
         self.frame = frame
@@ -41,6 +41,7 @@ class PlannedFrame:
         self.site = site
         self.module = _registry.module_name(frame.f_globals)
         self.result_kind = "value"  # what resuming the call returns
+        self.drive = None  # the generator a "drive" call resumes, if not recorded
         self.line = frame.f_lineno
         self.where = where(frame)
 
@@ -511,7 +512,7 @@ class Unwinder(BaseException):
             self.running[id(gen)] = (gen, rec)
             rec.gen = gen
         if planned.result_kind == "drive":
-            rec.drive = self.records[-1].gen
+            rec.drive = planned.drive if planned.drive is not None else self.records[-1].gen
         self.records.append(rec)
 
 

@@ -98,8 +98,12 @@ def _located(gen):
     return frame, located
 
 
-def capture_parked(gen):
-    """(module, index, frees, ParkedState) of a generator that is not running."""
+def capture_parked(gen, resuming=False):
+    """(module, index, frees, ParkedState) of a generator that is not
+    running, or, `resuming`, of one whose frame has just been entered to
+    resume it (its profile "call" event: nothing of it has run yet, and the
+    value sent sits on its stack, which must be None: what the FOR_ITER,
+    SEND or next() that drives it sends again on resume)."""
     state = state_of(gen)
     frame, (info, index, twin) = _located(gen)
     entry = info.entries.get(index)
@@ -110,6 +114,16 @@ def capture_parked(gen):
         site = next((s for s in entry.sites if s.kind == "entry"), None)
     else:
         site = entry.site_at(frame.f_lasti // 2, twin)
+    if resuming and (site is None or site.kind not in ("yield", "entry")):
+        raise SuspendError(f"cannot save the generator {gen.__qualname__} as it resumes "
+                           "there")
+    if resuming and _handled_at(frame.f_code, frame.f_lasti // 2):
+        # Unwinding from there would run the generator's own except,
+        # finally or __exit__ (the exception a profile hook raises as a
+        # generator resumes is looked up in its exception table).
+        raise SuspendError(f"{_registry.where(frame)}: the generator {gen.__qualname__} "
+                           "resumes inside a try or with block, which the unwinding would "
+                           "run")
     if site is None or site.kind not in ("yield", "entry"):
         raise SuspendError(f"cannot save the generator {gen.__qualname__}: it is not "
                            "paused where it can be resumed")
@@ -117,6 +131,7 @@ def capture_parked(gen):
     code = refs[0]
     start = next(i for i in range(3, len(refs)) if refs[i] is code) + 1
     items = refs[start:]
+    sent = resuming and site.kind == "yield"  # after the stack below the yield
     bound = frame.f_locals
     pos = 0
     locals_, cells = {}, []
@@ -133,7 +148,7 @@ def capture_parked(gen):
     maybe = shape.count("m")
     # What is left is the stack (NULLs skipped), then maybe the generator's
     # exception state. A method pending under the yield is there or not.
-    extra = len(items) - pos - known
+    extra = len(items) - pos - known - sent
     if maybe == 0 or extra == 0:
         present_m = 0
     elif extra in (maybe, maybe + 1) and not (maybe == 1 and extra == 1):
@@ -155,6 +170,11 @@ def capture_parked(gen):
         else:
             stack.append(items[pos])
             pos += 1
+    if sent:
+        if items[pos] is not None:
+            raise SuspendError(f"cannot save the generator {gen.__qualname__} as it resumes: "
+                               "a value was sent to it")
+        pos += 1
     exc = items[pos] if pos < len(items) else None
     module = _registry.module_name(frame.f_globals)
     frees = frees_of(entry, cells)
@@ -162,10 +182,19 @@ def capture_parked(gen):
                                              stack, exc)
 
 
+def _handled_at(code, unit):
+    """Does an entry of code's exception table cover code unit `unit`?"""
+    table = _twin.varints(code.co_exceptiontable)
+    return any(table[k] <= unit < table[k] + table[k + 1] for k in range(0, len(table), 4))
+
+
 def reduce_generator(gen, running=None):
     """The reduction of a generator or coroutine for pickle."""
     if running is not None and id(gen) in running:
         gen_obj, rec = running[id(gen)]
+        if type(rec) is tuple:  # caught as it resumed: saved as parked there
+            module, index, frees, parked = rec
+            return (_shell, (module, index, frees), parked, None, None, _prime)
         info = _registry.info_for_globals(sys.modules[rec.module].__dict__)
         entry = info.entries[rec.index]
         return (_shell, (rec.module, rec.index, frees_of(entry, rec.cells)))

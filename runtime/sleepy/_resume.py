@@ -157,38 +157,49 @@ def resume(path):
     result = innermost.result
 
     def finish():
-        try:
-            del builtins.__sleepy_resume__
-        except AttributeError:
-            pass
         return result
 
     callees = []
     for k, rec in enumerate(records):
         kind = infos[k].entries[rec.index].sites[rec.site].kind
-        if kind in ("iter", "send") and rec.result_kind != "next":
+        rk = rec.result_kind
+        innermost = k + 1 == len(records)
+        if kind in ("iter", "send") and rk != "next":
             callees.append(None)  # FOR_ITER or SEND runs again
-        elif k + 1 < len(records):
+        elif type(rk) is tuple and rk[0] == "restart":
+            callees.append(rk[1].run)  # it drives the generator on
+        elif rk == "drive":
+            callees.append(functools.partial(_drive, rec.drive))
+        elif innermost:
+            # (The innermost frame is a generator's driver where the
+            # generator was caught as it resumed: see above.)
+            callees.append(finish)
+        else:
             nxt = _function_for(records[k + 1], infos[k + 1])
-            if type(rec.result_kind) is tuple and rec.result_kind[0] == "op":
-                callees.append(functools.partial(_slots.finish, nxt, rec.result_kind[1:]))
-            elif type(rec.result_kind) is tuple and rec.result_kind[0] == "restart":
-                callees.append(rec.result_kind[1].run)  # it drives the generator
-            elif rec.result_kind == "drive":
-                callees.append(functools.partial(_drive, rec.drive))
-            elif rec.result_kind == "self":
+            if type(rk) is tuple and rk[0] == "op":
+                callees.append(functools.partial(_slots.finish, nxt, rk[1:]))
+            elif rk == "self":
                 self_name = infos[k + 1].entries[records[k + 1].index].slots[0][0]
                 self_obj = records[k + 1].locals.get(self_name)
                 callees.append(functools.partial(_constructed, nxt, self_obj))
             else:
                 callees.append(nxt)
-        else:
-            callees.append(finish)
     for rec, info, callee in zip(records, infos, callees):
         entry = info.entries[rec.index]
         tuples.append(record_tuple(entry, entry.sites[rec.site], rec.locals, rec.cells,
                                    rec.stack, rec.exc_sets, callee))
-    builtins.__sleepy_resume__ = iter(tuples).__next__
+    pending = iter(tuples)
+    left = [len(tuples)]
+
+    def next_record():
+        """What each resumed frame's twin asks for, outermost first; gone
+        once the last has it."""
+        left[0] -= 1
+        if left[0] == 0:
+            del builtins.__sleepy_resume__
+        return next(pending)
+
+    builtins.__sleepy_resume__ = next_record
     root = records[0]
     code = infos[0].twin_code(root.index)
     _resume_main(code, main.__dict__)

@@ -24,7 +24,7 @@ import gc
 import os
 import sys
 
-from . import _byvalue, _capture, _process, _registry, _snapshot, _state
+from . import _byvalue, _capture, _generators, _process, _registry, _snapshot, _state
 from ._config import RunningGenerator, SuspendError, boundaries, settings
 from ._records import NULL, settle_exceptions
 
@@ -57,11 +57,13 @@ def _main_module():
     return path, data
 
 
-def save(path, start, fn, stop, entering=None, wait=True):
+def save(path, start, fn, stop, entering=None, wait=True, resuming=None):
     """Suspends (stop) or checkpoints the stack from `start` out. With
     `entering` (frame, info, index, entry, closure), `start` is calling a
     function whose frame has just started: it is saved as a call to make
-    again on resume.
+    again on resume. With `resuming` (generator, what capture_parked
+    says of it), `start` is resuming that generator, whose frame has just
+    been entered: it is saved as parked, to be driven again on resume.
 
     The garbage collector waits meanwhile: a full collection that happened
     to fall here would walk the whole heap (tens of milliseconds for a big
@@ -70,18 +72,21 @@ def save(path, start, fn, stop, entering=None, wait=True):
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _save(path, start, fn, stop, entering, wait)
+        return _save(path, start, fn, stop, entering, wait, resuming)
     finally:
         if enabled and os.getpid() == pid:  # the child unwinds through here
             gc.enable()
 
 
-def _save(path, start, fn, stop, entering, wait):
+def _save(path, start, fn, stop, entering, wait, resuming):
     _finish_background()
     _check_threads()
     frames = _capture.plan(start, fn, boundaries,
-                           entering[0] if entering else None)
+                           entering[0] if entering else
+                           _generators.frame_of(resuming[0]) if resuming else None)
     entry_record = _capture.entry_record(*entering) if entering else None
+    if resuming:
+        frames[0].drive = resuming[0]  # (not recorded: saved as parked)
     main_path, main_bytes = _main_module()
     innermost_exc = sys.exc_info()[1]
     _process.flush_files()
@@ -106,7 +111,7 @@ def _save(path, start, fn, stop, entering, wait):
         sys.setprofile(None)  # a signal's hook, if any, must not see the unwinding
         _child(frames, path, w, fn.__name__ == "checkpoint", innermost_exc,
                main_path, main_bytes, saved_settings, entry_record, states, codes, started,
-               in_flight)
+               in_flight, resuming)
         os._exit(70)  # not reached: the unwinding ends the child
     os.close(w)
     if started is not None:
@@ -204,7 +209,7 @@ def _pickle_globals(path, main_bytes, states, codes, in_flight):
 
 
 def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
-           settings, entry_record, states, codes, started, in_flight):
+           settings, entry_record, states, codes, started, in_flight, resuming):
     def report(text):
         os.write(w, text.encode("utf-8", "replace"))
         os.close(w)
@@ -213,6 +218,8 @@ def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
         if error is not None:
             report(f"internal error while capturing: {type(error).__name__}: {error}")
             os._exit(70)
+        if resuming is not None:  # (the unwinding has closed it since)
+            running[id(resuming[0])] = resuming
         try:
             _write(records, frames, path, is_checkpoint, innermost_exc, main_path,
                    main_bytes, settings, running, entry_record, states, codes, started, in_flight)

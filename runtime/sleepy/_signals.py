@@ -33,7 +33,7 @@ import types
 from . import _capture, _process, _registry, _triggers
 from ._triggers import parse
 from ._config import SuspendError, boundaries, phase, settings, snapshot_path
-from ._records import LAZY_FLAGS
+from ._records import CO_ASYNC_GENERATOR, LAZY_FLAGS
 
 _TICK = 0.01  # seconds between attempts while a frame stands in the way
 _BACKOFF_MAX = 2.0  # longest wait between attempts that failed to save
@@ -214,11 +214,14 @@ def _hook(frame, event, arg):
     if event != "call" or frame.f_back is None:
         return
     located = _registry.locate(frame.f_code, frame.f_globals)
-    if located is None or frame.f_code.co_flags & LAZY_FLAGS:
+    if located is None or frame.f_code.co_flags & CO_ASYNC_GENERATOR:
         return
     info, index, twin = located
     entry = info.entries.get(index)
-    if twin or entry is None or not any(s.kind == "entry" for s in entry.sites):
+    lazy = frame.f_code.co_flags & LAZY_FLAGS
+    # (A resumed generator runs its twin from then on: caught as it resumes
+    # there too.)
+    if twin and not lazy or entry is None or not any(s.kind == "entry" for s in entry.sites):
         return
     sys.setprofile(None)  # one attempt per arming
     if phase[0] == "ended":
@@ -229,7 +232,10 @@ def _hook(frame, event, arg):
     if _still_blocked(p, frame.f_back):
         _tick_later(p, _TICK)
         return
-    _attempt(p, frame, info, index, entry)
+    if lazy:
+        _attempt_generator(p, frame)
+    else:
+        _attempt(p, frame, info, index, entry)
 
 
 def _attempt(p, frame, info, index, entry):
@@ -245,6 +251,25 @@ def _attempt(p, frame, info, index, entry):
     try:
         _save.save(snapshot_path(None), frame.f_back, _hook, stop=True,
                    entering=(frame, info, index, entry, closure))
+    except SuspendError as e:
+        _refused(p, e, getattr(e, "blocker", None))
+    except OSError as e:
+        _refused(p, SuspendError(f"cannot write the snapshot: {e}"), None)
+
+
+def _attempt_generator(p, frame):
+    """A generator or coroutine resumed (or started): save it as parked
+    where it waited, and its driver stopped at the FOR_ITER, SEND or
+    next() that resumes it. Finding the generator object of a frame walks
+    the heap's referrers: once per attempt, not per call."""
+    from . import _generators, _save
+    gen = _generators.find_generator(frame)
+    if gen is None:
+        return _tick_later(p, _TICK)
+    try:
+        captured = _generators.capture_parked(gen, resuming=True)
+        _save.save(snapshot_path(None), frame.f_back, _hook, stop=True,
+                   resuming=(gen, captured))
     except SuspendError as e:
         _refused(p, e, getattr(e, "blocker", None))
     except OSError as e:

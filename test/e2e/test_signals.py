@@ -4,7 +4,7 @@
     SLEEPY_PYTHON=python3.11 SLEEPY_TOOL=build/bin/sleepy-rewrite \\
         python3 test/e2e/test_signals.py [ROUNDS]
 
-Runs programs/longjob.py, pagerank.py, vectors.py and (with
+Runs programs/longjob.py, pagerank.py, vectors.py, genpipe.py and (with
 --python-drivers) folds.py uninterrupted, then
 again under `--suspend-on USR1`, sending SIGUSR1 after a random delay to the
 running process and to every process that resumes it, until the job ends.
@@ -275,7 +275,7 @@ def main():
         failures += signal_at_start(work)
         failures += comprehension_entry(work)
         failures += fork_while_pending(work)
-        for name in ("longjob", "pagerank", "vectors"):
+        for name in ("longjob", "pagerank", "vectors", "genpipe"):
             failures += random_signals(work, name, rounds, rng)
         failures += random_signals(work, "folds", rounds, rng, ["--python-drivers"])
         return 1 if failures else 0
