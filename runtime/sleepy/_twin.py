@@ -117,6 +117,44 @@ def _split_linetable(table, units):
     return i
 
 
+def _dispatcher_lines(normal, base, units, regions):
+    """Line-table entries for a dispatcher of `units` code units starting at
+    unit `base`: each resume call (`regions`: site, begin, end) at the line
+    of its site, so that a traceback through a resumed frame, or a
+    suspension inside it, names the line it stopped at; the rest has no
+    source position. Lines are deltas from the last line of the normal
+    code's table."""
+    spans = list(normal.co_lines())
+    current = next((line for _, _, line in reversed(spans) if line is not None),
+                   normal.co_firstlineno)
+    out, at = bytearray(), base
+    for site, begin, end in sorted(regions, key=lambda r: r[1]):
+        line = next((line for start, stop, line in spans if start <= 2 * site.start < stop),
+                    None)
+        if line is None or begin < at:
+            continue
+        out += _no_location(begin - at)
+        n = end - begin
+        while n > 0:
+            k = min(n, 8)
+            out.append(0x80 | (13 << 3) | (k - 1))  # a line, no columns
+            out += _signed_varint(line - current)
+            current = line
+            n -= k
+        at = end
+    return bytes(out + _no_location(base + units - at))
+
+
+def _signed_varint(v):
+    v = (-v << 1) | 1 if v < 0 else v << 1
+    out = bytearray()
+    while v >= 64:
+        out.append((v & 63) | 64)
+        v >>= 6
+    out.append(v)
+    return bytes(out)
+
+
 def _no_location(units):
     """Line-table entries giving `units` code units no source position."""
     out = bytearray()
@@ -335,7 +373,9 @@ def build(normal, entry):
             exceptions += _entry(begin.at, end.at, *handler)
     cut = _split_linetable(normal.co_linetable, prefix)
     lines = (normal.co_linetable[:cut] + _no_location(delta) + normal.co_linetable[cut:]
-             + _no_location(len(dispatcher) // 2))
+             + _dispatcher_lines(normal, units + delta, len(dispatcher) // 2,
+                                 [(site, begin.at, end.at) for site, begin, end, _ in regions
+                                  if site is not None]))
     # The dispatcher never holds more than a site's slots and four more.
     stack = max([normal.co_stacksize] + [s.depth + 4 for s in entry.sites])
     code = normal.replace(

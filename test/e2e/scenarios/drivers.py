@@ -2,7 +2,8 @@
 program asks for it (sum, min, max, any, all, sorted: use_python_drivers), suspended inside
 the generator: each resumes with what it had folded so far. Also the same
 functions on everything else (lists, several arguments, key and default),
-which go to the C functions, and the errors they raise."""
+which go to the C functions, and the errors they raise; enumerate, zip,
+map and filter over a generator under a for loop."""
 import sleepy
 from support import pause
 
@@ -37,6 +38,11 @@ def main():
             bad()
         except (TypeError, ValueError) as e:
             print(type(e).__name__, e)
+    # C iterators that a for loop drives over a generator: FOR_ITER runs
+    # again on resume, and the iterator (pickled with the generator) drives it.
+    print([(i, v) for i, v in enumerate(squares(3), 10)],
+          [p for p in zip(squares(3), "abc")], [v for v in map(abs, squares(3))],
+          [v for v in filter(None, squares(4))])
     total = 0
     for row in range(3):
         total += sum(slow(row * x) for x in range(4))

@@ -1,6 +1,7 @@
 """Suspended inside try bodies, except bodies (sys.exc_info() and a bare
 raise work after resume), finally blocks, nested handlers; exceptions that
-pass rewritten call sites on their way to a handler."""
+pass rewritten call sites on their way to a handler; the lines a traceback
+names in resumed frames."""
 import sys
 
 from support import pause
@@ -85,7 +86,29 @@ def passed_on(obj):
     return "done"
 
 
+def divide(x):
+    pause()
+    return 10 // x
+
+
+def scaled(x):
+    k = 3
+    return divide(x - 1) * k
+
+
+def traceback_lines():
+    """The lines a traceback names in frames that were resumed: the twin's
+    resume call has its site's line."""
+    import traceback
+    try:
+        scaled(1)
+    except ZeroDivisionError as e:
+        print([(f.name, f.lineno) for f in traceback.extract_tb(e.__traceback__)])
+        print([(f.name, f.lineno) for f in traceback.extract_stack()][-2:])
+
+
 def main():
+    traceback_lines()
     print(passed_on(Thing()))
     print(in_try())
     in_except()
