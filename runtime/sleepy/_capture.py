@@ -30,7 +30,7 @@ from ._slots import lookup as _lookup
 
 class PlannedFrame:
     __slots__ = ("frame", "info", "index", "twin", "entry", "site", "module", "result_kind",
-                 "line", "where", "drive")
+                 "line", "where", "drive", "via")
 
     def __init__(self, frame, info, index, twin, entry, site):
         self.frame = frame
@@ -42,6 +42,7 @@ class PlannedFrame:
         self.module = _registry.module_name(frame.f_globals)
         self.result_kind = "value"  # what resuming the call returns
         self.drive = None  # the generator a "drive" call resumes, if not recorded
+        self.via = None  # the runtime frame (transparent) it called the next through
         self.line = frame.f_lineno
         self.where = where(frame)
 
@@ -181,7 +182,8 @@ def _check_call(planned, callee_frame, suspend_fn):
         if isinstance(call, types.FunctionType) and _same_code(call.__code__, callee_frame) \
                 and _first_argument(callee_frame) is target:
             return
-    if callee_frame.f_code.co_flags & GENERATOR_FLAGS and _drives(target, prov):
+    if callee_frame.f_code.co_flags & GENERATOR_FLAGS and _drives(target, prov, planned,
+                                                                   callee_frame):
         # next(gen), gen.send(v), gen.throw(...): resumed by send(None) on
         # the generator, which resumes itself.
         planned.result_kind = "drive"
@@ -298,17 +300,52 @@ def _is_with_exit(frame):
 _DRIVERS = ("send", "throw", "__next__")
 
 
-def _drives(target, prov):
-    """Is this call next(), send() or throw() of a generator or coroutine?"""
-    if target is next:
-        return True
-    name = getattr(target, "__name__", None)
-    if name in _DRIVERS and isinstance(target, (types.MethodDescriptorType,
-                                                types.BuiltinMethodType,
-                                                types.MethodWrapperType)):
-        return True
-    return target is None and prov is not None and prov[0] in ("m", "a") and \
-        prov[2] in _DRIVERS
+def _drives(target, prov, planned, callee_frame):
+    """Is this call next(), send() or throw() of the generator or coroutine
+    that runs `callee_frame` (not of a C iterator over it, such as
+    itertools.chain, which the resumed generator cannot stand for)?"""
+    frame, driven = planned.frame, _slots.MISSING
+    via = planned.via
+    if via is not None and via.f_code.co_name == "_drive":
+        driven = via.f_locals.get("gen", driven)  # a resumed frame's drive
+    elif target is next:
+        driven = _single_argument(frame)
+    elif prov is not None and prov[0] in ("m", "a") and prov[2] in _DRIVERS:
+        driven = _operand(prov[1], frame)
+    elif isinstance(target, (types.BuiltinMethodType, types.MethodWrapperType)) and \
+            getattr(target, "__name__", None) in _DRIVERS:
+        driven = target.__self__
+    return isinstance(driven, (types.GeneratorType, types.CoroutineType)) and \
+        _generators.frame_of(driven) is callee_frame
+
+
+def _single_argument(frame):
+    """The argument of the one-argument call `frame` stands at (PRECALL 1,
+    CALL 1), where the instruction before PRECALL loads it from a name
+    (LOAD_FAST, LOAD_DEREF, LOAD_GLOBAL, LOAD_NAME); else MISSING."""
+    import opcode
+    code, caches = frame.f_code.co_code, opcode._inline_cache_entries
+    at = frame.f_lasti
+    if code[at] != opcode.opmap["CALL"] or code[at + 1] != 1:
+        return _slots.MISSING
+    at -= 2 * (1 + caches[opcode.opmap["PRECALL"]])
+    if at < 2 or code[at] != opcode.opmap["PRECALL"] or code[at + 1] != 1:
+        return _slots.MISSING
+    for name in ("LOAD_FAST", "LOAD_DEREF", "LOAD_GLOBAL", "LOAD_NAME"):
+        load = at - 2 * (1 + caches[opcode.opmap[name]])
+        if load < 0 or code[load] != opcode.opmap[name] or \
+                load >= 2 and code[load - 2] == opcode.EXTENDED_ARG or \
+                any(code[k] != opcode.opmap["CACHE"] for k in range(load + 2, at, 2)):
+            continue
+        arg = code[load + 1]
+        prov = {"LOAD_FAST": ("l",), "LOAD_DEREF": ("d",), "LOAD_NAME": ("n",)}.get(name)
+        if prov is not None:
+            names = frame.f_code.co_names if name == "LOAD_NAME" else \
+                [n for n, _ in _registry.localsplus(frame.f_code)]
+            return _operand(prov + (names[arg],), frame) if arg < len(names) else \
+                _slots.MISSING
+        return _operand(("g", frame.f_code.co_names[arg >> 1]), frame)
+    return _slots.MISSING
 
 
 def _check_getter(planned, callee_frame):
@@ -364,8 +401,10 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
     callee = entering
     f = start
     fold = None  # a _drivers.Fold folding the callee's generator
+    via = None  # the runtime frame the next frame called the callee through
     while f is not None and f.f_code not in boundaries:
         if f.f_code in transparent or f.f_code in _drivers.passing:
+            via = f
             f = f.f_back  # the callee stays the frame it called
             continue
         blocker[0] = f
@@ -405,6 +444,7 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
         if not (code.co_flags & CO_OPTIMIZED) and code.co_name != "<module>":
             raise SuspendError(f"{where(f)}: suspending inside a class body is not supported")
         planned = PlannedFrame(f, info, index, twin, entry, site)
+        planned.via, via = via, None
         if fold is not None:
             _check_fold(planned, fold)
             fold = None

@@ -49,7 +49,16 @@ class _Pending:
         self.since = time.monotonic()
         self.reported = set()
         self.last = None  # the last reason
-        self.blocker = None  # (frame, f_lasti) that stood in the way
+        # The frames that stood in the way of an attempt, by id: (frame,
+        # f_lasti). While one is on the stack where it was, an attempt above
+        # it would be refused again.
+        self.blockers = {}
+        # Once an attempt where a generator resumed was refused, only the
+        # starts of functions are tried: in a program whose generators all
+        # run under a C function (list(generator)), the first candidate
+        # after each tick would be such a resumption, refused again, and a
+        # function's start outside it would not be tried in time.
+        self.generators = True
         self.delay = _TICK
         self.events = 0
         self.ticker = False
@@ -136,7 +145,8 @@ def _give_up(p):
 
 def _tick_later(p, delay):
     """Sends the signal to the main thread again after `delay` seconds (from
-    a thread of the runtime's own, which sleeps in between)."""
+    a thread of the runtime's own, which sleeps in between), once none of
+    the frames that stood in the way is still where it was."""
     p.delay = delay
     if p.ticker:
         return
@@ -148,6 +158,8 @@ def _tick_later(p, delay):
             time.sleep(p.delay)
             if _pending is not p:
                 return
+            if _still_blocked(p, sys._current_frames().get(main)):
+                continue  # no point in an attempt before that frame moves
             try:
                 signal.pthread_kill(main, p.signum)
             except (OSError, ValueError):
@@ -168,10 +180,13 @@ def _refused(p, error, blocker):
         print(f"sleepy: {p.name}: cannot suspend yet: {reason}", file=sys.stderr,
               flush=True)
     if blocker is not None:
-        p.blocker = (blocker, blocker.f_lasti)
+        if len(p.blockers) >= _BLOCKERS:  # keep those still on the stack
+            live = _on_stack(blocker)
+            p.blockers = {k: v for k, v in p.blockers.items() if k in live}
+        p.blockers[id(blocker)] = (blocker, blocker.f_lasti)
         _tick_later(p, _TICK)
     else:
-        p.blocker = None
+        p.blockers.clear()
         _tick_later(p, min(max(2 * p.delay, 0.1), _BACKOFF_MAX))
 
 
@@ -186,17 +201,28 @@ def _program_running(frame):
 
 
 def _still_blocked(p, frame):
-    """Whether the frame that stood in the way is still on the stack, where
-    it was."""
-    if p.blocker is None:
+    """Whether a frame that stood in the way is on the stack from `frame`
+    out, where it was."""
+    if not p.blockers:
         return False
-    blocker, lasti = p.blocker
     f = frame
     while f is not None:
-        if f is blocker:
-            return f.f_lasti == lasti
+        known = p.blockers.get(id(f))
+        if known is not None and known[0] is f and f.f_lasti == known[1]:
+            return True
         f = f.f_back
     return False
+
+
+def _on_stack(frame):
+    found = set()
+    while frame is not None:
+        found.add(id(frame))
+        frame = frame.f_back
+    return found
+
+
+_BLOCKERS = 16  # blockers remembered
 
 
 def _hook(frame, event, arg):
@@ -219,6 +245,8 @@ def _hook(frame, event, arg):
     info, index, twin = located
     entry = info.entries.get(index)
     lazy = frame.f_code.co_flags & LAZY_FLAGS
+    if lazy and not p.generators:
+        return
     # (A resumed generator runs its twin from then on: caught as it resumes
     # there too.)
     if twin and not lazy or entry is None or not any(s.kind == "entry" for s in entry.sites):
@@ -230,7 +258,7 @@ def _hook(frame, event, arg):
         _tick_later(p, _TICK)  # the runtime is still setting the program up
         return
     if _still_blocked(p, frame.f_back):
-        _tick_later(p, _TICK)
+        _tick_later(p, _TICK)  # refused again were it tried
         return
     if lazy:
         _attempt_generator(p, frame)
@@ -271,6 +299,7 @@ def _attempt_generator(p, frame):
         _save.save(snapshot_path(None), frame.f_back, _hook, stop=True,
                    resuming=(gen, captured))
     except SuspendError as e:
+        p.generators = False
         _refused(p, e, getattr(e, "blocker", None))
     except OSError as e:
         _refused(p, SuspendError(f"cannot write the snapshot: {e}"), None)
@@ -304,7 +333,7 @@ def _closure(frame):
     try:
         target = _capture._resolve(site.callee, caller)
     except (LookupError, TypeError, AttributeError):
-        return None
+        return _method_closure(frame)
     if isinstance(target, types.CodeType):
         # A function made for this call from a constant code object (a
         # comprehension, a lambda called at once): MAKE_FUNCTION took its
@@ -316,6 +345,28 @@ def _closure(frame):
     for fn in _candidates(target):
         if isinstance(fn, types.FunctionType) and fn.__code__ is code:
             return fn.__closure__
+    return _method_closure(frame)
+
+
+def _method_closure(frame):
+    """The closure of a method that a starting frame runs, found on its
+    first argument's class (or, for a class method, that class): a method
+    whose class the caller names through code that cannot be looked at
+    again (`type(self)(...)`, `self.__class__(...)`), or one that uses
+    super() (its __class__ cell). None if no class there has it."""
+    from . import _slots
+    me = _slots.argument(frame, 0)
+    if me is _slots.MISSING:
+        return None
+    klasses = list(type(me).__mro__) + (list(me.__mro__) if isinstance(me, type) else [])
+    for klass in klasses:
+        for fn in klass.__dict__.values():
+            if type(fn) in (staticmethod, classmethod):
+                fn = fn.__func__
+            elif type(fn) is property:
+                fn = fn.fget
+            if type(fn) is types.FunctionType and fn.__code__ is frame.f_code:
+                return fn.__closure__
     return None
 
 

@@ -3,6 +3,7 @@
 nothing is written and the program goes on."""
 import copy
 import functools
+import itertools
 import os
 import re
 import socket
@@ -32,6 +33,10 @@ class Adds:
 class Eq:
     def __eq__(self, other):
         return stop(True)
+
+
+def stopping():
+    yield stop(1)
 
 
 def tuples_equal():
@@ -77,6 +82,7 @@ def main():
     attempt("re.sub", lambda: re.sub("a", lambda m: stop("b"), "a"))
     attempt("sum", lambda: sum(stop(x) for x in [1]))
     attempt("join", lambda: ",".join(stop(x) for x in "a"))
+    attempt("chain", lambda: next(itertools.chain(stopping())))
     attempt("operator", lambda: (Eq(),) == (Eq(),))
     attempt("named operands", tuples_equal)
     attempt("deepcopy", lambda: copy.deepcopy(Deep()))
@@ -110,6 +116,7 @@ main()
 # expect: re.sub refused: .*re/__init__.py:\d+ in sub: the frame is not rewritten code.*
 # expect: sum refused: .*<lambda>: sum is not Python code: it called .*<genexpr> from C.* \(under `python -m sleepy run --python-drivers` it folds a generator in Python, and can be resumed\)
 # expect: join refused: .*<lambda>: str.join is not Python code: it called .*<genexpr> from C.*
+# expect: chain refused: .*<lambda>: next is not Python code: it called .* in stopping from C.*
 # expect: operator refused: .*<lambda>: == there ran .* in Eq.__eq__, which is not a dunder of its operands .*called from C.*
 # expect: named operands refused: .*in tuples_equal: == there ran .* in Eq.__eq__, which is not a dunder of the operands there .*called from C.*
 # expect: deepcopy refused: .*copy.py.*not rewritten.*
