@@ -321,30 +321,46 @@ def _drives(target, prov, planned, callee_frame):
 
 def _single_argument(frame):
     """The argument of the one-argument call `frame` stands at (PRECALL 1,
-    CALL 1), where the instruction before PRECALL loads it from a name
-    (LOAD_FAST, LOAD_DEREF, LOAD_GLOBAL, LOAD_NAME); else MISSING."""
+    CALL 1), where the code before PRECALL loads it from a name (LOAD_FAST,
+    LOAD_DEREF, LOAD_GLOBAL, LOAD_NAME) and attributes of it (LOAD_ATTR),
+    as in next(it) or next(self.gen); else MISSING."""
     import opcode
-    code, caches = frame.f_code.co_code, opcode._inline_cache_entries
+    code, caches, op = frame.f_code.co_code, opcode._inline_cache_entries, opcode.opmap
     at = frame.f_lasti
-    if code[at] != opcode.opmap["CALL"] or code[at + 1] != 1:
+    if code[at] == op["CALL"] and code[at + 1] == 1:
+        at -= 2 * (1 + caches[op["PRECALL"]])
+    # (A call of a builtin such as next() runs in PRECALL, specialised.)
+    if at < 2 or code[at] != op["PRECALL"] or code[at + 1] != 1:
         return _slots.MISSING
-    at -= 2 * (1 + caches[opcode.opmap["PRECALL"]])
-    if at < 2 or code[at] != opcode.opmap["PRECALL"] or code[at + 1] != 1:
-        return _slots.MISSING
-    for name in ("LOAD_FAST", "LOAD_DEREF", "LOAD_GLOBAL", "LOAD_NAME"):
-        load = at - 2 * (1 + caches[opcode.opmap[name]])
-        if load < 0 or code[load] != opcode.opmap[name] or \
-                load >= 2 and code[load - 2] == opcode.EXTENDED_ARG or \
-                any(code[k] != opcode.opmap["CACHE"] for k in range(load + 2, at, 2)):
+
+    def before(end, name):
+        """The argument of instruction `name` that ends at `end`, or None."""
+        start = end - 2 * (1 + caches[op[name]])
+        if start < 0 or code[start] != op[name] or \
+                start >= 2 and code[start - 2] == opcode.EXTENDED_ARG or \
+                any(code[k] != op["CACHE"] for k in range(start + 2, end, 2)):
+            return None
+        return start, code[start + 1]
+
+    attrs = []
+    while (found := before(at, "LOAD_ATTR")) is not None:
+        at, arg = found
+        attrs.insert(0, frame.f_code.co_names[arg])
+    slots = [n for n, _ in _registry.localsplus(frame.f_code)]
+    for name, kind in (("LOAD_FAST", "l"), ("LOAD_DEREF", "d"), ("LOAD_GLOBAL", "g"),
+                       ("LOAD_NAME", "n")):
+        found = before(at, name)
+        if found is None:
             continue
-        arg = code[load + 1]
-        prov = {"LOAD_FAST": ("l",), "LOAD_DEREF": ("d",), "LOAD_NAME": ("n",)}.get(name)
-        if prov is not None:
-            names = frame.f_code.co_names if name == "LOAD_NAME" else \
-                [n for n, _ in _registry.localsplus(frame.f_code)]
-            return _operand(prov + (names[arg],), frame) if arg < len(names) else \
-                _slots.MISSING
-        return _operand(("g", frame.f_code.co_names[arg >> 1]), frame)
+        arg = found[1]
+        names = slots if kind in "ld" else frame.f_code.co_names
+        arg = arg >> 1 if kind == "g" else arg
+        if arg >= len(names):
+            return _slots.MISSING
+        prov = (kind, names[arg])
+        for attr in attrs:
+            prov = ("a", prov, attr)
+        return _operand(prov, frame)
     return _slots.MISSING
 
 
