@@ -233,6 +233,17 @@ def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
         os._exit(0)
 
     unwinder = _capture.Unwinder(frames, finish)
+
+    def swallowed(unraisable, default=sys.unraisablehook):
+        # The unwinding raised where nothing can propagate it (a generator
+        # closed by a finalizer, a __del__): the child must not run on.
+        if unraisable.exc_value is unwinder:
+            report("the stack could not be unwound from there (an exception raised "
+                   f"there is ignored: {unraisable.err_msg or 'in a finalizer'})")
+            os._exit(70)
+        default(unraisable)
+
+    sys.unraisablehook = swallowed
     unwinder.install()
     raise unwinder
 

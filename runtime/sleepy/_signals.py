@@ -292,7 +292,7 @@ def _attempt_generator(p, frame):
     the heap's referrers: once per attempt, not per call."""
     from . import _generators, _save
     gen = _generators.find_generator(frame)
-    if gen is None:
+    if gen is None or _throws(frame.f_back):
         return _tick_later(p, _TICK)
     try:
         captured = _generators.capture_parked(gen, resuming=True)
@@ -303,6 +303,20 @@ def _attempt_generator(p, frame):
         _refused(p, e, getattr(e, "blocker", None))
     except OSError as e:
         _refused(p, SuspendError(f"cannot write the snapshot: {e}"), None)
+
+
+def _throws(caller):
+    """Is `caller` stopped at a call of throw() or close(), which resumes a
+    generator with an exception that a parked generator driven again on
+    resume would not receive?"""
+    located = _registry.locate(caller.f_code, caller.f_globals)
+    if located is None:
+        return True  # (refused anyway)
+    info, index, twin = located
+    entry = info.entries.get(index)
+    site = entry.site_at(caller.f_lasti // 2, twin) if entry else None
+    prov = site.callee if site is not None and site.kind == "call" else None
+    return prov is not None and prov[0] in ("m", "a") and prov[2] in ("throw", "close")
 
 
 def _closure(frame):
