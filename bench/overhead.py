@@ -17,8 +17,9 @@ cache and branch effects.
 
 With --under-sleepy, the rewritten version runs as `python -m sleepy run`
 (as a program that may be suspended runs): that adds what the runtime puts
-in place while a program runs under it, the Python drivers of sum, min,
-max, any, all and sorted (runtime/sleepy/_drivers.py) among them.
+in place while a program runs under it; with --python-drivers too, the
+Python folds of sum, min, max, any, all and sorted over generators
+(runtime/sleepy/_drivers.py).
 """
 import argparse
 import math
@@ -39,7 +40,10 @@ RUNTIME = os.path.join(HERE, "..", "runtime")
 
 
 def command(python, pyc, under_sleepy):
-    return [python, "-m", "sleepy", "run", pyc] if under_sleepy else [python, pyc]
+    """`under_sleepy`: False, or the options of `python -m sleepy run`."""
+    if under_sleepy is False:
+        return [python, pyc]
+    return [python, "-m", "sleepy", "run", *under_sleepy, pyc]
 
 
 def timed(python, pyc, env, under_sleepy=False):
@@ -67,6 +71,8 @@ def main():
                     help="count instructions under valgrind instead of timing")
     ap.add_argument("--under-sleepy", action="store_true",
                     help="run the rewritten version as `python -m sleepy run`")
+    ap.add_argument("--python-drivers", action="store_true",
+                    help="with --under-sleepy: `run --python-drivers`")
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
     if args.instructions and not shutil.which("valgrind"):
@@ -92,13 +98,14 @@ def main():
                        check=True)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join([rew, os.path.abspath(RUNTIME)]),
                    PYTHONHASHSEED="0")
-        under = args.under_sleepy
+        under = (["--python-drivers"] if args.python_drivers else []) \
+            if args.under_sleepy else False
         ratios = []
         if args.instructions:
             base, _ = instructions(sys.executable, os.path.join(orig, "empty.pyc"), env)
             # (Under sleepy, its start-up too: the runtime's imports.)
             base_rew = instructions(sys.executable, os.path.join(rew, "empty.pyc"), env,
-                                    under)[0] if under else base
+                                    under)[0] if under is not False else base
             print(f"CPython {sys.version.split()[0]}, millions of instructions "
                   f"(start-up, {base / 1e6:.0f}M, subtracted)")
             print(f"{'program':<12} {'original':>10} {'rewritten':>10} {'ratio':>7}")
@@ -115,7 +122,7 @@ def main():
             print(f"geomean={geo:.3f} worst={max(ratios):.3f}")
             return
         print(f"CPython {sys.version.split()[0]}, {args.rounds} rounds, median seconds"
-              + (", rewritten under `python -m sleepy run`" if under else ""))
+              + (", rewritten under `python -m sleepy run`" if under is not False else ""))
         print(f"{'program':<12} {'original':>10} {'rewritten':>10} {'ratio':>7}")
         for n in names:
             a, b = [], []
@@ -124,7 +131,7 @@ def main():
                 results = set()
                 for d, into in order:
                     t, res = timed(sys.executable, os.path.join(d, n + ".pyc"), env,
-                                   under and d == rew)
+                                   under if d == rew else False)
                     into.append(t)
                     results.add(res)
                 if len(results) != 1:
