@@ -228,6 +228,22 @@ def is_random_inst(obj):
     return random is not None and obj is getattr(random, "_inst", None)
 
 
+def reduce_random(obj):
+    """A random.Random (or subclass) instance with attributes of its own
+    (`g.random = values.pop`, as test_random does): Random.__reduce__
+    keeps its state but drops its __dict__. None for any other object."""
+    random = sys.modules.get("random")
+    if random is None or not isinstance(obj, random.Random) or not getattr(obj, "__dict__", None):
+        return None
+    cls = type(obj)
+    return (cls.__new__, (cls,), (obj.getstate(), obj.__dict__), None, None, _set_random)
+
+
+def _set_random(obj, state):
+    obj.setstate(state[0])
+    obj.__dict__.update(state[1])
+
+
 def random_state():
     random = sys.modules.get("random")
     return random.getstate() if random is not None else None

@@ -171,6 +171,9 @@ class _Reductions:
             return _process.reduce_file(obj)
         if _process.is_random_inst(obj):
             return (_process._random_inst, ())
+        reduced = _process.reduce_random(obj)
+        if reduced is not None:
+            return reduced
         if _process.is_csv(obj):
             return _process.reduce_csv(obj)
         if _process.is_lock(obj):

@@ -1,5 +1,6 @@
 """Unit tests of process state in snapshots (runtime/sleepy/_process.py):
-text files read line by line, csv readers, logging's configuration."""
+text files read line by line, csv readers, random.Random instances,
+logging's configuration."""
 import csv
 import io
 import logging
@@ -46,6 +47,18 @@ class FileTests(unittest.TestCase):
             again = roundtrip(rows)
             self.assertEqual(next(again), ["ligne", "10", "é"])
             self.assertEqual(again.line_num, 11)
+
+
+class RandomTests(unittest.TestCase):
+    def test_instance_keeps_its_attributes_and_state(self):
+        import random
+        g = random.Random(7)
+        g.random = [0.25, 0.5, 0.75].pop  # as test_random's test_avg_std does
+        g.label = "mine"
+        again = roundtrip(g)
+        self.assertEqual(again.random(), 0.75)
+        self.assertEqual(again.label, "mine")
+        self.assertEqual(again.randrange(10 ** 6), random.Random(7).randrange(10 ** 6))
 
 
 class LoggingTests(unittest.TestCase):
