@@ -241,6 +241,11 @@ def _check_call(planned, callee_frame, suspend_fn):
         fn = _lookup(type(manager), "__exit__") if manager is not NULL else None
         if isinstance(fn, types.FunctionType) and _same_code(fn.__code__, callee_frame):
             return
+    spec = _slots.builtin_running(target, callee_frame) if _one_argument(frame) else None
+    if spec is not None:
+        # len(x), hash(x), str(x)... running x's own dunder (see _slots).
+        planned.result_kind = ("op",) + spec
+        return
     callee = where(callee_frame)
     if target is not None and code is None and not isinstance(target, type):
         hint = ""
@@ -317,6 +322,18 @@ def _drives(target, prov, planned, callee_frame):
         driven = target.__self__
     return isinstance(driven, (types.GeneratorType, types.CoroutineType)) and \
         _generators.frame_of(driven) is callee_frame
+
+
+def _one_argument(frame):
+    """Is `frame` stopped at a call with one positional argument and no
+    keywords (PRECALL 1 then CALL 1, not after KW_NAMES)?"""
+    import opcode
+    code, op = frame.f_code.co_code, opcode.opmap
+    at = frame.f_lasti
+    if code[at] == op["CALL"] and code[at + 1] == 1:
+        at -= 2 * (1 + opcode._inline_cache_entries[op["PRECALL"]])
+    return (at >= 2 and code[at] == op["PRECALL"] and code[at + 1] == 1
+            and code[at - 2] != op["KW_NAMES"])
 
 
 def _single_argument(frame):

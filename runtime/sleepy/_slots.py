@@ -12,6 +12,9 @@ turns what the resumed dunder returns into the instruction's result, going
 on with the protocol where CPython would: the reflected operand after
 NotImplemented, `is` for == and !=, the TypeError when nothing applies.
 
+Also the builtins that call one dunder of their argument (len, hash, repr,
+str, iter, abs, bool, next): `builtin_running` and `finish` likewise.
+
 The slot order follows Objects/abstract.c (binary_op1, binary_iop1) and
 Objects/object.c (do_richcompare) of CPython 3.11.
 """
@@ -175,6 +178,53 @@ def running(site_frame, name, arg, operands, callee):
         "without running code): it was called from C, which cannot be resumed")
 
 
+# Builtins whose one-argument call runs one dunder of the argument's type
+# and makes the call's result from what it returns.
+_BUILTINS = {len: "__len__", hash: "__hash__", repr: "__repr__", str: "__str__",
+             iter: "__iter__", abs: "__abs__", bool: "__bool__", next: "__next__"}
+
+
+def builtin_running(target, callee):
+    """The record's spec where the one-argument call of `target` (len,
+    hash, repr, str, iter, abs, bool, next) runs, in `callee`, the dunder
+    of its first argument's own type; else None."""
+    try:
+        name = _BUILTINS.get(target)
+    except TypeError:  # (an unhashable callable)
+        return None
+    if name is None:
+        return None
+    me = argument(callee, 0)
+    if me is MISSING or not runs(callee, me, name):
+        return None
+    return ("BUILTIN", name)
+
+
+def _builtin_result(name, result):
+    """What the builtin makes of its dunder's result, as CPython does."""
+    if name == "__len__":
+        import operator
+        n = operator.index(result)
+        if n < 0:
+            raise ValueError("__len__() should return >= 0")
+        if n > 2 ** 63 - 1:
+            raise OverflowError("cannot fit 'int' into an index-sized integer")
+        return n
+    if name == "__hash__":
+        if not isinstance(result, int):
+            raise TypeError("__hash__ method should return an integer")
+        if -2 ** 63 <= result < 2 ** 63:
+            return -2 if result == -1 else int(result)
+        return hash(int(result))
+    if name in ("__repr__", "__str__") and not isinstance(result, str):
+        raise TypeError(f"{name} returned non-string (type {type(result).__name__})")
+    if name == "__iter__" and not hasattr(type(result), "__next__"):
+        raise TypeError(f"iter() returned non-iterator of type '{type(result).__name__}'")
+    if name == "__bool__" and type(result) is not bool:
+        raise TypeError(f"__bool__ should return bool, returned {type(result).__name__}")
+    return result
+
+
 def _call(attempt):
     obj, name, other = attempt
     fn = lookup(type(obj), name)
@@ -192,6 +242,8 @@ def finish(resumed, spec):
     returns (see `running`)."""
     result = resumed()
     name = spec[0]
+    if name == "BUILTIN":
+        return _builtin_result(spec[1], result)
     if name == "CONTAINS_OP":
         return bool(result) ^ bool(spec[1])
     if name == "BEFORE_WITH":

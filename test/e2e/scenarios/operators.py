@@ -4,7 +4,8 @@ place falling back to the binary one, NotImplemented handing on to the
 other operand, a subclass's reflected dunder going first), comparisons (the
 default != running __eq__, == falling back to identity), subscripts (get,
 set, delete, a dict subclass's __missing__), `in` and `not in`, unary
-operators, a `with` statement's __enter__, super() in a dunder, and an exception a resumed dunder raises
+operators, a `with` statement's __enter__, the dunders builtins call
+(len, hash, repr, str, iter, abs, bool, next), super() in a dunder, and an exception a resumed dunder raises
 caught by the frame that applied the operator."""
 from support import pause
 
@@ -129,6 +130,48 @@ class Session:
         return kind is KeyError
 
 
+class Bag:
+    """Dunders that builtins call: len, hash, repr, str, iter, abs, bool,
+    next."""
+
+    def __init__(self, items):
+        self.items = list(items)
+
+    def __len__(self):
+        pause()
+        return len(self.items)
+
+    def __hash__(self):
+        pause()
+        return -1  # hash() makes it -2
+
+    def __repr__(self):
+        pause()
+        return f"Bag({self.items})"
+
+    def __str__(self):
+        pause()
+        return "bag of " + str(len(self.items))
+
+    def __iter__(self):
+        pause()
+        return iter(self.items)
+
+    def __abs__(self):
+        pause()
+        return sum(abs(x) for x in self.items)
+
+    def __bool__(self):
+        pause()
+        return bool(self.items)
+
+    def __next__(self):
+        pause()
+        if not self.items:
+            raise StopIteration
+        return self.items.pop()
+
+
 def main():
     a, b = Money(150), Money(25)
     print(a + b, a + 5, 7 + a, a * 3, -a, ~b)
@@ -156,6 +199,13 @@ def main():
     for k in range(3):
         total = total + Money(k)
     print(total)
+    bag = Bag([3, -4])
+    print(len(bag), hash(bag), repr(bag), str(bag), list(iter(bag)), abs(bag), bool(bag))
+    print(next(bag), next(bag), bool(bag))
+    try:
+        next(bag)
+    except StopIteration:
+        print("empty")
     log = []
     with Session(log) as n:
         log.append(n)
