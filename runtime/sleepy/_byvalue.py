@@ -146,6 +146,31 @@ def _set_dict(obj, state):
 
 # -- objects whose methods are running -----------------------------------
 
+def reduce_method(method):
+    """A bound method. Pickle's own reduction is getattr(self, the
+    function's __name__), which fails where the class holds the function
+    under another name (`setattr(cls, name, wrapper)`: mpmath's special
+    functions, decorators): it is looked up under the name the class
+    holds it by, or rebuilt from its function and self. NotImplemented
+    for the usual case."""
+    func, me = method.__func__, method.__self__
+    owner = me if isinstance(me, type) else type(me)
+    found = None
+    for klass in owner.__mro__:
+        for key, value in klass.__dict__.items():
+            if value is func or type(value) in (classmethod, staticmethod) and \
+                    value.__func__ is func:
+                found = key
+                break
+        if found is not None:
+            break
+    if found == getattr(func, "__name__", None):
+        return NotImplemented
+    if found is not None:
+        return (getattr, (me, found))
+    return (types.MethodType, (func, me))
+
+
 def has_own_reduce(cls):
     """Whether instances of `cls` pickle through a __reduce__ or
     __reduce_ex__ of a class of their own, rather than object's."""

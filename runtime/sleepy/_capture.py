@@ -324,16 +324,26 @@ def _drives(target, prov, planned, callee_frame):
         _generators.frame_of(driven) is callee_frame
 
 
-def _one_argument(frame):
-    """Is `frame` stopped at a call with one positional argument and no
-    keywords (PRECALL 1 then CALL 1, not after KW_NAMES)?"""
+def _one_argument_call(frame):
+    """Where the PRECALL 1 is of the one-argument call `frame` stands at
+    (PRECALL 1 then CALL 1; f_lasti is at PRECALL where a builtin's call
+    ran there, specialised), or None. CPython 3.11 bytecode."""
     import opcode
     code, op = frame.f_code.co_code, opcode.opmap
     at = frame.f_lasti
     if code[at] == op["CALL"] and code[at + 1] == 1:
         at -= 2 * (1 + opcode._inline_cache_entries[op["PRECALL"]])
-    return (at >= 2 and code[at] == op["PRECALL"] and code[at + 1] == 1
-            and code[at - 2] != op["KW_NAMES"])
+    if at < 2 or code[at] != op["PRECALL"] or code[at + 1] != 1:
+        return None
+    return at
+
+
+def _one_argument(frame):
+    """Is `frame` stopped at a call with one positional argument and no
+    keywords?"""
+    import opcode
+    at = _one_argument_call(frame)
+    return at is not None and frame.f_code.co_code[at - 2] != opcode.opmap["KW_NAMES"]
 
 
 def _single_argument(frame):
@@ -343,11 +353,8 @@ def _single_argument(frame):
     as in next(it) or next(self.gen); else MISSING."""
     import opcode
     code, caches, op = frame.f_code.co_code, opcode._inline_cache_entries, opcode.opmap
-    at = frame.f_lasti
-    if code[at] == op["CALL"] and code[at + 1] == 1:
-        at -= 2 * (1 + caches[op["PRECALL"]])
-    # (A call of a builtin such as next() runs in PRECALL, specialised.)
-    if at < 2 or code[at] != op["PRECALL"] or code[at + 1] != 1:
+    at = _one_argument_call(frame)
+    if at is None:
         return _slots.MISSING
 
     def before(end, name):

@@ -128,6 +128,8 @@ class _Reductions:
         t = type(obj)
         if t is types.FunctionType:
             return self._function(obj)
+        if t is types.MethodType:
+            return _byvalue.reduce_method(obj)
         if t is types.CellType:
             try:
                 contents = (obj.cell_contents,)

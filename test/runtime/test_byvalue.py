@@ -238,6 +238,28 @@ class FunctionTests(unittest.TestCase):
     def test_cell_holding_none_is_not_empty(self):
         self.assertIsNone(roundtrip(make_closure())())
 
+    def test_bound_method_held_under_another_name(self):
+        # setattr(cls, name, wrapper), as mpmath makes its special functions:
+        # pickle's own reduction is getattr(self, "wrapper"), which fails.
+        again = roundtrip(Renamed().double)
+        self.assertEqual(again(4), 8)
+        self.assertIsInstance(again.__self__, Renamed)
+        self.assertEqual(roundtrip(Renamed.triple)(2), 6)  # a class method
+
+
+def _wrap(k):
+    def wrapper(self_or_cls, x):
+        return k * x
+    return wrapper
+
+
+class Renamed:
+    pass
+
+
+Renamed.double = _wrap(2)
+Renamed.triple = classmethod(_wrap(3))
+
 
 class AppError(Exception):
     def __init__(self, message, code):
