@@ -1,4 +1,4 @@
-"""Process state beyond frames: open files and the random module.
+"""Process state beyond frames: open files, logging, random, csv, locks.
 
 Files. Once the runtime is imported, open() keeps a weak set of the files it
 opened, so that suspend() and checkpoint() can flush them before forking
@@ -18,7 +18,10 @@ its start goes on logging where it did. Handlers are saved with their files
 random. The module's hidden generator is saved by its state and restored
 into the module of the resumed process, so that random.random() and friends,
 and the functions imported from it, go on with the same sequence; every
-random.Random instance pickles with its state anyway.
+random.Random instance is saved with its state and its own attributes.
+
+csv. Readers and writers are saved where they were; the module's field size
+limit (C state) is put back.
 
 Locks. A threading.Lock or RLock (and so Condition, Event, Semaphore,
 queue.Queue, logging's handlers, sched...) is saved by its state: a lock
@@ -226,6 +229,19 @@ def _random_inst():
 def is_random_inst(obj):
     random = sys.modules.get("random")
     return random is not None and obj is getattr(random, "_inst", None)
+
+
+def csv_state():
+    """The csv module's field size limit (C module state, which a fresh
+    process would have at its default), or None if csv is not imported."""
+    csv = sys.modules.get("_csv")
+    return csv.field_size_limit() if csv is not None else None
+
+
+def restore_csv(limit):
+    if limit is not None:
+        import _csv
+        _csv.field_size_limit(limit)
 
 
 def reduce_random(obj):

@@ -145,6 +145,7 @@ def resume(path):
         module = sys.modules.get(name) or importlib.import_module(name)
         module.__dict__.update(values)
     _process.restore_random(state.get("random"))
+    _process.restore_csv(state.get("csv"))
     _process.restore_logging(state.get("logging"))
     records = state["records"]
     infos = []

@@ -92,7 +92,7 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     _process.flush_files()
     # Before fork: the random module reseeds itself in a forked child.
     saved_settings = dict(settings, random=_process.random_state(),
-                          logging=_process.logging_state())
+                          logging=_process.logging_state(), csv=_process.csv_state())
     states = _module_states()
     codes = set()
     in_flight = _capture.selves(frames, entering[0] if entering else None)
@@ -310,6 +310,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "cwd": os.getcwd(),
         "random": settings.pop("random"),
         "logging": settings.pop("logging"),
+        "csv": settings.pop("csv"),
         "settings": dict(settings),
     }
     if started is None:

@@ -1,5 +1,7 @@
-"""State beyond frames: random's hidden generator and Random instances,
-open files (written, appended and read), sys.argv and the working directory."""
+"""State beyond frames: random's hidden generator and Random instances
+(with an attribute of their own), open files (written, appended and read),
+csv's field size limit, sys.argv and the working directory."""
+import csv
 import os
 import random
 import sys
@@ -10,6 +12,8 @@ from support import pause
 
 random.seed(12345)
 rng = random.Random(99)
+rng.label = "mine"
+csv.field_size_limit(4096)
 work = tempfile.mkdtemp(prefix="sleepy-state-")
 os.chdir(work)
 with open("input.txt", "w") as f:
@@ -25,7 +29,8 @@ out.write("written before\n")
 log.write("appended before\n")
 data.write(b"\x00\x01")
 pause()
-print("cwd kept", os.getcwd() == work, "argv", sys.argv[1:])
+print("cwd kept", os.getcwd() == work, "argv", sys.argv[1:], csv.field_size_limit(),
+      rng.label)
 print("after", src.readline().strip(), random.random(), randint(1, 100), rng.random())
 out.write("written after\n")
 log.write("appended after\n")
