@@ -1,4 +1,5 @@
-"""Process state beyond frames: open files, logging, random, csv, locks.
+"""Process state beyond frames: open files, logging, warnings, random, csv,
+locks.
 
 Files. Once the runtime is imported, open() keeps a weak set of the files it
 opened, so that suspend() and checkpoint() can flush them before forking
@@ -22,6 +23,9 @@ random.Random instance is saved with its state and its own attributes.
 
 csv. Readers and writers are saved where they were; the module's field size
 limit (C state) is put back.
+
+warnings. The filters and the default action are put back (a program that
+silenced a warning at its start keeps it silenced).
 
 Locks. A threading.Lock or RLock (and so Condition, Event, Semaphore,
 queue.Queue, logging's handlers, sched...) is saved by its state: a lock
@@ -334,6 +338,25 @@ def _rlock(count):
 
 
 # -- logging --------------------------------------------------------------
+
+def warnings_state():
+    """The warnings module's filters and default action (what
+    warnings.simplefilter() and -W set, and unittest sets for its run), or
+    None if they are the interpreter's own."""
+    warnings = sys.modules.get("warnings")
+    if warnings is None:
+        return None
+    return list(warnings.filters), warnings.defaultaction
+
+
+def restore_warnings(state):
+    if state is None:
+        return
+    import warnings
+    filters, warnings.defaultaction = state
+    warnings.filters[:] = filters
+    warnings._filters_mutated()
+
 
 def logging_state():
     """The logging module's configuration, or None if it is not in use."""

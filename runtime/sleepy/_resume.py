@@ -146,6 +146,7 @@ def resume(path):
         module.__dict__.update(values)
     _process.restore_random(state.get("random"))
     _process.restore_csv(state.get("csv"))
+    _process.restore_warnings(state.get("warnings"))
     _process.restore_logging(state.get("logging"))
     records = state["records"]
     infos = []

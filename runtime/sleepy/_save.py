@@ -92,7 +92,8 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     _process.flush_files()
     # Before fork: the random module reseeds itself in a forked child.
     saved_settings = dict(settings, random=_process.random_state(),
-                          logging=_process.logging_state(), csv=_process.csv_state())
+                          logging=_process.logging_state(), csv=_process.csv_state(),
+                          warnings=_process.warnings_state())
     states = _module_states()
     codes = set()
     in_flight = _capture.selves(frames, entering[0] if entering else None)
@@ -311,6 +312,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "random": settings.pop("random"),
         "logging": settings.pop("logging"),
         "csv": settings.pop("csv"),
+        "warnings": settings.pop("warnings"),
         "settings": dict(settings),
     }
     if started is None:

@@ -1,8 +1,10 @@
 """State beyond frames: random's hidden generator and Random instances
 (with an attribute of their own), open files (written, appended and read),
-csv's field size limit, sys.argv and the working directory."""
+csv's field size limit, warnings' filters, sys.argv and the working
+directory."""
 import csv
 import os
+import warnings
 import random
 import sys
 import tempfile
@@ -14,6 +16,8 @@ random.seed(12345)
 rng = random.Random(99)
 rng.label = "mine"
 csv.field_size_limit(4096)
+warnings.simplefilter("ignore", UserWarning)
+warnings.filterwarnings("error", "fatal .*")
 work = tempfile.mkdtemp(prefix="sleepy-state-")
 os.chdir(work)
 with open("input.txt", "w") as f:
@@ -31,6 +35,11 @@ data.write(b"\x00\x01")
 pause()
 print("cwd kept", os.getcwd() == work, "argv", sys.argv[1:], csv.field_size_limit(),
       rng.label)
+warnings.warn("silenced")  # printed on stderr were the filters lost
+try:
+    warnings.warn("fatal one")
+except UserWarning as e:
+    print("raised", e)
 print("after", src.readline().strip(), random.random(), randint(1, 100), rng.random())
 out.write("written after\n")
 log.write("appended after\n")
