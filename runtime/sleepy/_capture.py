@@ -20,7 +20,7 @@ import os
 import sys
 import types
 
-from . import _drivers, _generators, _registry, _slots, _twin
+from . import _bytecode, _drivers, _generators, _registry, _slots
 from ._config import SuspendError, transparent
 from ._records import (CO_ASYNC_GENERATOR, CO_OPTIMIZED, GENERATOR_FLAGS, NULL,
                        FrameRecord)
@@ -137,7 +137,7 @@ def _check_call(planned, callee_frame, suspend_fn):
         return
     if site.kind == "op":
         # A dunder called through its operand's type slot (see _slots).
-        name, arg, _ = _twin.instruction_at(planned.entry.normal.co_code, site.start)
+        name, arg, _ = _bytecode.instruction_at(planned.entry.normal.co_code, site.start)
         operands = tuple(_operand(p, frame) for p in (prov or ("o", None, None))[1:])
         planned.result_kind = ("op",) + _slots.running(frame, name, arg, operands,
                                                       callee_frame)
@@ -233,7 +233,7 @@ def _check_call(planned, callee_frame, suspend_fn):
                                 planned.result_kind = "self"
                                 return
                             break
-    if prov is None and _is_with_exit(frame):
+    if prov is None and _bytecode.is_with_exit(frame.f_code, frame.f_lasti):
         # The end of a `with` body calls the __exit__ that BEFORE_WITH left on
         # the stack, bound to the context manager: the callee must be the
         # __exit__ of its own first argument's type.
@@ -241,7 +241,8 @@ def _check_call(planned, callee_frame, suspend_fn):
         fn = _lookup(type(manager), "__exit__") if manager is not NULL else None
         if isinstance(fn, types.FunctionType) and _same_code(fn.__code__, callee_frame):
             return
-    spec = _slots.builtin_running(target, callee_frame) if _one_argument(frame) else None
+    spec = (_slots.builtin_running(target, callee_frame)
+            if _bytecode.one_argument(frame.f_code, frame.f_lasti) else None)
     if spec is not None:
         # len(x), hash(x), str(x)... running x's own dunder (see _slots).
         planned.result_kind = ("op",) + spec
@@ -280,28 +281,6 @@ def _check_fold(planned, fold):
     planned.result_kind = ("restart", fold)
 
 
-def _is_with_exit(frame):
-    """Is `frame` stopped at the call that ends a `with` body normally:
-    `LOAD_CONST None` three times, then PRECALL 2 and CALL 2, which calls
-    the bound __exit__ below them (the first None standing as its self)?
-    No other source compiles to that: a call's callable is loaded before
-    its arguments, and None cannot be called."""
-    import opcode
-    code, consts = frame.f_code.co_code, frame.f_code.co_consts
-    caches = opcode._inline_cache_entries
-    at = frame.f_lasti
-    if code[at] != opcode.opmap["CALL"] or code[at + 1] != 2:
-        return False
-    at -= 2 * (1 + caches[opcode.opmap["PRECALL"]])
-    if at < 6 or code[at] != opcode.opmap["PRECALL"] or code[at + 1] != 2:
-        return False
-    for k in (1, 2, 3):
-        op, arg = code[at - 2 * k], code[at - 2 * k + 1]
-        if op != opcode.opmap["LOAD_CONST"] or consts[arg] is not None:
-            return False
-    return at - 8 < 0 or code[at - 8] != opcode.EXTENDED_ARG
-
-
 _DRIVERS = ("send", "throw", "__next__")
 
 
@@ -324,68 +303,12 @@ def _drives(target, prov, planned, callee_frame):
         _generators.frame_of(driven) is callee_frame
 
 
-def _one_argument_call(frame):
-    """Where the PRECALL 1 is of the one-argument call `frame` stands at
-    (PRECALL 1 then CALL 1; f_lasti is at PRECALL where a builtin's call
-    ran there, specialised), or None. CPython 3.11 bytecode."""
-    import opcode
-    code, op = frame.f_code.co_code, opcode.opmap
-    at = frame.f_lasti
-    if code[at] == op["CALL"] and code[at + 1] == 1:
-        at -= 2 * (1 + opcode._inline_cache_entries[op["PRECALL"]])
-    if at < 2 or code[at] != op["PRECALL"] or code[at + 1] != 1:
-        return None
-    return at
-
-
-def _one_argument(frame):
-    """Is `frame` stopped at a call with one positional argument and no
-    keywords?"""
-    import opcode
-    at = _one_argument_call(frame)
-    return at is not None and frame.f_code.co_code[at - 2] != opcode.opmap["KW_NAMES"]
-
-
 def _single_argument(frame):
-    """The argument of the one-argument call `frame` stands at (PRECALL 1,
-    CALL 1), where the code before PRECALL loads it from a name (LOAD_FAST,
-    LOAD_DEREF, LOAD_GLOBAL, LOAD_NAME) and attributes of it (LOAD_ATTR),
-    as in next(it) or next(self.gen); else MISSING."""
-    import opcode
-    code, caches, op = frame.f_code.co_code, opcode._inline_cache_entries, opcode.opmap
-    at = _one_argument_call(frame)
-    if at is None:
-        return _slots.MISSING
-
-    def before(end, name):
-        """The argument of instruction `name` that ends at `end`, or None."""
-        start = end - 2 * (1 + caches[op[name]])
-        if start < 0 or code[start] != op[name] or \
-                start >= 2 and code[start - 2] == opcode.EXTENDED_ARG or \
-                any(code[k] != op["CACHE"] for k in range(start + 2, end, 2)):
-            return None
-        return start, code[start + 1]
-
-    attrs = []
-    while (found := before(at, "LOAD_ATTR")) is not None:
-        at, arg = found
-        attrs.insert(0, frame.f_code.co_names[arg])
-    slots = [n for n, _ in _registry.localsplus(frame.f_code)]
-    for name, kind in (("LOAD_FAST", "l"), ("LOAD_DEREF", "d"), ("LOAD_GLOBAL", "g"),
-                       ("LOAD_NAME", "n")):
-        found = before(at, name)
-        if found is None:
-            continue
-        arg = found[1]
-        names = slots if kind in "ld" else frame.f_code.co_names
-        arg = arg >> 1 if kind == "g" else arg
-        if arg >= len(names):
-            return _slots.MISSING
-        prov = (kind, names[arg])
-        for attr in attrs:
-            prov = ("a", prov, attr)
-        return _operand(prov, frame)
-    return _slots.MISSING
+    """The argument of the one-argument call `frame` stands at, where
+    _bytecode can tell what loaded it; else MISSING."""
+    prov = _bytecode.argument_provenance(
+        frame.f_code, frame.f_lasti, [n for n, _ in _registry.localsplus(frame.f_code)])
+    return _operand(prov, frame)
 
 
 def _check_getter(planned, callee_frame):
@@ -471,8 +394,7 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
         lasti_units = f.f_lasti // 2
         site = entry.site_at(lasti_units, twin) if entry else None
         if site is None:
-            import opcode
-            op = opcode.opname[f.f_code.co_code[f.f_lasti]]
+            op = _bytecode.instruction_at(f.f_code.co_code, f.f_lasti // 2)[0]
             inner = where(callee) if callee is not None else "suspend()"
             raise SuspendError(f"{where(f)}: {op} there called {inner} from C (an "
                                "operator, an iterator, a descriptor...), which cannot "

@@ -27,6 +27,7 @@ import bisect
 import opcode
 import types
 
+from . import _bytecode
 from ._records import LAZY_FLAGS
 
 RESUME_NAME = "__sleepy_resume__"
@@ -317,12 +318,12 @@ def build(normal, entry):
             d.emit("CALL", 0)
             d.place(end)
             regions.append((site, begin, end, None if site.bare else handler_at(site.start)))
-            op = instruction_at(code, site.start)[0] if site.kind == "op" else None
-            if op in _NO_RESULT:
+            op = _bytecode.instruction_at(code, site.start)[0] if site.kind != "call" else None
+            if op in _bytecode.NO_RESULT:
                 d.emit("POP_TOP")  # a store or delete: the finisher's None
             elif op == "BEFORE_WITH":
                 d.emit("UNPACK_SEQUENCE", 2)  # (result, __exit__)
-            elif site.kind == "attr" and instruction_at(code, site.start)[0] == "LOAD_METHOD":
+            elif op == "LOAD_METHOD":
                 d.emit("PUSH_NULL")  # [NULL, attribute], as for a non-method
                 d.emit("SWAP", 2)
             d.jump("JUMP_BACKWARD", moved(site.end))
@@ -402,27 +403,6 @@ def function(code, g, closure):
     return fn
 
 
-def instruction_at(code, unit):
-    """(name, argument, the unit after it) of the instruction whose first
-    code unit (or EXTENDED_ARG prefix) is `unit` in the bytes `code`."""
-    arg = 0
-    while code[2 * unit] == _EXTENDED_ARG:
-        arg = (arg | code[2 * unit + 1]) << 8
-        unit += 1
-    return opcode.opname[code[2 * unit]], arg | code[2 * unit + 1], unit + 1
-
-
-# Operator sites whose instruction leaves nothing on the stack.
-_NO_RESULT = ("STORE_SUBSCR", "DELETE_SUBSCR")
-
-
-def _for_iter_exit(code, start):
-    """The code unit where the FOR_ITER at unit `start` (or its
-    EXTENDED_ARG prefixes) jumps when its iterator is exhausted."""
-    name, arg, after = instruction_at(code, start)
-    return after + _CACHES[_OP[name]] + arg
-
-
 def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):
     """A `for` loop's FOR_ITER. Driving a generator, it runs again (the
     generator resumes itself). Driving an iterator whose `__next__` is
@@ -453,7 +433,7 @@ def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):
     d.jump("POP_JUMP_FORWARD_IF_FALSE", other)
     d.emit("POP_TOP")
     d.emit("POP_TOP")
-    d.jump("JUMP_BACKWARD", moved(_for_iter_exit(code, site.start)))
+    d.jump("JUMP_BACKWARD", moved(_bytecode.for_iter_exit(code, site.start)))
     d.place(other)
     raise_begin, raise_end = _Label(), _Label()
     d.place(raise_begin)
