@@ -155,19 +155,21 @@ def reduce_method(method):
     for the usual case."""
     func, me = method.__func__, method.__self__
     owner = me if isinstance(me, type) else type(me)
-    found = None
+
+    def holds(value):
+        return value is func or type(value) in (classmethod, staticmethod) and \
+            value.__func__ is func
+
+    name = getattr(func, "__name__", None)
+    for klass in owner.__mro__:  # the usual case first: held by its own name
+        if name in klass.__dict__:
+            if holds(klass.__dict__[name]):
+                return NotImplemented
+            break
     for klass in owner.__mro__:
         for key, value in klass.__dict__.items():
-            if value is func or type(value) in (classmethod, staticmethod) and \
-                    value.__func__ is func:
-                found = key
-                break
-        if found is not None:
-            break
-    if found == getattr(func, "__name__", None):
-        return NotImplemented
-    if found is not None:
-        return (getattr, (me, found))
+            if holds(value):
+                return (getattr, (me, key))
     return (types.MethodType, (func, me))
 
 

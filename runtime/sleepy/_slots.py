@@ -91,7 +91,9 @@ def _binary_attempts(a, b, stem):
         return [forward]
     mine = lookup(tb, rfl)
     if mine is not None and issubclass(tb, ta):
-        theirs = lookup(ta, fwd) or lookup(ta, rfl)
+        theirs = lookup(ta, fwd)
+        if theirs is None:
+            theirs = lookup(ta, rfl)
         # A subclass's reflected dunder goes first, where it overrides (for
         # a class with dunders in Python: method_is_overloaded).
         if isinstance(theirs, types.WrapperDescriptorType) or theirs is None \
