@@ -55,34 +55,35 @@ def is_with_exit(code_obj, lasti):
     return at - 8 < 0 or code[at - 8] != _EXTENDED_ARG
 
 
-def one_argument_call(code_obj, lasti):
-    """Where the PRECALL 1 is of the one-argument call the code stands at
-    (PRECALL 1 then CALL 1; `lasti` is at PRECALL where a builtin's call
-    ran there, specialised), or None."""
+def positional_call(code_obj, lasti, nargs=1):
+    """Where the PRECALL is of the call with `nargs` positional arguments
+    the code stands at (PRECALL n then CALL n; `lasti` is at PRECALL where
+    a builtin's call ran there, specialised), or None."""
     code = code_obj.co_code
     at = lasti
-    if code[at] == _OP["CALL"] and code[at + 1] == 1:
+    if code[at] == _OP["CALL"] and code[at + 1] == nargs:
         at -= 2 * (1 + _CACHES[_OP["PRECALL"]])
-    if at < 2 or code[at] != _OP["PRECALL"] or code[at + 1] != 1:
+    if at < 2 or code[at] != _OP["PRECALL"] or code[at + 1] != nargs:
         return None
     return at
 
 
-def one_argument(code_obj, lasti):
-    """Is the code stopped at a call with one positional argument and no
-    keywords?"""
-    at = one_argument_call(code_obj, lasti)
+def positional_only(code_obj, lasti, nargs=1):
+    """Is the code stopped at a call with `nargs` positional arguments and
+    no keywords?"""
+    at = positional_call(code_obj, lasti, nargs)
     return at is not None and code_obj.co_code[at - 2] != _OP["KW_NAMES"]
 
 
-def argument_provenance(code_obj, lasti, slots):
-    """The provenance (see _registry) of the argument of the one-argument
-    call the code stands at, where the code before PRECALL loads it from a
-    name (LOAD_FAST, LOAD_DEREF, LOAD_GLOBAL, LOAD_NAME) and attributes of it
-    (LOAD_ATTR), as in next(it) or next(self.gen); else None. `slots`: the
-    frame's slot names in localsplus order."""
+def argument_provenance(code_obj, lasti, slots, nargs=1):
+    """The provenance (see _registry) of the last argument of the call
+    with `nargs` arguments the code stands at, where the code before
+    PRECALL loads it from a name (LOAD_FAST, LOAD_DEREF, LOAD_GLOBAL,
+    LOAD_NAME) and attributes of it (LOAD_ATTR), as in next(it),
+    next(self.gen) or isinstance(x, numbers.Rational); else None. `slots`:
+    the frame's slot names in localsplus order."""
     code = code_obj.co_code
-    at = one_argument_call(code_obj, lasti)
+    at = positional_call(code_obj, lasti, nargs)
     if at is None:
         return None
 

@@ -197,6 +197,19 @@ def _check_call(planned, callee_frame, suspend_fn):
         if isinstance(init, types.FunctionType) and _same_code(init.__code__, callee_frame):
             planned.result_kind = "self"
             return
+        new = _lookup(target, "__new__")
+        if isinstance(new, staticmethod):
+            new = new.__func__
+        if isinstance(new, types.FunctionType) and _same_code(new.__code__, callee_frame):
+            # type.__call__ running the class's own __new__ (Fraction,
+            # Decimal...): what __new__ returns is the call's result when
+            # no __init__ runs after it.
+            if init is object.__init__:
+                return
+            raise SuspendError(
+                f"{where(frame)}: the call there runs {_describe(target)}.__new__ and "
+                f"then {_describe(init)}, with the call's arguments, which cannot be "
+                "done again after a resume")
         meta_call = None
         for klass in type(target).__mro__:
             if "__call__" in klass.__dict__:
@@ -241,8 +254,12 @@ def _check_call(planned, callee_frame, suspend_fn):
         fn = _lookup(type(manager), "__exit__") if manager is not NULL else None
         if isinstance(fn, types.FunctionType) and _same_code(fn.__code__, callee_frame):
             return
-    spec = (_slots.builtin_running(target, callee_frame)
-            if _bytecode.one_argument(frame.f_code, frame.f_lasti) else None)
+    spec = None
+    if _bytecode.positional_only(frame.f_code, frame.f_lasti):
+        spec = _slots.builtin_running(target, callee_frame)
+    elif (target is isinstance or target is issubclass) and \
+            _bytecode.positional_only(frame.f_code, frame.f_lasti, 2):
+        spec = _slots.check_running(target, _single_argument(frame, 2), callee_frame)
     if spec is not None:
         # len(x), hash(x), str(x)... running x's own dunder (see _slots).
         planned.result_kind = ("op",) + spec
@@ -303,11 +320,13 @@ def _drives(target, prov, planned, callee_frame):
         _generators.frame_of(driven) is callee_frame
 
 
-def _single_argument(frame):
-    """The argument of the one-argument call `frame` stands at, where
-    _bytecode can tell what loaded it; else MISSING."""
+def _single_argument(frame, nargs=1):
+    """The last argument of the call with `nargs` positional arguments
+    that `frame` stands at, where _bytecode can tell what loaded it; else
+    MISSING."""
     prov = _bytecode.argument_provenance(
-        frame.f_code, frame.f_lasti, [n for n, _ in _registry.localsplus(frame.f_code)])
+        frame.f_code, frame.f_lasti, [n for n, _ in _registry.localsplus(frame.f_code)],
+        nargs)
     return _operand(prov, frame)
 
 

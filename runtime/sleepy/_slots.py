@@ -202,8 +202,23 @@ def builtin_running(target, callee):
     return ("BUILTIN", name)
 
 
+def check_running(target, klass, callee):
+    """The record's spec where isinstance(x, klass) or issubclass(x,
+    klass) runs, in `callee`, the __instancecheck__ or __subclasscheck__
+    of klass's type with klass first (ABCMeta's: isinstance(x,
+    numbers.Rational)); else None. `klass` is what the call's second
+    argument was read to be (a tuple of classes is not: each of its items
+    may be asked in turn)."""
+    name = "__instancecheck__" if target is isinstance else "__subclasscheck__"
+    if klass is MISSING or not runs(callee, klass, name):
+        return None
+    return ("BUILTIN", name)
+
+
 def _builtin_result(name, result):
     """What the builtin makes of its dunder's result, as CPython does."""
+    if name in ("__instancecheck__", "__subclasscheck__"):
+        return bool(result)
     if name == "__len__":
         import operator
         n = operator.index(result)

@@ -1,6 +1,8 @@
 """Calls of every shape: methods, classmethods, staticmethods, super(),
 decorators and wrappers, property getters, constructors (inside __init__ run
-by type.__call__), a metaclass __call__."""
+by type.__call__), a metaclass __call__, a class's own __new__ (under an
+ABC's metaclass, as fractions.Fraction)."""
+import abc
 import functools
 
 from support import pause
@@ -59,6 +61,23 @@ class WithMeta(metaclass=Meta):
         self.v = pause(v)
 
 
+class Shape(abc.ABC):
+    @abc.abstractmethod
+    def area(self):
+        ...
+
+
+class Square(Shape):
+    """Made by its __new__ alone (no __init__), as Fraction and Decimal are."""
+    def __new__(cls, side):
+        self = super().__new__(cls)
+        self.side = pause(side)
+        return self
+
+    def area(self):
+        return self.side ** 2
+
+
 @logged
 def decorated(a, b=2):
     return pause(a) + b
@@ -79,6 +98,8 @@ def main():
     print(decorated(1), decorated(b=5, a=3))
     w = WithMeta(9)
     print("with meta", w.v)
+    sq = Square(7)
+    print("square", type(sq).__name__, sq.area(), isinstance(sq, Shape))
     bound = c.greet
     print(bound("dee"))
     print("deep", recurse(300))

@@ -35,6 +35,14 @@ class Eq:
         return stop(True)
 
 
+class Built:
+    def __new__(cls, v):
+        return super().__new__(cls) if stop(v) else None
+
+    def __init__(self, v):
+        self.v = v
+
+
 def stopping():
     yield stop(1)
 
@@ -86,6 +94,7 @@ def main():
     attempt("operator", lambda: (Eq(),) == (Eq(),))
     attempt("named operands", tuples_equal)
     attempt("deepcopy", lambda: copy.deepcopy(Deep()))
+    attempt("new then init", lambda: Built(1))
     attempt("socket", with_socket)
     attempt("nested socket", with_nested_socket)
     event = threading.Event()
@@ -120,6 +129,7 @@ main()
 # expect: operator refused: .*<lambda>: == there ran .* in Eq.__eq__, which is not a dunder of its operands .*called from C.*
 # expect: named operands refused: .*in tuples_equal: == there ran .* in Eq.__eq__, which is not a dunder of the operands there .*called from C.*
 # expect: deepcopy refused: .*copy.py.*not rewritten.*
+# expect: new then init refused: .*<lambda>: the call there runs __main__.Built.__new__ and then __main__.Built.__init__, with the call's arguments, which cannot be done again after a resume
 # expect: socket refused: .*in with_socket: local 'sock' \(socket.socket\) cannot be saved: .*socket.*
 # expect: nested socket refused: .*in with_nested_socket: local 'pool' → pool\['db'\]\[0\]\.sock \(socket.socket\) cannot be saved: .*
 # expect: thread refused: other threads are alive \('worker'\).*

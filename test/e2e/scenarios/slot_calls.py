@@ -1,7 +1,8 @@
 """Calls that reach Python code through a type's slot: an instance called
 (`__call__`, as unittest calls each test case), nested, bound as an
-attribute and kept in a list; the __exit__ that ends a `with` body;
-suspended inside each."""
+attribute and kept in a list; the __exit__ that ends a `with` body; a
+metaclass's __instancecheck__ and __subclasscheck__ under isinstance and
+issubclass (as ABCMeta's); suspended inside each."""
 from support import pause
 
 
@@ -70,6 +71,26 @@ def steps():
     yield "c"
 
 
+class Duck(type):
+    """isinstance and issubclass ask it; it answers with what is not a bool,
+    which they turn into one."""
+
+    def __instancecheck__(cls, obj):
+        pause()
+        return len(getattr(obj, "quack", ""))
+
+    def __subclasscheck__(cls, sub):
+        return pause(getattr(sub, "quack", None))
+
+
+class Quacks(metaclass=Duck):
+    pass
+
+
+class Robot:
+    quack = "beep"
+
+
 class Holder:
     def __init__(self):
         self.op = Scale(10)
@@ -92,6 +113,8 @@ def main():
     print(b.parts, type(b).__name__, next(g), next(g))
     h = Holder()
     print(h.op(4), [f(1) for f in [Scale(7), Scale(8)]])
+    print("duck", isinstance(Robot(), Quacks), isinstance(3, Quacks),
+          issubclass(Robot, Quacks), issubclass(int, Quacks))
 
 
 main()
