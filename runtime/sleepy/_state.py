@@ -160,7 +160,11 @@ class _Reductions:
             return (_byvalue.binding, found)
         if id(obj) in self.in_flight and _byvalue.has_own_reduce(t) or \
                 _byvalue.hooks_lookup(t):
-            return _byvalue.reduce_in_flight(obj)
+            reduced = _byvalue.reduce_in_flight(obj)
+            if reduced is not NotImplemented:
+                return reduced
+            # Laid out in C (a Random whose method runs): the reductions
+            # below, or its own.
         if t is types.MappingProxyType:
             return (types.MappingProxyType, (dict(obj),))
         if t is _STRUCT:

@@ -1,5 +1,6 @@
 """State beyond frames: random's hidden generator and Random instances
-(with an attribute of their own), open files (written, appended and read),
+(with an attribute of their own, also while a method of theirs runs, as
+test_random's `g.random = x[:].pop`), open files (written, appended and read),
 csv's field size limit, warnings' filters, sys.argv and the working
 directory."""
 import csv
@@ -18,6 +19,16 @@ rng.label = "mine"
 csv.field_size_limit(4096)
 warnings.simplefilter("ignore", UserWarning)
 warnings.filterwarnings("error", "fatal .*")
+
+
+class Drawing(random.Random):
+    def draw(self):
+        pause()
+        return self.random()
+
+
+drawn = Drawing(7)
+drawn.random = [0.25, 0.5, 0.75][:].pop
 work = tempfile.mkdtemp(prefix="sleepy-state-")
 os.chdir(work)
 with open("input.txt", "w") as f:
@@ -46,6 +57,7 @@ log.write("appended after\n")
 data.write(b"\x02")
 pause()
 print("again", src.readline().strip(), random.choice("abcdef"), rng.randint(0, 9))
+print("drawn", drawn.draw(), drawn.draw(), drawn.random.__self__)
 for f in (out, log, src, data):
     f.close()
 with open("output.txt") as f:
