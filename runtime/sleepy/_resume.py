@@ -18,7 +18,7 @@ import os
 import sys
 import types
 
-from . import _process, _registry, _signals, _slots, _snapshot, _state, _twin
+from . import _clocks, _process, _registry, _signals, _slots, _snapshot, _state, _twin
 from ._config import boundaries, phase, settings, transparent
 from ._records import frees_of, record_tuple
 
@@ -109,6 +109,9 @@ transparent.update({_drive.__code__, _constructed.__code__})
 def resume(path):
     """Continues the program saved in the snapshot at `path`."""
     header, main_bytes, data = _snapshot.read(path)
+    # Before any module of the program is imported (`from time import
+    # monotonic` must find the clock that goes on).
+    _clocks.go_on_from(header.get("clocks"))
     if header.get("suspend_on"):
         # As early as can be: a signal that finds no handler ends the process.
         _signals.install(header["suspend_on"], header.get("grace"))

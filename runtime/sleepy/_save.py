@@ -24,7 +24,7 @@ import gc
 import os
 import sys
 
-from . import _byvalue, _capture, _generators, _process, _registry, _snapshot, _state
+from . import _byvalue, _capture, _clocks, _generators, _process, _registry, _snapshot, _state
 from ._config import RunningGenerator, SuspendError, boundaries, settings
 from ._records import NULL, settle_exceptions
 
@@ -90,8 +90,9 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     main_path, main_bytes = _main_module()
     innermost_exc = sys.exc_info()[1]
     _process.flush_files()
-    # Before fork: the random module reseeds itself in a forked child.
-    saved_settings = dict(settings, random=_process.random_state(),
+    # Before fork: the random module reseeds itself in a forked child, and
+    # a child's CPU clocks start at 0.
+    saved_settings = dict(settings, random=_process.random_state(), clocks=_clocks.reading(),
                           logging=_process.logging_state(), csv=_process.csv_state(),
                           warnings=_process.warnings_state())
     states = _module_states()
@@ -305,6 +306,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         _capture.take_frees_from_caller(entry_record, records[-1], planned[-1].entry)
         records.append(entry_record)
         codes.add((entry_record.module, entry_record.index, entry_record.hash))
+    clocks = settings.pop("clocks")
     stack = {
         "records": records,
         "argv": list(sys.argv),
@@ -347,6 +349,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "grace": settings.get("grace"),
         "sizes": {"main": len(main_bytes)},
         "checkpoint": is_checkpoint,
+        "clocks": clocks,
     })
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 import unittest
 
 PYTHON = os.environ.get("SLEEPY_PYTHON", "python3.11")
@@ -189,6 +190,47 @@ class SnapshotTests(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual("".join(outputs), "round 0\nround 1\nround 2\nfinished\n")
         self.assertEqual(len(outputs), 4)
+
+    def test_clocks_go_on_across_a_suspension(self):
+        # Measured across a suspension: the monotonic and CPU clocks go on
+        # from what they read (the second spent suspended does not count;
+        # a fresh process's CPU clock would start again at 0), the wall
+        # clock counts it. `from time import perf_counter` and a default
+        # argument bound at import find the clock that goes on.
+        self.write("timed.py", """
+            import sched
+            import time
+            from time import perf_counter
+            import sleepy
+
+            def burn(seconds):
+                end = time.process_time() + seconds
+                while time.process_time() < end:
+                    pass
+
+            def main(clock=time.monotonic):
+                s = sched.scheduler()
+                burn(0.3)
+                t0, c0, p0, w0 = clock(), perf_counter(), time.process_time(), time.time()
+                n0 = time.monotonic_ns()
+                s.enter(0.05, 1, lambda: print("fired", 0.05 <= clock() - t0 < 0.9))
+                sleepy.suspend()
+                print("monotonic", 0 <= clock() - t0 < 0.9, 0 <= perf_counter() - c0 < 0.9,
+                      0 <= (time.monotonic_ns() - n0) / 1e9 < 0.9)
+                print("process_time", time.process_time() >= p0)
+                print("wall", time.time() - w0 >= 1.0)
+                s.run()
+
+            main()
+            """)
+        self.rewrite("timed.py")
+        p = self.run_py(["-m", "sleepy", "run", os.path.join(self.out, "timed.pyc")])
+        self.assertEqual(p.returncode, 75, p.stderr)
+        time.sleep(1.0)
+        p = self.run_py(["-m", "sleepy", "resume", self.snap])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "monotonic True True True\nprocess_time True\nwall True\n"
+                                   "fired True\n")
 
     def test_info_shows_the_frames(self):
         self.suspend()
