@@ -546,13 +546,13 @@ def write_table(path, results, progs, summary, notes, args):
              "```", *summary, "```", ""]
     lines += [f"- {n}" for n in notes] + ([""] if notes else [])
     lines += ["| program | group | reference (s) | rounds matching | suspended | refused | "
-              "status | first error |", "|---|---|---|---|---|---|---|---|"]
+              "latency max (ms) | status | first error |", "|---|---|---|---|---|---|---|---|---|"]
     for prog in progs:
         r = results[prog.name]
         err = r.error.replace("|", "\\|")
         lines.append(f"| {prog.name} | {prog.group} | {r.ref_time:.1f} | "
                      f"{r.rounds_ok}/{args.rounds} | {r.suspended} | {len(r.refused)} | "
-                     f"{r.status} | {err[:160]} |")
+                     f"{max(r.latencies, default=float('nan')):.0f} | {r.status} | {err[:160]} |")
     groups = {}
     for prog in progs:
         r = results[prog.name]
