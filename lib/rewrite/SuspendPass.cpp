@@ -7,8 +7,20 @@
 // Sites (see SuspendSite): calls, attribute loads (property getters),
 // operators and subscripts (a dunder called through a type slot), FOR_ITER
 // and SEND (a generator running under them), the RESUME that enters a
-// function (a frame caught as it starts, by a signal), and in generators the
-// yields (where a generator parked in the heap waits).
+// function (a frame caught as it starts, by a signal), the heads of loops
+// (a frame caught by a signal between two iterations), and in generators
+// the yields (where a generator parked in the heap waits).
+//
+// Loops. The interpreter runs a signal's Python handler at a jump back
+// (JUMP_BACKWARD, POP_JUMP_BACKWARD_IF_*), after the jump, and looks up an
+// exception the handler raises at the code unit before the jump's target
+// (ceval's INSTR_OFFSET()-1 in exception_unwind). So the pass puts a NOP
+// there, just before each loop's head, with the head's stack shape and a
+// capture handler: a loop without calls (`for i in r: total += i * i`) can
+// be suspended between two iterations, where the frame holds nothing but
+// its locals and the loop's iterators. The NOP takes the place, position
+// and handler of the instruction before it: a tracer sees the same lines,
+// and any other exception raised there goes where it went.
 //
 // Capture. Every site but a yield or an entry gets its own innermost handler
 // that keeps the value-stack slots below the site and the offset of the site
@@ -60,6 +72,8 @@
 #include "sleepy/rewrite/Suspend.h"
 
 #include "sleepy/pyc/Error.h"
+
+#include <algorithm>
 
 
 namespace sleepy {
@@ -161,6 +175,46 @@ bool isUnary(Op op) {
          op == Op::UNARY_INVERT || op == Op::BEFORE_WITH;
 }
 
+/// Puts the NOP of each loop site of \p found just before its head, in a
+/// block of its own, and points the site at it. The NOP stands in for the
+/// instruction before it in the layout: its position (so a tracer sees the
+/// same lines: the NOP is reached only by falling through from there) and
+/// its handler (where an exception raised at the jump back went). Returns
+/// whether there was any.
+bool insertLoopNops(Function &fn, std::vector<FoundSite> &found) {
+  thread_local std::vector<uint32_t> nopScratch;
+  std::vector<uint32_t> &nopOf = nopScratch; // by head block
+  nopOf.assign(fn.blocks.size(), ~0u);
+  bool any = false;
+  for (FoundSite &site : found) {
+    if (site.kind != SiteKind::Loop)
+      continue;
+    const Instr *before = nullptr;
+    for (size_t i = 0; i < fn.layout.size() && fn.layout[i] != site.block; ++i)
+      if (!fn.blocks[fn.layout[i]].instrs.empty())
+        before = &fn.blocks[fn.layout[i]].instrs.back();
+    Instr nop = make(Op::NOP);
+    nop.loc = before->loc;
+    nop.handler = before->handler;
+    uint32_t head = site.block;
+    nopOf[head] = fn.addBlock();
+    fn.blocks[nopOf[head]].instrs.push_back(nop);
+    site.block = nopOf[head];
+    any = true;
+  }
+  if (!any)
+    return false;
+  std::vector<uint32_t> layout;
+  layout.reserve(fn.layout.size() + found.size());
+  for (uint32_t b : fn.layout) {
+    if (b < nopOf.size() && nopOf[b] != ~0u)
+      layout.push_back(nopOf[b]);
+    layout.push_back(b);
+  }
+  fn.layout = std::move(layout);
+  return true;
+}
+
 class SuspendPass : public Pass {
 public:
   llvm::Error run(Function &fn, RewriteContext &ctx) override;
@@ -170,6 +224,7 @@ public:
 /// StackShapes::compute), in layout order.
 llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
                                       bool function,
+                                      llvm::ArrayRef<uint8_t> loopHead,
                                       std::vector<FoundSite> &sites) {
   // Every pass through a block appends its sites; the last pass is the one
   // that counts: latest[b] is where it began.
@@ -181,8 +236,21 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
   latest.assign(fn.blocks.size(), ~0u);
   auto computed = StackShapes::compute(fn, [&](uint32_t b, size_t k,
                                                const Shape &before) {
-    if (k == 0)
+    if (k == 0) {
       latest[b] = uint32_t(all.size());
+      if (loopHead[b] && std::none_of(before.begin(), before.end(),
+                                      [](const Slot &s) {
+                                        return s.kind == SlotKind::Mixed;
+                                      })) {
+        // The NOP before the head (put there by the caller), which keeps
+        // every slot.
+        FoundSite loop{b, 0, 1, std::string(before.size(), 'v'), -1,
+                       SiteKind::Loop, true};
+        for (size_t j = 0; j < before.size(); ++j)
+          loop.below[j] = slotKindCode(before[j].kind);
+        all.push_back(std::move(loop));
+      }
+    }
     const auto &instrs = fn.blocks[b].instrs;
     const Instr &in = instrs[k];
     size_t operands = 0, length = 1;
@@ -291,14 +359,33 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     return llvm::Error::success();
   bool generator = flags & CO_GENERATOR_LIKE;
 
+  // The heads of loops: the targets of jumps back that check for signals
+  // (JUMP_BACKWARD_NO_INTERRUPT does not), whose NOP needs an instruction
+  // before it in the layout to stand in for.
+  thread_local std::vector<uint8_t> headScratch;
+  std::vector<uint8_t> &loopHead = headScratch;
+  loopHead.assign(fn.blocks.size(), 0);
+  for (uint32_t b : fn.layout) {
+    const InstrList &instrs = fn.blocks[b].instrs;
+    if (!instrs.empty() && instrs.back().op != Op::JUMP_BACKWARD_NO_INTERRUPT &&
+        fn.info(instrs.back()).jump == JumpKind::Backward)
+      loopHead[instrs.back().target] = 1;
+  }
+  for (uint32_t b : fn.layout) { // (up to the first instruction: none)
+    loopHead[b] = 0;
+    if (!fn.blocks[b].instrs.empty())
+      break;
+  }
+
   thread_local std::vector<FoundSite> foundScratch; // grown once per thread
   std::vector<FoundSite> &found = foundScratch;
   found.clear();
   auto computed =
-      findSites(fn, generator, (flags & CO_OPTIMIZED) != 0, found);
+      findSites(fn, generator, (flags & CO_OPTIMIZED) != 0, loopHead, found);
   if (!computed)
     return computed.takeError();
   StackShapes shapes = std::move(*computed);
+  bool loops = insertLoopNops(fn, found);
   // The code below adds capture handlers only, whose depths it knows.
   int32_t maxDepth = shapes.maxDepth;
 
@@ -407,8 +494,9 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
 
   fn.maxStackDepth = maxDepth;
   // Blocks cut, handlers changed, capture code (no source position)
-  // appended: the input's instructions are where they were.
-  fn.appendedOnly = true;
+  // appended: the input's instructions are where they were, unless a NOP
+  // went before a loop.
+  fn.appendedOnly = !loops;
   if (sites.empty())
     return llvm::Error::success();
   ctx.suspension = std::make_unique<Suspension>();

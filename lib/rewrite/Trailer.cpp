@@ -5,7 +5,7 @@
 // rest; the runtime reads both (marshal.load twice) when it suspends or
 // resumes. Format (runtime/sleepy/_registry.py reads it):
 //
-//   (b"sleepy", 3, (major, minor), entries, hashes)
+//   (b"sleepy", 4, (major, minor), entries, hashes)
 //   hashes:  one int per code object, in the order marshal reads them
 //            (children before parents), to refuse a snapshot of other code
 //   entries: one per function with sites:
@@ -15,6 +15,8 @@
 //      string: the sites' shapes one after another), callees (bytes: the
 //      distinct provenances the sites name, one after another, each a kind
 //      char and a LEB128 index, and for a and m the base after it))
+//   site kinds: c (call), a (attribute), i (FOR_ITER), s (SEND), y (yield),
+//            e (entry), o (operator), l (loop: format 4)
 //   provenance kinds: g, n (co_names[i]), l, d (the frame's slot i), a, m
 //            (attribute, method co_names[i] of the base), c (the constant
 //            co_consts[i], or a function made from it), ? (not known: no index), o (an
@@ -144,7 +146,7 @@ ObjectId makeTrailer(ObjectGraph &graph, llvm::ArrayRef<ObjectId> entries,
   tag.type = 's';
   tag.data = "sleepy";
   return graph.addTuple(
-      {graph.add(tag), intObj(graph, 3),
+      {graph.add(tag), intObj(graph, 4),
        graph.addTuple({intObj(graph, v.major), intObj(graph, v.minor)}),
        graph.addTuple(entries), graph.addTuple(hashes)});
 }

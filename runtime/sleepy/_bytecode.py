@@ -35,6 +35,27 @@ def for_iter_exit(code, start):
     return after + _CACHES[_OP[name]] + arg
 
 
+_BACKWARD = {_OP.get(name) for name in ("JUMP_BACKWARD", "POP_JUMP_BACKWARD_IF_FALSE",
+                                        "POP_JUMP_BACKWARD_IF_TRUE", "POP_JUMP_BACKWARD_IF_NONE",
+                                        "POP_JUMP_BACKWARD_IF_NOT_NONE")} - {None}
+
+
+def backward_jump_target(code, unit):
+    """Where the jump back at code unit `unit` of the bytes `code` goes (a
+    jump that checks for signals: a signal's handler runs there), or None
+    if that is not such a jump. `unit` is the jump's own (f_lasti), after
+    its EXTENDED_ARG prefixes."""
+    op = code[2 * unit]
+    if op not in _BACKWARD:
+        return None
+    arg, shift, at = code[2 * unit + 1], 8, unit - 1
+    while at >= 0 and code[2 * at] == _EXTENDED_ARG:
+        arg |= code[2 * at + 1] << shift
+        shift += 8
+        at -= 1
+    return unit + 1 + _CACHES[op] - arg
+
+
 def is_with_exit(code_obj, lasti):
     """Is the code stopped at `lasti` at the call that ends a `with` body
     normally: `LOAD_CONST None` three times, then PRECALL 2 and CALL 2,

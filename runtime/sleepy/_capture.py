@@ -132,6 +132,13 @@ def _check_call(planned, callee_frame, suspend_fn):
     directly. Sets planned.result_kind for transparent calls."""
     frame, site = planned.frame, planned.site
     prov = site.callee
+    if site.kind == "loop":
+        # Between two iterations, where a signal's handler ran: nothing of
+        # the program's runs above it.
+        if callee_frame is not None:
+            raise SuspendError(f"{where(frame)}: {where(callee_frame)} runs above a loop's "
+                               "head, which cannot be resumed")
+        return
     if site.kind == "attr":
         _check_getter(planned, callee_frame)
         return

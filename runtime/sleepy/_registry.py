@@ -17,7 +17,7 @@ import struct
 import sys
 import types
 
-from . import _twin
+from . import _bytecode, _twin
 
 _TAG = b"sleepy"
 # CPython 3.11's (3.12 has no IMPORT_STAR: the runtime must still import
@@ -25,13 +25,13 @@ _TAG = b"sleepy"
 _IMPORT_STAR = opcode.opmap.get("IMPORT_STAR", -1)
 _IMPORT_NAME = opcode.opmap["IMPORT_NAME"]
 _LOAD_CONST = opcode.opmap["LOAD_CONST"]
-_FORMAT = 3  # 3: dispatchers built by the runtime (_twin); 2: bare sites
+_FORMAT = 4  # 4: loop sites; 3: dispatchers built by the runtime (_twin); 2: bare sites
 _FOOTER = b"SLEEPY01"  # the last bytes of every rewritten .pyc
 
 
 _SITE = struct.Struct("<BIIHH")
 _KINDS = {"c": "call", "a": "attr", "i": "iter", "s": "send", "y": "yield", "e": "entry",
-          "o": "op"}
+          "o": "op", "l": "loop"}
 
 
 class Site:
@@ -138,6 +138,16 @@ class Entry:
                     return s
             elif s.start <= lasti_units < s.end:
                 return s
+        # Stopped at a jump back, where a signal's handler runs: the loop
+        # site whose NOP comes just before the jump's target.
+        code = self.twin() if in_twin else self.normal
+        target = _bytecode.backward_jump_target(code.co_code, lasti_units)
+        if target is not None:
+            if in_twin:
+                target -= self.delta
+            for s in self.sites:
+                if s.kind == "loop" and s.end == target:
+                    return s
         return None
 
     def twin(self):

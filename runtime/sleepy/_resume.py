@@ -169,8 +169,8 @@ def resume(path):
         kind = infos[k].entries[rec.index].sites[rec.site].kind
         rk = rec.result_kind
         innermost = k + 1 == len(records)
-        if kind in ("iter", "send") and rk != "next":
-            callees.append(None)  # FOR_ITER or SEND runs again
+        if kind in ("iter", "send", "loop") and rk != "next":
+            callees.append(None)  # FOR_ITER or SEND runs again; a loop goes on
         elif type(rk) is tuple and rk[0] == "restart":
             callees.append(rk[1].run)  # it drives the generator on
         elif rk == "drive":

@@ -1,7 +1,10 @@
 """Suspending on a signal: `python -m sleepy run --suspend-on TERM ...`.
 
 A signal arrives between any two instructions, seldom where a frame can be
-resumed exactly. So the handler only arms a profile hook; the hook sees the
+resumed exactly. The interpreter runs the handler where a frame jumps back
+to a loop's head, where a function starts, or after a C function returned.
+At the head of a loop of rewritten code the frame is saved there and then
+(the rewriter made a site of it). Elsewhere the handler arms a profile hook; the hook sees the
 program's next call of a rewritten function, as the new frame starts: it
 holds nothing but its arguments, and its caller is stopped at the call, a
 point that can be resumed exactly. The stack is saved from the caller out,
@@ -132,7 +135,48 @@ def _handler(signum, frame):
     if _grace is not None and time.monotonic() - p.since > _grace:
         _give_up(p)
     p.events = 0
+    if frame is not None and _at_loop(p, frame):
+        return
     sys.setprofile(_hook)
+    # Here is no loop's head (the handler ran as a C function returned,
+    # say), and a loop that calls no rewritten function gives the hook
+    # nothing to see: the ticker sends the signal again in a moment, and
+    # the handler may then run at the loop's jump back. (A ticker already
+    # running keeps its pace: it may be backing off.)
+    if not p.ticker:
+        _tick_later(p, _TICK)
+
+
+def _at_loop(p, frame):
+    """The interpreter runs a signal's handler where a frame jumps back to
+    a loop's head (or where a function starts, or after a C function
+    returned). At a loop site of rewritten code, the frame holds nothing
+    but its locals and the loop's iterators, and can be saved at once: a
+    loop that calls no function is suspended between two iterations.
+    Returns whether that was the place (and an attempt made or planned)."""
+    located = _registry.locate(frame.f_code, frame.f_globals)
+    if located is None:
+        return False
+    info, index, twin = located
+    entry = info.entries.get(index)
+    site = entry.site_at(frame.f_lasti // 2, twin) if entry is not None else None
+    if site is None or site.kind != "loop":
+        return False
+    if phase[0] == "ended":
+        return True  # interpreter shutdown, atexit: the program exits as usual
+    if phase[0] == "starting" or not _program_running(frame):
+        return False  # (the hook waits for the program)
+    if _still_blocked(p, frame):
+        _tick_later(p, _TICK)
+        return True
+    from . import _save
+    try:
+        _save.save(snapshot_path(None), frame, _handler, stop=True)
+    except SuspendError as e:
+        _refused(p, e, getattr(e, "blocker", None))
+    except OSError as e:
+        _refused(p, SuspendError(f"cannot write the snapshot: {e}"), None)
+    return True
 
 
 def _give_up(p):
@@ -155,9 +199,14 @@ def _tick_later(p, delay):
 
     def ticker():
         while _pending is p:
-            time.sleep(p.delay)
+            left = _grace - (time.monotonic() - p.since) if _grace is not None else p.delay
+            time.sleep(max(0.0, min(p.delay, left)))
             if _pending is not p:
                 return
+            if _grace is not None and time.monotonic() - p.since > _grace:
+                # Also where the main thread runs on in C, or stays blocked,
+                # and its handler cannot tell.
+                _give_up(p)
             if _still_blocked(p, sys._current_frames().get(main)):
                 continue  # no point in an attempt before that frame moves
             try:

@@ -332,7 +332,9 @@ def build(normal, entry):
             _resume_iteration(d, site, base, const, moved, code, regions, handler_at)
             continue
         d.emit("POP_TOP")  # the record
-        if site.kind == "send":
+        if site.kind == "loop":
+            d.jump("JUMP_BACKWARD", moved(site.start))  # into the next iteration
+        elif site.kind == "send":
             d.emit("LOAD_CONST", const(None))
             d.jump("JUMP_BACKWARD", moved(site.start))
         elif site.kind == "yield":

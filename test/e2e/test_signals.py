@@ -4,18 +4,20 @@
     SLEEPY_PYTHON=python3.11 SLEEPY_TOOL=build/bin/sleepy-rewrite \\
         python3 test/e2e/test_signals.py [ROUNDS]
 
-Runs programs/longjob.py, pagerank.py, vectors.py, genpipe.py and (with
---python-drivers) folds.py uninterrupted, then
+Runs programs/longjob.py, pagerank.py, vectors.py, genpipe.py, loops.py
+and (with --python-drivers) folds.py uninterrupted, then
 again under `--suspend-on USR1`, sending SIGUSR1 after a random delay to the
 running process and to every process that resumes it, until the job ends.
 The concatenated output must equal the uninterrupted run's. Also: a trigger
 that arrives once the program is over (from a finalizer) must not kill it;
 a signal that arrives where the stack cannot be saved is reported once and
-acted on as soon as it can (programs/blocked.py); with --grace, a program
+acted on as soon as it can (programs/blocked.py); a loop that calls no
+rewritten function is suspended between two iterations (spinning.py); with --grace, a program
 that cannot be suspended in time exits with status 1. Exits 1 otherwise.
 """
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -163,7 +165,7 @@ def refused_then_suspended(work):
     if status != 75:
         problems.append(f"status {status}, expected 75")
     if len(lines) != 1 or not lines[0].startswith("sleepy: SIGUSR1: cannot suspend yet: ") \
-            or "sorted is not Python code" not in lines[0]:
+            or "sum is not Python code" not in lines[0]:
         problems.append(f"expected one refusal line, got {lines}")
     # Armed and waiting, the program runs at no less than half its speed.
     if took > 2 * plain + 1:
@@ -224,13 +226,14 @@ def signal_at_start(work):
     return not ok
 
 
-def self_signalled(work, name):
-    """Runs programs/NAME.py, which signals itself, under `--suspend-on
+def self_signalled(work, name, *args):
+    """Runs programs/NAME.py ARGS, which signals itself, under `--suspend-on
     USR1`, then resumes its snapshot: (env, snapshot, the run, the resume)."""
     env, prog = rewrite(work, name)
     snap = os.path.join(work, "snap-" + name)
     p = subprocess.run([PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1", "--snapshot",
-                        snap, prog], env=env, capture_output=True, text=True, timeout=120)
+                        snap, prog, *args], env=env, capture_output=True, text=True,
+                       timeout=120)
     r = subprocess.run([PYTHON, "-m", "sleepy", "resume", snap], env=env,
                        capture_output=True, text=True, timeout=120)
     return env, snap, p, r
@@ -254,6 +257,22 @@ def comprehension_entry(work):
     return report("comprehension entry", ok, p, r)
 
 
+def loop_without_calls(work):
+    """A signal that arrives in a loop calling no rewritten function
+    suspends it between two iterations (programs/spinning.py), where it
+    used to wait for the loop's end; the resumed loop computes what the
+    uninterrupted one does."""
+    env, snap, p, r = self_signalled(work, "spinning", "signal")
+    ref = subprocess.run([PYTHON, os.path.join(work, "out-spinning", "spinning.pyc")],
+                         env=env, capture_output=True, text=True, timeout=120).stdout
+    info = subprocess.run([PYTHON, "-m", "sleepy", "info", snap], env=env,
+                          capture_output=True, text=True, timeout=120).stdout
+    ok = (p.returncode == 75 and p.stdout == "" and "sleepy:" not in p.stderr and
+          r.returncode == 0 and r.stdout == ref and ref.startswith("spun ") and
+          re.search(r"spinning.py:\d+ in spin\n\s+total = \(total \+ i \* i\)", info))
+    return report("loop without calls", ok, p, r)
+
+
 def fork_while_pending(work):
     """A child forked while a signal is pending runs to its end; the parent
     suspends (programs/fork_child.py)."""
@@ -275,7 +294,8 @@ def main():
         failures += signal_at_start(work)
         failures += comprehension_entry(work)
         failures += fork_while_pending(work)
-        for name in ("longjob", "pagerank", "vectors", "genpipe"):
+        failures += loop_without_calls(work)
+        for name in ("longjob", "pagerank", "vectors", "genpipe", "loops"):
             failures += random_signals(work, name, rounds, rng)
         failures += random_signals(work, "folds", rounds, rng, ["--python-drivers"])
         return 1 if failures else 0

@@ -29,6 +29,7 @@ enum class SiteKind : char {
   Yield = 'y',
   Entry = 'e',
   Op = 'o',
+  Loop = 'l',
 };
 
 /// A place where a frame can be captured and resumed.
@@ -50,7 +51,10 @@ enum class SiteKind : char {
 ///           unary operators, BEFORE_WITH's __enter__): resumed like a call, whose result the
 ///           runtime turns into the instruction's (see
 ///           runtime/sleepy/_slots.py); its callee is the operands'
-///           provenances.
+///           provenances;
+///  - loop   a NOP the pass puts just before the head of a loop (the target
+///           of a jump back, where the interpreter runs signal handlers):
+///           resumed by going on there, into the next iteration.
 struct SuspendSite {
   SiteKind kind = SiteKind::Call;
   uint32_t block = 0;       ///< the block holding the site
