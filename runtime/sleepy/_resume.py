@@ -108,6 +108,17 @@ transparent.update({_drive.__code__, _constructed.__code__})
 
 def resume(path):
     """Continues the program saved in the snapshot at `path`."""
+    code, g = _prepare(path)
+    # Nothing of the snapshot is held here any more (the unpickler's memo,
+    # the records): once a resumed frame drops an object, it goes, as it
+    # would have in the original run (gc.collect() counts it, its __del__
+    # and weak references' callbacks run).
+    _resume_main(code, g)
+
+
+def _prepare(path):
+    """Reads the snapshot at `path` and sets up its frames' records: the
+    root frame's twin code and the main module's globals, to run."""
     header, main_bytes, data = _snapshot.read(path)
     # Before any module of the program is imported (`from time import
     # monotonic` must find the clock that goes on).
@@ -193,18 +204,14 @@ def resume(path):
         entry = info.entries[rec.index]
         tuples.append(record_tuple(entry, entry.sites[rec.site], rec.locals, rec.cells,
                                    rec.stack, rec.exc_sets, callee))
-    pending = iter(tuples)
-    left = [len(tuples)]
+    tuples.reverse()
 
     def next_record():
-        """What each resumed frame's twin asks for, outermost first; gone
-        once the last has it."""
-        left[0] -= 1
-        if left[0] == 0:
+        """What each resumed frame's twin asks for, outermost first (let go
+        of once handed over); gone once the last has it."""
+        if len(tuples) == 1:
             del builtins.__sleepy_resume__
-        return next(pending)
+        return tuples.pop()
 
     builtins.__sleepy_resume__ = next_record
-    root = records[0]
-    code = infos[0].twin_code(root.index)
-    _resume_main(code, main.__dict__)
+    return infos[0].twin_code(records[0].index), main.__dict__
