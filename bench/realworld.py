@@ -77,7 +77,13 @@ PYPERF = {"nbody": 16, "richards": 30, "chaos": 12, "deltablue": 300, "fannkuch"
           "float": 16, "go": 10, "hexiom": 100, "nqueens": 15, "pidigits": 8,
           "raytrace": 5, "spectral_norm": 16, "unpack_sequence": 80000, "json_dumps": 120,
           "pyflate": 4, "scimark": 2, "generators": 16, "coroutines": 16,
-          "deepcopy": 1500, "meteor_contest": 6}
+          "deepcopy": 1500, "meteor_contest": 6,
+          # Added 2026-12-02 (pyperformance 1d3e217); a checkout without
+          # them skips them, with a note.
+          "comprehensions": 20000, "json_loads": 1500, "logging": 3000,
+          "typing_runtime_protocols": 1500, "gc_collect": 400, "regex_v8": 50,
+          "regex_effbot": 40, "richards_super": 15, "pathlib": 3, "xml_etree": 2,
+          "async_generators": 2, "argparse": (900, "subparsers"), "async_tree": (1, "io")}
 
 # Debian packages (utils/install-deps.sh) and the workload of each.
 LIBRARIES = {"networkx": "networkx", "sortedcontainers": "sortedcontainers",
@@ -161,21 +167,24 @@ def build_libraries(tool, cache, names):
     """Copies each library's package from Debian's dist-packages (the
     originals, for the reference) and rewrites the copies whole."""
     src, out = os.path.join(cache, "libsrc"), os.path.join(cache, "librw")
-    stamp = os.path.join(cache, "librw.stamp")
     missing = [n for n in names if not os.path.isdir(os.path.join(DIST_PACKAGES, n))]
     present = [n for n in names if n not in missing]
     for n in present:
         if not os.path.isdir(os.path.join(src, n)):
             shutil.copytree(os.path.join(DIST_PACKAGES, n), os.path.join(src, n),
                             ignore=shutil.ignore_patterns("__pycache__"))
-    if present and (newer(tool, stamp) or any(not os.path.isdir(os.path.join(out, n))
-                                              for n in present)):
-        errors = rewrite(tool, [os.path.join(src, n) for n in present], out,
-                         layout="pycache")
+    # One stamp per library: a run of some of them (--quick, --only) must
+    # not pass the others off as rewritten by this tool.
+    stamps = {n: os.path.join(cache, f"librw-{n}.stamp") for n in present}
+    stale = [n for n in present
+             if newer(tool, stamps[n]) or not os.path.isdir(os.path.join(out, n))]
+    if stale:
+        errors = rewrite(tool, [os.path.join(src, n) for n in stale], out, layout="pycache")
         for e in errors[:5]:
             print("  " + e[:200])
-        with open(stamp, "w") as f:
-            f.write(tool + "\n")
+        for n in stale:
+            with open(stamps[n], "w") as f:
+                f.write(tool + "\n")
     return src, out, missing
 
 
@@ -211,7 +220,8 @@ def corpus(args, build):
                                     dirs_exist_ok=True)
                 if errors:
                     notes.append(f"pyperf-{b}: {errors[0][:160]}")
-            argv = ["--loops", str(loops)]
+            loops, *extra = loops if isinstance(loops, tuple) else (loops,)
+            argv = ["--loops", str(loops), *extra]
             progs.append(Program(f"pyperf-{b}", "pyperformance",
                                  ([os.path.join(d, "run_benchmark.py")] + argv, standin),
                                  ([os.path.join(out, "run_benchmark.pyc")] + argv, out)))
@@ -291,6 +301,8 @@ def normalise(text, unittest):
     return text
 
 
+SLOW_MS = 200  # a suspension slower than this is listed with what it waited for
+
 REFUSAL = re.compile(r"sleepy: (?:SIG\w+: )?(?:cannot suspend(?: yet)?: (.*)|not suspended: "
                      r"the program ended first \((.*)\))")
 
@@ -302,6 +314,7 @@ class Result:
         self.suspended = 0
         self.refused = []  # reasons
         self.latencies = []
+        self.slow = []  # (latency ms, the last refusal printed) above SLOW_MS
         self.rounds_ok = 0
         self.ref_time = 0.0
         self.times = []
@@ -371,7 +384,7 @@ def run_round(prog, home_py, ref, rng, work, nsignals, res, scale, min_delay=0.0
         with open(o, "w") as fo, open(e, "w") as fe:
             p = subprocess.Popen(cmd, cwd=cwd, stdout=fo, stderr=fe, env=env,
                                  start_new_session=True)
-            signalled, sent_at, caught = False, None, False
+            signalled, sent_at, caught, lat_ms = False, None, False, None
             try:
                 if piece < nsignals:
                     # Within the first 80% of what is left: the uninterrupted run's
@@ -395,7 +408,7 @@ def run_round(prog, home_py, ref, rng, work, nsignals, res, scale, min_delay=0.0
                                 break
                             time.sleep(0.002)
                         if stat_key(snap) != before:
-                            res.latencies.append((time.time() - t0) * 1000)
+                            lat_ms = (time.time() - t0) * 1000
                 p.wait(timeout=max(0.1, limit - (time.time() - started)))
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
@@ -409,6 +422,11 @@ def run_round(prog, home_py, ref, rng, work, nsignals, res, scale, min_delay=0.0
                                 f"stderr: {last_line(read(e))[:100]}")
         outs.append(read(o))
         errs.append(read(e))
+        if lat_ms is not None:
+            res.latencies.append(lat_ms)
+            if lat_ms > SLOW_MS:  # what it waited for: the last refusal said
+                said = [l for l in errs[-1].splitlines() if l.startswith("sleepy:")]
+                res.slow.append((lat_ms, said[-1][:220] if said else "(nothing said)"))
         rc = p.returncode
         if rc == -signal.SIGTERM and signalled and not caught and res.startup_kills < 50:
             # Before the process could catch it: nothing of the program ran
@@ -562,6 +580,12 @@ def write_table(path, results, progs, summary, notes, args):
         lines += ["", "## Failures by first error", ""]
         for c, names in sorted(groups.items(), key=lambda kv: -len(kv[1])):
             lines.append(f"- `{c}`: {', '.join(names)}")
+    slow = sorted(((ms, name, said) for name, r in results.items() for ms, said in r.slow),
+                  reverse=True)
+    if slow:
+        lines += ["", f"## Suspensions slower than {SLOW_MS} ms, and what they waited for",
+                  ""]
+        lines += [f"- {ms:.0f} ms {name}: {said}" for ms, name, said in slow[:25]]
     reasons = {}
     for r in results.values():
         for reason in r.refused:
