@@ -277,6 +277,9 @@ def _check_call(planned, callee_frame, suspend_fn):
         if _drivers.folds(target) and callee_frame.f_code.co_flags & GENERATOR_FLAGS:
             hint = (" (under `python -m sleepy run --python-drivers` it folds a generator "
                     "in Python, and can be resumed)")
+        elif _drivers.takes_key(target):
+            hint = (" (under `python -m sleepy run --python-drivers` it calls a key "
+                    "function of rewritten code from Python, and can be resumed)")
         raise SuspendError(
             f"{where(frame)}: {_describe(target)} is not Python code: it called "
             f"{callee} from C, and a C function cannot be resumed" + hint)
@@ -290,9 +293,11 @@ def _check_call(planned, callee_frame, suspend_fn):
         "have been called from C, which cannot be resumed")
 
 
-def _check_fold(planned, fold):
+def _check_fold(planned, folding):
     """The call at `planned`'s site called the _drivers function that
-    folds a generator in `fold`: resuming calls fold.run again."""
+    folds in `fold` (a generator, or calling its key: `keyed`): resuming
+    calls fold.run again (with the key's call resumed)."""
+    fold, keyed = folding
     target = None
     if planned.site.kind == "call" and planned.site.callee is not None:
         try:
@@ -302,7 +307,7 @@ def _check_fold(planned, fold):
     if target is not _drivers.SURROGATES.get(fold.kind):
         raise SuspendError(f"{where(planned.frame)}: cannot tell that the call there "
                            f"called {fold.kind}()")
-    planned.result_kind = ("restart", fold)
+    planned.result_kind = ("restart", fold, keyed)
 
 
 _DRIVERS = ("send", "throw", "__next__")
@@ -399,12 +404,17 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
         blocker[0] = f
         if f.f_code is _drivers.restartable:
             fold = f.f_locals.get("self")
-            if callee is None or _generators.frame_of(fold.it) is not callee:
+            if callee is not None and isinstance(fold.it, types.GeneratorType) and \
+                    _generators.frame_of(fold.it) is callee:
+                keyed = False  # inside the generator it folds
+            elif callee is not None and fold.calls(callee):
+                keyed = True  # inside its key (reduce's function)
+            else:
                 inner = where(callee) if callee is not None else "suspend()"
-                raise SuspendError(f"{where(f)}: {fold.kind}() called {inner} (its key "
-                                   "function) while the C comparison held the item, "
-                                   "which cannot be resumed")
+                raise SuspendError(f"{where(f)}: {fold.kind}() called {inner} to compare "
+                                   "two items, which cannot be resumed")
             fold.sync(f)
+            fold = (fold, keyed)
             f = f.f_back
             continue
         if f.f_code.co_flags & CO_ASYNC_GENERATOR:

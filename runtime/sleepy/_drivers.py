@@ -5,7 +5,8 @@ for it, so that a suspension inside the generator can be resumed.
 variable, out of reach; suspended inside f, the total would be lost. Once a
 program calls sleepy.use_python_drivers() (`python -m sleepy run
 --python-drivers`), and in every process resuming it, builtins.sum, min,
-max, any, all and sorted are these functions instead. That is not the
+max, any, all and sorted are these functions instead, and so is
+functools.reduce. That is not the
 default: folding in Python costs more than the C loop (a generator-heavy
 program runs 16 % slower, bench/overhead.py --under-sleepy), and so does
 each call that goes on to the C function. Given anything
@@ -19,52 +20,79 @@ the call; it drives the generator, which resumes its frame, and folds on.
 _capture accepts these frames between a rewritten caller and the generator
 (see `restartable`).
 
-What stays refused: a suspension inside a key function of min, max or
-sorted (the item being compared is held by the C comparison), and the C
-drivers that are types or methods (list, tuple, set, dict, str.join...),
-which cannot be replaced without changing what `type(x) is list` says.
+Key functions: given a key of rewritten code, min, max and sorted (on any
+iterable) call it from `Fold.run`, and so does functools.reduce its
+function: a suspension inside it resumes that call (`run(resumed)` puts
+its result where the call's would have gone) and folds on. sorted computes
+every key in Python first, then has the C sort order the items' indices by
+their keys (`keys.__getitem__`, a C method): the same comparisons, so the
+same order, stable and reversed alike.
+
+What stays refused: a suspension inside a comparison (`__lt__` called by
+the C sort, or by min's `<`), and the C drivers that are types or methods
+(list, tuple, set, dict, map, filter, str.join...), which cannot be
+replaced without changing what `type(x) is list` says.
 """
 
 import builtins
+import functools
 import types
 
 from . import _registry
 
 _C = {name: getattr(builtins, name) for name in ("sum", "min", "max", "any", "all",
                                                    "sorted")}
-_C_SUM, _C_MIN, _C_MAX, _C_ANY, _C_ALL, _C_SORTED = (_C[n] for n in ("sum", "min", "max",
-                                                                "any", "all", "sorted"))
+_C["reduce"] = functools.reduce
+_C_SUM, _C_MIN, _C_MAX, _C_ANY, _C_ALL, _C_SORTED, _C_REDUCE = (
+    _C[n] for n in ("sum", "min", "max", "any", "all", "sorted", "reduce"))
 _GENERATOR = types.GeneratorType
+_FUNCTION = types.FunctionType
 _EMPTY = object()
+
+
+def _rewritten(code, g):
+    """Is `code` (running with globals g) rewritten code? (By code object,
+    looked up once.)"""
+    known = _REWRITTEN.get(id(code))
+    if known is None or known[0] is not code:
+        known = (code, _registry.locate(code, g) is not None)
+        _REWRITTEN[id(code)] = known
+    return known[1]
 
 
 def _driven(iterable):
     """Is `iterable` (a generator) one whose frame can be saved: rewritten
-    code, not running? (By code object, looked up once.)"""
-    code = iterable.gi_code
-    known = _REWRITTEN.get(id(code))
-    if known is None or known[0] is not code:
-        frame = iterable.gi_frame
-        known = (code, frame is not None and
-                 _registry.locate(code, frame.f_globals) is not None)
-        _REWRITTEN[id(code)] = known
-    return known[1] and not iterable.gi_running and iterable.gi_frame is not None
+    code, not running?"""
+    frame = iterable.gi_frame
+    return frame is not None and not iterable.gi_running and \
+        _rewritten(iterable.gi_code, frame.f_globals)
+
+
+def _keyed(fn):
+    """Is `fn` a function of rewritten code, which Fold.run can call and a
+    suspension inside can resume?"""
+    return type(fn) is _FUNCTION and _rewritten(fn.__code__, fn.__globals__)
 
 
 _REWRITTEN = {}  # id(code) -> (code, is it rewritten)
 
 
 class Fold:
-    """One generator being folded; `run` goes on from what `acc` holds and
-    returns what the driver returns. `key` is min's, max's or sorted's;
-    `extra` min's or max's default, sorted's reverse."""
+    """One iterator being folded; `run` goes on from what `acc` holds and
+    returns what the driver returns. `key` is min's, max's or sorted's, or
+    reduce's function; `extra` min's or max's default, sorted's reverse;
+    `pending` the item whose key was being computed; `keys` sorted's keys
+    so far."""
 
-    __slots__ = ("kind", "it", "acc", "key", "extra")
+    __slots__ = ("kind", "it", "acc", "key", "extra", "pending", "keys")
 
-    def __init__(self, kind, it, acc, key=None, extra=None):
+    def __init__(self, kind, it, acc, key=None, extra=None, pending=None, keys=None):
         self.kind, self.it, self.acc, self.key, self.extra = kind, it, acc, key, extra
+        self.pending, self.keys = pending, keys
 
-    def run(self):
+    def run(self, resumed=None):
+        """`resumed`: where a suspension interrupted the call of `key` (on
+        `pending`), that call resumed; its result is the key's."""
         # What has been folded is the local `acc` while the loop runs (a
         # local costs less than an attribute); `sync` reads it from the
         # frame when a suspension is planned.
@@ -74,9 +102,25 @@ class Fold:
                 acc = acc + x
             return acc
         if kind == "sorted":
+            if resumed is None:
+                for x in self.it:
+                    acc.append(x)
+            if self.key is None:
+                return _C_SORTED(acc, reverse=self.extra)
+            keys, key = self.keys, self.key
+            if resumed is not None:
+                keys.append(resumed())
+            for i in range(len(keys), len(acc)):
+                keys.append(key(acc[i]))
+            order = _C_SORTED(range(len(acc)), key=keys.__getitem__, reverse=self.extra)
+            return [acc[i] for i in order]
+        if kind == "reduce":
+            fn = self.key
+            if resumed is not None:
+                acc = resumed()
             for x in self.it:
-                acc.append(x)
-            return _C_SORTED(acc, key=self.key, reverse=self.extra)
+                acc = fn(acc, x)
+            return acc
         if kind == "any":
             for x in self.it:
                 if x:
@@ -90,11 +134,19 @@ class Fold:
         # min, max: acc is (key, item) of the best so far, or _EMPTY
         key = self.key
         if kind == "min":
+            if resumed is not None:
+                k, x = resumed(), self.pending
+                if acc is _EMPTY or k < acc[0]:
+                    acc = (k, x)
             for x in self.it:
                 k = x if key is None else key(x)
                 if acc is _EMPTY or k < acc[0]:
                     acc = (k, x)
         else:
+            if resumed is not None:
+                k, x = resumed(), self.pending
+                if acc is _EMPTY or k > acc[0]:
+                    acc = (k, x)
             for x in self.it:
                 k = x if key is None else key(x)
                 if acc is _EMPTY or k > acc[0]:
@@ -105,12 +157,23 @@ class Fold:
             return self.extra
         raise ValueError(f"{kind}() arg is an empty sequence")
 
+    def calls(self, frame):
+        """Is `frame` the call of `key` that `run` makes (min's, max's or
+        sorted's key, reduce's function), rather than a comparison?"""
+        key = self.key
+        return type(key) is _FUNCTION and frame.f_back is not None and \
+            frame.f_back.f_code is restartable and _registry.same_code(key.__code__, frame)
+
     def sync(self, frame):
-        """Takes what the frame running `run` has folded so far."""
-        self.acc = frame.f_locals["acc"]
+        """Takes what the frame running `run` has folded so far, and the
+        item whose key it is computing."""
+        here = frame.f_locals
+        self.acc = here["acc"]
+        self.pending = here.get("x")
 
     def __reduce__(self):
-        return (Fold, (self.kind, self.it, self.acc, self.key, self.extra))
+        return (Fold, (self.kind, self.it, self.acc, self.key, self.extra, self.pending,
+                       self.keys))
 
 
 # Each hands anything but a generator to the C function first thing (what
@@ -136,30 +199,58 @@ def all(iterable, /):
 
 
 def min(*args, **kwargs):
-    if len(args) != 1 or type(args[0]) is not _GENERATOR or not _driven(args[0]):
+    if len(args) != 1 or not _foldable(args[0], kwargs.get("key")) or \
+            not _EXTREME_KEYWORDS.issuperset(kwargs):
         return _C_MIN(*args, **kwargs)
     return _extreme("min", args[0], **kwargs)
 
 
 def max(*args, **kwargs):
-    if len(args) != 1 or type(args[0]) is not _GENERATOR or not _driven(args[0]):
+    if len(args) != 1 or not _foldable(args[0], kwargs.get("key")) or \
+            not _EXTREME_KEYWORDS.issuperset(kwargs):
         return _C_MAX(*args, **kwargs)
     return _extreme("max", args[0], **kwargs)
 
 
-def _extreme(kind, gen, *, key=None, default=_EMPTY):
-    return Fold(kind, gen, _EMPTY, key, default).run()
+_EXTREME_KEYWORDS = frozenset(("key", "default"))
+
+
+def _foldable(iterable, key):
+    """A generator of rewritten code, or a key of rewritten code: what a
+    suspension inside can resume."""
+    return type(iterable) is _GENERATOR and _driven(iterable) or \
+        key is not None and _keyed(key)
+
+
+def _extreme(kind, iterable, *, key=None, default=_EMPTY):
+    return Fold(kind, iter(iterable), _EMPTY, key, default).run()
 
 
 def sorted(iterable, /, *, key=None, reverse=False):
-    if type(iterable) is not _GENERATOR or not _driven(iterable):
+    if not _foldable(iterable, key):
         return _C_SORTED(iterable, key=key, reverse=reverse)
-    return Fold("sorted", iterable, [], key, reverse).run()
+    _C_SORTED((), key=key, reverse=reverse)  # refuses what sorted() would
+    return Fold("sorted", iter(iterable), [], key, bool(reverse), keys=[]).run()
+
+
+def reduce(function, iterable, *initial):
+    if len(initial) > 1 or not _keyed(function):
+        return _C_REDUCE(function, iterable, *initial)
+    it = iter(iterable)
+    if initial:
+        acc = initial[0]
+    else:
+        acc = next(it, _EMPTY)
+        if acc is _EMPTY:
+            raise TypeError("reduce() of empty iterable with no initial value")
+    return Fold("reduce", it, acc, function).run()
 
 
 SURROGATES = {name: globals()[name] for name in _C}
 for _name, _fn in SURROGATES.items():
-    _fn.__module__, _fn.__qualname__ = "builtins", _name  # pickled as the builtins
+    # Pickled as what they stand for.
+    _fn.__module__ = "functools" if _name == "reduce" else "builtins"
+    _fn.__qualname__ = _name
     _fn.__doc__ = _C[_name].__doc__
 
 # The frames between a rewritten caller and the generator it handed over.
@@ -184,7 +275,15 @@ def folds(fn):
     return False
 
 
+def takes_key(fn):
+    """Is `fn` one of the C functions that call a key function (min, max,
+    sorted) or a function of two (reduce), which a surrogate calls from
+    Python?"""
+    return fn is _C_MIN or fn is _C_MAX or fn is _C_SORTED or fn is _C_REDUCE
+
+
 def install():
-    """builtins' drivers become these (for the program's life)."""
+    """builtins' drivers and functools.reduce become these (for the
+    program's life)."""
     for name, fn in SURROGATES.items():
-        setattr(builtins, name, fn)
+        setattr(functools if name == "reduce" else builtins, name, fn)

@@ -123,6 +123,12 @@ def _prepare(path):
     # Before any module of the program is imported (`from time import
     # monotonic` must find the clock that goes on).
     _clocks.go_on_from(header.get("clocks"))
+    if header.get("python_drivers"):
+        # Before the globals are read too: one that holds a driver
+        # (`from functools import reduce`) is pickled as the name it stands
+        # for, which must find the driver again.
+        from . import _drivers
+        _drivers.install()
     if header.get("suspend_on"):
         # As early as can be: a signal that finds no handler ends the process.
         _signals.install(header["suspend_on"], header.get("grace"))
@@ -152,9 +158,6 @@ def _prepare(path):
     os.chdir(state["cwd"])
     sys.argv = state["argv"]
     settings.update(state["settings"])
-    if settings.get("python_drivers"):
-        from . import _drivers
-        _drivers.install()
     for name, values in state["modules"].items():
         module = sys.modules.get(name) or importlib.import_module(name)
         module.__dict__.update(values)
@@ -183,7 +186,11 @@ def _prepare(path):
         if kind in ("iter", "send", "loop") and rk != "next":
             callees.append(None)  # FOR_ITER or SEND runs again; a loop goes on
         elif type(rk) is tuple and rk[0] == "restart":
-            callees.append(rk[1].run)  # it drives the generator on
+            _, fold, keyed = rk
+            # It drives the generator on, or first resumes its key's call.
+            callees.append(functools.partial(fold.run, _function_for(records[k + 1],
+                                                                     infos[k + 1]))
+                           if keyed else fold.run)
         elif rk == "drive":
             callees.append(functools.partial(_drive, rec.drive))
         elif innermost:

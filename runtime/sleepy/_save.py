@@ -350,6 +350,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "sizes": {"main": len(main_bytes)},
         "checkpoint": is_checkpoint,
         "clocks": clocks,
+        "python_drivers": bool(settings.get("python_drivers")),
     })
 
 

@@ -33,7 +33,7 @@ import sys
 import time
 import types
 
-from . import _capture, _process, _registry, _triggers
+from . import _capture, _drivers, _process, _registry, _triggers
 from ._triggers import parse
 from ._config import SuspendError, boundaries, phase, settings, snapshot_path
 from ._records import CO_ASYNC_GENERATOR, LAZY_FLAGS
@@ -376,6 +376,9 @@ def _closure(frame):
     if not code.co_freevars:
         return ()
     caller = frame.f_back
+    if caller.f_code is _drivers.restartable:  # a key called by a Fold
+        key = getattr(caller.f_locals.get("self"), "key", None)
+        return key.__closure__ if getattr(key, "__code__", None) is code else None
     located = _registry.locate(caller.f_code, caller.f_globals)
     if located is None:
         return None
