@@ -74,6 +74,7 @@
 #include "sleepy/pyc/Error.h"
 
 #include <algorithm>
+#include <cassert>
 
 
 namespace sleepy {
@@ -193,6 +194,7 @@ bool insertLoopNops(Function &fn, std::vector<FoundSite> &found) {
     for (size_t i = 0; i < fn.layout.size() && fn.layout[i] != site.block; ++i)
       if (!fn.blocks[fn.layout[i]].instrs.empty())
         before = &fn.blocks[fn.layout[i]].instrs.back();
+    assert(before && "a loop's head follows an instruction (see loopHead)");
     Instr nop = make(Op::NOP);
     nop.loc = before->loc;
     nop.handler = before->handler;
