@@ -388,14 +388,15 @@ def _closure(frame):
     if site is None or site.callee is None:
         return None
     if site.kind == "op":
-        # A dunder called through an operand's type slot: one of the
-        # operands' classes has it.
-        for prov in site.callee[1:]:
-            for klass in type(_capture._operand(prov, caller)).__mro__:
-                for fn in klass.__dict__.values():
-                    if isinstance(fn, types.FunctionType) and fn.__code__ is code:
-                        return fn.__closure__
-        return None
+        # A dunder called through an operand's type slot: the one of the
+        # operator's dunders, looked up on an operand's type, that runs
+        # this code (by name: functions made by one factory share their
+        # code, as fractions' operators do, and differ by closure).
+        from . import _bytecode, _slots
+        name, arg, _ = _bytecode.instruction_at(caller.f_code.co_code, site.start)
+        fns = [_slots.lookup(type(_capture._operand(prov, caller)), dunder)
+               for prov in site.callee[1:] for dunder in _slots.dunders(name, arg)]
+        return _only_closure(fns, code)
     try:
         target = _capture._resolve(site.callee, caller)
     except (LookupError, TypeError, AttributeError):
@@ -425,15 +426,28 @@ def _method_closure(frame):
     if me is _slots.MISSING:
         return None
     klasses = list(type(me).__mro__) + (list(me.__mro__) if isinstance(me, type) else [])
-    for klass in klasses:
-        for fn in klass.__dict__.values():
-            if type(fn) in (staticmethod, classmethod):
-                fn = fn.__func__
-            elif type(fn) is property:
-                fn = fn.fget
-            if type(fn) is types.FunctionType and fn.__code__ is frame.f_code:
-                return fn.__closure__
-    return None
+    return _only_closure([fn for klass in klasses for fn in klass.__dict__.values()],
+                         frame.f_code)
+
+
+def _only_closure(fns, code):
+    """The closure of the functions among `fns` (methods, class and static
+    methods, property getters) that run `code`, or None if there is none,
+    or several with other cells (made by one factory: which one runs
+    cannot be told)."""
+    found = None
+    for fn in fns:
+        if type(fn) in (staticmethod, classmethod):
+            fn = fn.__func__
+        elif type(fn) is property:
+            fn = fn.fget
+        if type(fn) is not types.FunctionType or fn.__code__ is not code:
+            continue
+        if found is not None and (len(found) != len(fn.__closure__ or ()) or any(
+                a is not b for a, b in zip(found, fn.__closure__ or ()))):
+            return None
+        found = fn.__closure__ or ()
+    return found
 
 
 def _candidates(target):

@@ -52,6 +52,17 @@ _SINGLE = {"BINARY_SUBSCR": ("__getitem__", "__missing__"),
            "BEFORE_WITH": ("__enter__",)}
 
 
+def dunders(name, arg):
+    """The dunders the instruction `name` (with `arg`) may call, on either
+    operand."""
+    if name == "BINARY_OP":
+        stem, _, inplace = _NB_OPS[arg]
+        return ((f"__i{stem}__",) if inplace else ()) + (f"__{stem}__", f"__r{stem}__")
+    if name == "COMPARE_OP":
+        return _COMPARE[opcode.cmp_op[arg]] + ("__eq__",)
+    return _SINGLE.get(name, ())
+
+
 def lookup(klass, name):
     """`name` in the class dictionaries along klass's MRO, as a slot finds
     it, or None."""

@@ -273,6 +273,16 @@ def loop_without_calls(work):
     return report("loop without calls", ok, p, r)
 
 
+def factory_operators(work):
+    """A signal that catches an operator's dunder as it starts, where the
+    class's dunders come from one factory (one code object, a closure
+    each), resumes that dunder (programs/factory_ops.py)."""
+    env, snap, p, r = self_signalled(work, "factory_ops")
+    ok = (p.returncode == 75 and "sleepy:" not in p.stderr and r.returncode == 0
+          and r.stdout == "product 42 sum 13\n")
+    return report("factory operators", ok, p, r)
+
+
 def fork_while_pending(work):
     """A child forked while a signal is pending runs to its end; the parent
     suspends (programs/fork_child.py)."""
@@ -295,6 +305,7 @@ def main():
         failures += comprehension_entry(work)
         failures += fork_while_pending(work)
         failures += loop_without_calls(work)
+        failures += factory_operators(work)
         for name in ("longjob", "pagerank", "vectors", "genpipe", "loops"):
             failures += random_signals(work, name, rounds, rng)
         failures += random_signals(work, "folds", rounds, rng, ["--python-drivers"])
