@@ -31,20 +31,35 @@ def reading():
 
 def go_on_from(saved):
     """Makes time's clocks continue from `saved` (a header's `reading()`);
-    nothing if the snapshot has none."""
-    for name, value in (saved or {}).items():
-        if name in _C:
-            _install(name, value - _C[name]())
+    nothing if the snapshot has none. Done before the program's modules are
+    imported (`from time import monotonic` must find these); `go_on` then
+    starts them where the program goes on, so that reading the snapshot
+    does not count either."""
+    _saved.update((name, value) for name, value in (saved or {}).items() if name in _C)
+    for name in _saved:
+        _install(name)
+    go_on()
 
 
-def _install(name, offset_ns):
-    c_ns, c_float, offset = _C[name], _C_FLOAT[name], offset_ns / 1e9
+def go_on():
+    """The clocks read what they read at the suspension, from now on."""
+    for name, value in _saved.items():
+        offset = value - _C[name]()
+        _OFFSET[name] = (offset, offset / 1e9)
+
+
+_saved = {}
+_OFFSET = {}  # name -> (offset in ns, in seconds)
+
+
+def _install(name):
+    c_ns, c_float, offsets = _C[name], _C_FLOAT[name], _OFFSET
 
     def clock_ns():
-        return c_ns() + offset_ns
+        return c_ns() + offsets[name][0]
 
     def clock():
-        return c_float() + offset
+        return c_float() + offsets[name][1]
 
     for fn, attr in ((clock, name), (clock_ns, name + "_ns")):
         fn.__module__, fn.__name__, fn.__qualname__ = "time", attr, attr

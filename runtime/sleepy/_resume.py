@@ -113,6 +113,7 @@ def resume(path):
     # the records): once a resumed frame drops an object, it goes, as it
     # would have in the original run (gc.collect() counts it, its __del__
     # and weak references' callbacks run).
+    _clocks.go_on()
     _resume_main(code, g)
 
 

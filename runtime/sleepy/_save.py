@@ -79,6 +79,7 @@ def save(path, start, fn, stop, entering=None, wait=True, resuming=None):
 
 
 def _save(path, start, fn, stop, entering, wait, resuming):
+    clocks = _clocks.reading()  # where the program stopped: saving does not count
     _finish_background()
     _check_threads()
     frames = _capture.plan(start, fn, boundaries,
@@ -92,7 +93,7 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     _process.flush_files()
     # Before fork: the random module reseeds itself in a forked child, and
     # a child's CPU clocks start at 0.
-    saved_settings = dict(settings, random=_process.random_state(), clocks=_clocks.reading(),
+    saved_settings = dict(settings, random=_process.random_state(), clocks=clocks,
                           logging=_process.logging_state(), csv=_process.csv_state(),
                           warnings=_process.warnings_state())
     states = _module_states()
