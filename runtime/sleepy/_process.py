@@ -136,7 +136,8 @@ def reduce_file(f):
     mode = getattr(f, "mode", "r")
     if isinstance(f, io.FileIO):
         mode = f.mode
-    position = _tell(f)
+    known = _positions.get(id(f))
+    position = known[1] if known is not None and known[0] is f else _tell(f)
     encoding = getattr(f, "encoding", None)
     errors = getattr(f, "errors", None)
     return (_reopen, (os.path.abspath(name), mode, position, encoding, errors,
@@ -149,19 +150,51 @@ def _tell(f):
     the position is found by reading: what is left to read from here, then
     the whole file from the start, which gives how many characters were
     consumed; reading that many again from the start puts the file back
-    where it was, where tell() works. This costs reading the file twice."""
+    where it was, where tell() works. This costs reading the file twice.
+    In the process that writes a snapshot, which shares the file's offset
+    with the program's, the offset is put back after (see
+    note_positions_before_fork: there, this is done before the fork)."""
     try:
         return f.tell()
     except OSError:
         if not isinstance(f, io.TextIOWrapper) or not f.seekable():
             raise
-    left = _count(f)
-    f.seek(0)
-    consumed = _count(f) - left
-    f.seek(0)
-    while consumed > 0:
-        consumed -= len(f.read(min(consumed, 1 << 20)))
-    return f.tell()
+    offset = os.lseek(f.fileno(), 0, os.SEEK_CUR) if in_writer[0] else None
+    try:
+        left = _count(f)
+        f.seek(0)
+        consumed = _count(f) - left
+        f.seek(0)
+        while consumed > 0:
+            consumed -= len(f.read(min(consumed, 1 << 20)))
+        return f.tell()
+    finally:
+        if offset is not None:
+            os.lseek(f.fileno(), offset, os.SEEK_SET)
+
+
+_positions = {}  # id(file) -> (file, its position), found before a fork
+in_writer = [False]  # in the process that writes a snapshot (forked)
+
+
+def note_positions_before_fork():
+    """The positions of the files the program opened that `for line in f`
+    reads (which will not tell them), found in the program's own process:
+    the process that writes the snapshot shares each file's offset with it,
+    and reading there would move the offset under the program, which reads
+    on if the suspension is refused (a line read twice, a line lost), or
+    while a checkpoint is written in the background."""
+    _positions.clear()
+    for f in list(_files):
+        if f.closed or not isinstance(f, io.TextIOWrapper):
+            continue
+        try:
+            f.tell()
+        except OSError:
+            try:
+                _positions[id(f)] = (f, _tell(f))
+            except (OSError, ValueError):
+                pass  # (not seekable: refused when saved, saying why)
 
 
 def _count(f):

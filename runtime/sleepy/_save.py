@@ -102,6 +102,7 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     started = (_pickle_globals(path, main_bytes, states, codes, in_flight) if wait
                else None)
     _process.note_locks_before_fork()
+    _process.note_positions_before_fork()
     try:
         r, w = os.pipe()
         pid = os.fork()
@@ -110,6 +111,7 @@ def _save(path, start, fn, stop, entering, wait, resuming):
             started[0].abort()
         raise
     if pid == 0:
+        _process.in_writer[0] = True
         os.close(r)
         sys.setprofile(None)  # a signal's hook, if any, must not see the unwinding
         _child(frames, path, w, fn.__name__ == "checkpoint", innermost_exc,

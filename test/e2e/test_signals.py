@@ -283,6 +283,23 @@ def factory_operators(work):
     return report("factory operators", ok, p, r)
 
 
+def refused_while_reading(work):
+    """Attempts refused in the middle of `for line in f` leave the file
+    where the program reads it (programs/refused_reading.py): the program
+    ends as the uninterrupted run, having said why it was not suspended."""
+    env, prog = rewrite(work, "refused_reading")
+    p = subprocess.run([PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1", prog, "signal"],
+                       env=env, capture_output=True, text=True, timeout=300)
+    # (Where the handler first runs at a loop's head, the attempt is
+    # refused for the re.Match; the count must be the uninterrupted one.)
+    ok = (p.returncode == 0 and p.stdout == "counted 1000000 499999500000\n"
+          and "sleepy: SIGUSR1: not suspended: the program ended first" in p.stderr)
+    print(f"refused while reading: status {p.returncode}, {'ok' if ok else 'FAILED'}")
+    if not ok:
+        print(p.stdout, p.stderr[-2000:])
+    return not ok
+
+
 def fork_while_pending(work):
     """A child forked while a signal is pending runs to its end; the parent
     suspends (programs/fork_child.py)."""
@@ -306,6 +323,7 @@ def main():
         failures += fork_while_pending(work)
         failures += loop_without_calls(work)
         failures += factory_operators(work)
+        failures += refused_while_reading(work)
         for name in ("longjob", "pagerank", "vectors", "genpipe", "loops"):
             failures += random_signals(work, name, rounds, rng)
         failures += random_signals(work, "folds", rounds, rng, ["--python-drivers"])
