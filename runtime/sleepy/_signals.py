@@ -25,6 +25,7 @@ exits with status 1. A program that finishes first exits as usual. The
 resumed program keeps its triggers.
 """
 
+import _signal
 import _thread
 import atexit
 import os
@@ -102,6 +103,7 @@ def _ignore():
     global _pending
     p = _pending
     _pending = None
+    _cpu_stop()
     if p is not None:  # said once, so that the end is not taken for a suspension
         why = f" ({p.last})" if p.last else ""
         print(f"sleepy: {p.name}: not suspended: the program ended first{why}",
@@ -115,6 +117,7 @@ def _forget_in_child():
     on the triggers (their default action is back) nor act on a signal
     the program had pending."""
     global _pending
+    _cpu_stop()  # (a child has no timer of its parent's; the handler goes)
     if _pending is not None:
         _pending = None
         sys.setprofile(None)
@@ -145,6 +148,46 @@ def _handler(signum, frame):
     # running keeps its pace: it may be backing off.)
     if not p.ticker:
         _tick_later(p, _TICK)
+    else:
+        _cpu_tick(p.delay)
+
+
+def _cpu_tick(delay):
+    """Has the interpreter run the handler again once the program has used
+    `delay` seconds of CPU (ITIMER_VIRTUAL, SIGVTALRM). The kernel's timer
+    needs no lock, where the ticker thread needs the GIL to send its
+    signal, and a main thread that reads a file line by line takes the GIL
+    back after each short read before a waiting thread can (the GIL's
+    convoy effect): the ticker slept to the end of a `for line in f` loop.
+    Not where the program has a SIGVTALRM handler of its own. (_signal's C
+    functions: the signal module's are Python code, rewritten in a
+    rewritten stdlib, which the armed hook would take for the program's.)"""
+    current = _signal.getsignal(_SIGVTALRM)
+    if current is not _cpu_tock:
+        if current != _signal.SIG_DFL or _thread.get_ident() != _MAIN:
+            return
+        _signal.signal(_SIGVTALRM, _cpu_tock)
+    _signal.setitimer(_signal.ITIMER_VIRTUAL, max(delay, 0.001))
+
+
+def _cpu_tock(signum, frame):
+    p = _pending
+    if p is None:
+        return
+    if _still_blocked(p, frame):
+        _cpu_tick(p.delay)  # no point in an attempt before that frame moves
+        return
+    _handler(p.signum, frame)
+
+
+def _cpu_stop():
+    if _signal.getsignal(_SIGVTALRM) is _cpu_tock and _thread.get_ident() == _MAIN:
+        _signal.setitimer(_signal.ITIMER_VIRTUAL, 0)
+        _signal.signal(_SIGVTALRM, _signal.SIG_DFL)
+
+
+_SIGVTALRM = int(signal.SIGVTALRM)
+_MAIN = _thread.get_ident()  # (the runtime is imported by the main thread)
 
 
 def _at_loop(p, frame):
@@ -192,6 +235,7 @@ def _tick_later(p, delay):
     a thread of the runtime's own, which sleeps in between), once none of
     the frames that stood in the way is still where it was."""
     p.delay = delay
+    _cpu_tick(delay)
     if p.ticker:
         return
     p.ticker = True
