@@ -197,6 +197,10 @@ def note_positions_before_fork():
                 pass  # (not seekable: refused when saved, saying why)
 
 
+def forget_positions():
+    _positions.clear()
+
+
 def _count(f):
     n = 0
     while True:

@@ -91,6 +91,8 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     main_path, main_bytes = _main_module()
     innermost_exc = sys.exc_info()[1]
     _process.flush_files()
+    # (Before the globals are pickled here too: what is noted is this save's.)
+    _process.note_positions_before_fork()
     # Before fork: the random module reseeds itself in a forked child, and
     # a child's CPU clocks start at 0.
     saved_settings = dict(settings, random=_process.random_state(), clocks=clocks,
@@ -102,7 +104,6 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     started = (_pickle_globals(path, main_bytes, states, codes, in_flight) if wait
                else None)
     _process.note_locks_before_fork()
-    _process.note_positions_before_fork()
     try:
         r, w = os.pipe()
         pid = os.fork()
@@ -119,6 +120,7 @@ def _save(path, start, fn, stop, entering, wait, resuming):
                in_flight, resuming)
         os._exit(70)  # not reached: the unwinding ends the child
     os.close(w)
+    _process.forget_positions()  # (they would keep the files open)
     if started is not None:
         started[0].close()  # the child writes the rest
     if not wait:
