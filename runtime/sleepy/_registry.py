@@ -93,8 +93,11 @@ def _provenances(data, code, slots):
             return (kind, base, name) if name is not None else None
         return (kind, name) if name is not None else None
 
-    while i < len(data):
-        out.append(one())
+    try:
+        while i < len(data):
+            out.append(one())
+    except IndexError:  # cut short: what follows is not known
+        pass
     return out
 
 
@@ -116,7 +119,8 @@ class Entry:
         at = 0
         for k, (kind, start, end, depth, callee) in enumerate(_SITE.iter_unpack(packed)):
             self.sites.append(Site(k, kind, start, end, depth, shapes[at:at + depth],
-                                   None if callee == 0xFFFF else self.callees[callee]))
+                                   self.callees[callee] if callee < len(self.callees)
+                                   else None))  # (0xFFFF: none)
             at += depth
         self._twin = None
 
@@ -155,6 +159,42 @@ class Entry:
         return self._built().code
 
 
+class _Entries:
+    """A module's trailer entries by code index, each read when first asked
+    for: a resume or a suspension looks at a few functions of a module
+    whose trailer describes hundreds."""
+
+    def __init__(self, raw, codes):
+        # What could make reading an entry fail is checked here, where a
+        # damaged trailer makes the whole module unreadable (read_info).
+        for e in raw:
+            if not (isinstance(e, tuple) and len(e) == 5 and isinstance(e[0], int)
+                    and 0 <= e[0] < len(codes) and isinstance(e[2], bytes)
+                    and len(e[2]) % _SITE.size == 0
+                    and all(chr(k).lower() in _KINDS for k in e[2][::_SITE.size])
+                    and isinstance(e[3], str) and isinstance(e[4], bytes)):
+                raise ValueError(f"trailer entry {e[0] if isinstance(e, tuple) else e!r} "
+                                 "is damaged")
+        self._raw = {e[0]: e for e in raw}
+        self._codes = codes
+        self._read = {}
+
+    def get(self, index, default=None):
+        entry = self._read.get(index)
+        if entry is None:
+            raw = self._raw.get(index)
+            if raw is None:
+                return default
+            entry = self._read[index] = Entry(raw, self._codes[index])
+        return entry
+
+    def __getitem__(self, index):
+        entry = self.get(index)
+        if entry is None:
+            raise KeyError(index)
+        return entry
+
+
 class ModuleInfo:
     """The rewritten code of one .pyc file."""
 
@@ -182,7 +222,7 @@ class ModuleInfo:
         if len(self.codes) != len(self.hashes):
             raise ValueError(f"{path}: trailer describes {len(self.hashes)} code objects, "
                              f"the module has {len(self.codes)}")
-        self.entries = {e[0]: Entry(e, self.codes[e[0]]) for e in trailer[3]}
+        self.entries = _Entries(trailer[3], self.codes)
         self._index = {}
         for k, code in enumerate(self.codes):
             self._index.setdefault(code, k)

@@ -38,6 +38,7 @@ def _new_main(path, data, spec=None):
 
 def _run_main(code, g):
     phase[0] = "running"
+    _signals.started()
     try:
         exec(code, g)
     finally:
@@ -46,6 +47,7 @@ def _run_main(code, g):
 
 def _resume_main(code, g):
     phase[0] = "running"
+    _signals.started()
     try:
         exec(code, g)
     finally:

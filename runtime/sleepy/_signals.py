@@ -138,6 +138,15 @@ def _handler(signum, frame):
     if _grace is not None and time.monotonic() - p.since > _grace:
         _give_up(p)
     p.events = 0
+    if phase[0] == "starting":
+        # The runtime is still setting the program up (a resume reads its
+        # snapshot and rebuilds its frames): there is nothing to save yet,
+        # and an armed hook would slow that work down several times over.
+        # The program's start arms it (started); the ticker, meanwhile,
+        # keeps the grace.
+        if not p.ticker:
+            _tick_later(p, _TICK)
+        return
     if frame is not None and _at_loop(p, frame):
         return
     sys.setprofile(_hook)
@@ -150,6 +159,14 @@ def _handler(signum, frame):
         _tick_later(p, _TICK)
     else:
         _cpu_tick(p.delay)
+
+
+def started():
+    """The program starts, or goes on once resumed: a signal that arrived
+    while the runtime was setting it up is acted on now."""
+    p = _pending
+    if p is not None:
+        _handler(p.signum, None)
 
 
 def _cpu_tick(delay):
