@@ -280,6 +280,7 @@ def files_of(cwd):
 
 
 SLEEPY_LINE = re.compile(r"sleepy: [^\n]*(\n|$)")
+TRIGGER_LINE = re.compile(r"sleepy: SIG\w+: [^\n]*(\n|$)")  # what a signal did
 RAN = re.compile(r"^(Ran \d+ tests?) in [\d.]+s$", re.M)
 ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
@@ -476,8 +477,11 @@ def first_test_error(err):
 def compare(prog, ref, out, err, rc, files, last_err, resumes):
     where = f"after {resumes} resume(s)" if resumes else "without a resume"
     if rc != ref["rc"]:
+        # (The program's own last words, such as an exception's line, before
+        # the runtime's: "not suspended: the program ended first" comes last.)
+        own = TRIGGER_LINE.sub("", last_err)
         why = (prog.unittest and first_test_error(SLEEPY_LINE.sub("", err))) or \
-            last_line(last_err)
+            (last_line(own) if own.strip() else last_line(last_err))
         return "fail", f"exit status {rc} (reference {ref['rc']}) {where}: {why}"
     a, b = (ref["err"], err) if prog.unittest else (ref["out"], out)
     a, b = normalise(a, prog.unittest), normalise(b, prog.unittest)

@@ -272,6 +272,12 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
       kind = SiteKind::Attr;
     } else if (in.op == Op::FOR_ITER) {
       kind = SiteKind::Iter; // the iterator stays: FOR_ITER runs again on resume
+    } else if (in.op == Op::WITH_EXCEPT_START) {
+      // An exception leaves a `with` body: __exit__(type, value, traceback)
+      // of the manager runs here, called by the instruction, which pops
+      // nothing ([__exit__, lasti, previous exception, exception] stay)
+      // and pushes what it returns.
+      kind = SiteKind::Op;
     } else if (int first = operatorSelf(in.op); first >= 0) {
       // A dunder of an operand's type runs under the operator, called by
       // its slot.
@@ -301,7 +307,10 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
     FoundSite site{b, k, length, std::string(depth, 'v'), -1, kind, captured};
     for (size_t j = 0; j < depth; ++j)
       site.below[j] = slotKindCode(before[j].kind);
-    if (kind == SiteKind::Op) {
+    if (kind == SiteKind::Op && operands == 0) {
+      // (WITH_EXCEPT_START: the manager is not on the stack; the runtime
+      // takes __exit__'s self for it.)
+    } else if (kind == SiteKind::Op) {
       // The operands' provenances, the object whose slot is called first
       // (or a binary operator's left operand): made below.
       size_t first = depth + size_t(operatorSelf(in.op));

@@ -19,9 +19,10 @@ to rebuild them:
 - A function whose code is not rewritten and that cannot be found by its
   module and qualified name is saved with its code (marshal), its globals
   (the module by name, or the namespace itself), closure and defaults.
-- An exception keeps its cause, context, suppression flag and notes; its
-  traceback is kept as the frames it names, rebuilt with stand-in frames that
-  print the same lines.
+- An exception keeps its cause, context, suppression flag and notes. A
+  traceback (an exception's, or one held on its own, as __exit__'s `tb`) is
+  kept as the frames it names, rebuilt with stand-in frames that print the
+  same lines.
 - An object bound at the top level of a module that the resumed process
   imports afresh (`dataclasses.MISSING`, the sentinels that mark dataclass
   fields, `logging.root`...) is saved as that binding, so that identity
@@ -354,8 +355,9 @@ def reduce_exception(exc):
         rv = exc.__reduce_ex__(5)
         made = (rv[0], rv[1])
         state = rv[2] if len(rv) > 2 else None
-    chain = (exc.__cause__, exc.__context__, exc.__suppress_context__,
-             _traceback_entries(exc.__traceback__))
+    # (The traceback as an object: one also held elsewhere, by __exit__'s
+    # `tb` say, stays the same object.)
+    chain = (exc.__cause__, exc.__context__, exc.__suppress_context__, exc.__traceback__)
     return (_exception, made + (state,), chain, None, None, _set_chain)
 
 
@@ -376,11 +378,17 @@ def _exception(make, args, state):
 
 
 def _set_chain(exc, chain):
-    cause, context, suppress, entries = chain
+    cause, context, suppress, tb = chain
     exc.__cause__ = cause
     exc.__context__ = context
     exc.__suppress_context__ = suppress
-    exc.__traceback__ = _traceback(entries)
+    exc.__traceback__ = tb
+
+
+def reduce_traceback(tb):
+    """A traceback as the frames it names, rebuilt with stand-in frames
+    (see _traceback)."""
+    return (_traceback, (_traceback_entries(tb),))
 
 
 def _traceback_entries(tb):

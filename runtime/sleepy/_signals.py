@@ -230,13 +230,31 @@ def _at_loop(p, frame):
         _tick_later(p, _TICK)
         return True
     from . import _save
+    _try(p, lambda: _save.save(snapshot_path(None), frame, _handler, stop=True))
+    return True
+
+
+def _try(p, attempt):
+    """Makes one attempt (a call that saves and ends the process, or
+    raises): a refusal is reported, and the next attempt planned. Returns
+    the SuspendError, if any."""
     try:
-        _save.save(snapshot_path(None), frame, _handler, stop=True)
+        attempt()
     except SuspendError as e:
         _refused(p, e, getattr(e, "blocker", None))
+        return e
     except OSError as e:
         _refused(p, SuspendError(f"cannot write the snapshot: {e}"), None)
-    return True
+    except Exception as e:
+        # The runtime's own fault: the program goes on, and is told once,
+        # with where it happened.
+        error = SuspendError(f"internal error of the runtime ({type(e).__name__}: {e}); "
+                             "please report it with the traceback above")
+        if str(error) not in p.reported:
+            import traceback
+            traceback.print_exc()
+        _refused(p, error, None)
+    return None
 
 
 def _give_up(p):
@@ -386,13 +404,8 @@ def _attempt(p, frame, info, index, entry):
         _refused(p, SuspendError(f"{_registry.where(frame)}: cannot tell which function's "
                                  "closure this call runs with"), frame.f_back)
         return
-    try:
-        _save.save(snapshot_path(None), frame.f_back, _hook, stop=True,
-                   entering=(frame, info, index, entry, closure))
-    except SuspendError as e:
-        _refused(p, e, getattr(e, "blocker", None))
-    except OSError as e:
-        _refused(p, SuspendError(f"cannot write the snapshot: {e}"), None)
+    _try(p, lambda: _save.save(snapshot_path(None), frame.f_back, _hook, stop=True,
+                               entering=(frame, info, index, entry, closure)))
 
 
 def _attempt_generator(p, frame):
@@ -404,15 +417,13 @@ def _attempt_generator(p, frame):
     gen = _generators.find_generator(frame)
     if gen is None or _throws(frame.f_back):
         return _tick_later(p, _TICK)
-    try:
+    def attempt():
         captured = _generators.capture_parked(gen, resuming=True)
         _save.save(snapshot_path(None), frame.f_back, _hook, stop=True,
                    resuming=(gen, captured))
-    except SuspendError as e:
+
+    if _try(p, attempt) is not None:
         p.generators = False
-        _refused(p, e, getattr(e, "blocker", None))
-    except OSError as e:
-        _refused(p, SuspendError(f"cannot write the snapshot: {e}"), None)
 
 
 def _throws(caller):

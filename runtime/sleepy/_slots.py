@@ -2,8 +2,11 @@
 
 `a + b`, `a < b`, `c[k]`, `c[k] = v`, `del c[k]`, `x in c`, `-a`, `with m`:
 the instruction (BINARY_OP, COMPARE_OP, BINARY_SUBSCR, STORE_SUBSCR,
-DELETE_SUBSCR, CONTAINS_OP, UNARY_*, BEFORE_WITH) calls a C slot, which calls the Python
-dunder of an operand's type. The rewriter makes these instructions sites of
+DELETE_SUBSCR, CONTAINS_OP, UNARY_*, BEFORE_WITH) calls a C slot, which calls
+the Python dunder of an operand's type. So does WITH_EXCEPT_START, where an
+exception leaves a `with` body: the manager's __exit__, bound when the
+block began (the manager is not on the stack: __exit__'s self stands for
+it). The rewriter makes these instructions sites of
 kind "op" and records the operands' provenances; `running` tells, when a
 suspension is planned, whether the frame above such a site is that dunder,
 called on that operand (a C function between them, such as a tuple
@@ -49,7 +52,7 @@ _SINGLE = {"BINARY_SUBSCR": ("__getitem__", "__missing__"),
            "STORE_SUBSCR": ("__setitem__",), "DELETE_SUBSCR": ("__delitem__",),
            "CONTAINS_OP": ("__contains__",), "UNARY_NEGATIVE": ("__neg__",),
            "UNARY_POSITIVE": ("__pos__",), "UNARY_INVERT": ("__invert__",),
-           "BEFORE_WITH": ("__enter__",)}
+           "BEFORE_WITH": ("__enter__",), "WITH_EXCEPT_START": ("__exit__",)}
 
 
 def dunders(name, arg):

@@ -173,6 +173,8 @@ class _Reductions:
             return _byvalue.reduce_enum_member(obj)
         if isinstance(obj, BaseException):
             return _byvalue.reduce_exception(obj)
+        if t is types.TracebackType:
+            return _byvalue.reduce_traceback(obj)
         if _process.is_file(obj):
             return _process.reduce_file(obj)
         if _process.is_random_inst(obj):

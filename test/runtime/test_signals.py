@@ -2,7 +2,11 @@
 runtime sets the program up (a resume reading its snapshot, rebuilding
 frames, importing modules) is only noted: the profile hook, which sees
 every call, is not armed while that work runs, and the program's start
-arms it."""
+arms it. An attempt that fails by the runtime's own fault (an exception
+other than a refusal) does not end the program: it is reported once, with
+its traceback, as the reason the program was not suspended."""
+import contextlib
+import io
 import signal
 import sys
 import unittest
@@ -11,7 +15,9 @@ from sleepy import _signals
 from sleepy._config import phase
 
 
-class ArrivesWhileStarting(unittest.TestCase):
+class SignalsTest(unittest.TestCase):
+    """Puts the runtime's signal state back after each test."""
+
     def setUp(self):
         self.phase = phase[0]
         self.addCleanup(self.restore)
@@ -22,6 +28,8 @@ class ArrivesWhileStarting(unittest.TestCase):
         _signals._cpu_stop()
         phase[0] = self.phase
 
+
+class ArrivesWhileStarting(SignalsTest):
     def test_noted_then_armed_at_the_start(self):
         phase[0] = "starting"
         _signals._handler(signal.SIGUSR1, None)
@@ -42,6 +50,40 @@ class ArrivesWhileStarting(unittest.TestCase):
         _signals.started()
         self.assertIsNone(sys.getprofile())
         self.assertIsNone(_signals._pending)
+
+
+class InternalError(SignalsTest):
+    def setUp(self):
+        super().setUp()
+        phase[0] = "running"
+        _signals._pending = _signals._Pending(signal.SIGUSR1)
+
+    def test_reported_once_and_the_program_goes_on(self):
+        p = _signals._pending
+
+        def broken():
+            raise KeyError("no such record")
+
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            self.assertIsNone(_signals._try(p, broken))
+            self.assertIsNone(_signals._try(p, broken))
+        self.assertIn("internal error of the runtime (KeyError: 'no such record')", p.last)
+        said = err.getvalue()
+        self.assertEqual(said.count("Traceback (most recent call last)"), 1, said)
+        self.assertEqual(said.count("sleepy: SIGUSR1: cannot suspend yet: internal error"), 1,
+                         said)
+
+    def test_a_refusal_is_returned(self):
+        p = _signals._pending
+
+        def refused():
+            raise _signals.SuspendError("local 'x' cannot be saved")
+
+        with contextlib.redirect_stderr(io.StringIO()):
+            e = _signals._try(p, refused)
+        self.assertIsInstance(e, _signals.SuspendError)
+        self.assertEqual(p.last, "local 'x' cannot be saved")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@
 # - CLEANUP, in an except body: to the cleanup handler that takes lasti
 #   (SWAP 3, POP_TOP, SWAP 2 drops the 1 and keeps lasti and the exception
 #   on top).
-# - WITH, the with statement's handler has the with's line, so a jump would
-#   give tracers a line event the interpreter does not: RERAISE 1 under it.
+# - WITH, the with's handler has the with's line (a jump would give tracers a
+#   line event): RERAISE 1 under it; WITH_EXCEPT_START's handler, a jump.
 # - NONE, no handler covers the call, a value is kept under it: RERAISE 1
 #   leaves the frame.
 # - BARE, no handler covers the call and nothing is kept under it: no capture
@@ -305,7 +305,7 @@ def bare(x):
 # WITH-NEXT:   62 to 70 -> 70 [3] lasti
 # WITH-NEXT:   76 to 78 -> 70 [3] lasti
 # WITH-NEXT: ; after the passes
-# WITH-NEXT: code with_block (pass-on-311.py:41) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 6
+# WITH-NEXT: code with_block (pass-on-311.py:41) flags OPTIMIZED|NEWLOCALS args 1/0/0 stacksize 8
 # WITH-NEXT:    41       0 RESUME                          0
 # WITH-NEXT:    42       2 LOAD_FAST                       0 (p)
 # WITH-NEXT:             4 BEFORE_WITH
@@ -365,11 +365,31 @@ def bare(x):
 # WITH-NEXT:           152 PRECALL                         1
 # WITH-NEXT:           156 CALL                            1
 # WITH-NEXT:           166 RERAISE                         0
+# WITH-NEXT:           168 MATCH_SEQUENCE
+# WITH-NEXT:           170 POP_JUMP_FORWARD_IF_FALSE       4 (to 180)
+# WITH-NEXT:           172 LOAD_BUILD_CLASS
+# WITH-NEXT:           174 COPY                            2
+# WITH-NEXT:           176 IS_OP                           0
+# WITH-NEXT:           178 POP_JUMP_FORWARD_IF_TRUE        4 (to 188)
+# WITH-NEXT:           180 SWAP                            3
+# WITH-NEXT:           182 POP_TOP
+# WITH-NEXT:           184 SWAP                            2
+# WITH-NEXT:           186 JUMP_BACKWARD_NO_INTERRUPT     59 (to 70)
+# WITH-NEXT:           188 BUILD_TUPLE                     6
+# WITH-NEXT:           190 PUSH_NULL
+# WITH-NEXT:           192 LOAD_BUILD_CLASS
+# WITH-NEXT:           194 SWAP                            2
+# WITH-NEXT:           196 SWAP                            3
+# WITH-NEXT:           198 PRECALL                         1
+# WITH-NEXT:           202 CALL                            1
+# WITH-NEXT:           212 RERAISE                         0
 # WITH-NEXT: ExceptionTable:
 # WITH-NEXT:   6 to 22 -> 62 [1] lasti
 # WITH-NEXT:   22 to 36 -> 88 [1] lasti
 # WITH-NEXT:   44 to 58 -> 128 [1] lasti
-# WITH-NEXT:   62 to 70 -> 70 [3] lasti
+# WITH-NEXT:   62 to 64 -> 70 [3] lasti
+# WITH-NEXT:   64 to 66 -> 168 [4] lasti
+# WITH-NEXT:   66 to 70 -> 70 [3] lasti
 # WITH-NEXT:   76 to 78 -> 70 [3] lasti
 # WITH-NEXT:   100 to 102 -> 62 [1] lasti
 
