@@ -160,7 +160,10 @@ int operatorSelf(Op op) {
   case Op::UNARY_NEGATIVE:
   case Op::UNARY_POSITIVE:
   case Op::UNARY_INVERT:
-  case Op::BEFORE_WITH: // [manager] -> [__exit__, what __enter__ returned]
+  case Op::BEFORE_WITH:  // [manager] -> [__exit__, what __enter__ returned]
+  case Op::GET_ITER:     // [iterable] -> [its __iter__'s iterator]
+  case Op::FORMAT_VALUE: // [value, spec?]: __format__, or a conversion's
+                         // __str__ or __repr__
     return 0;
   case Op::STORE_SUBSCR: // [value, container, key]
   case Op::CONTAINS_OP:  // [item, container]
@@ -170,10 +173,22 @@ int operatorSelf(Op op) {
   }
 }
 
-/// Operator sites with one operand.
-bool isUnary(Op op) {
-  return op == Op::UNARY_NEGATIVE || op == Op::UNARY_POSITIVE ||
-         op == Op::UNARY_INVERT || op == Op::BEFORE_WITH;
+/// How many operands an operator site's instruction pops.
+size_t operatorOperands(const Instr &in) {
+  switch (in.op) {
+  case Op::STORE_SUBSCR:
+    return 3;
+  case Op::UNARY_NEGATIVE:
+  case Op::UNARY_POSITIVE:
+  case Op::UNARY_INVERT:
+  case Op::BEFORE_WITH:
+  case Op::GET_ITER:
+    return 1;
+  case Op::FORMAT_VALUE:
+    return (in.arg & 0x4) ? 2 : 1; // FVS_HAVE_SPEC: the spec on top
+  default:
+    return 2;
+  }
 }
 
 /// Puts the NOP of each loop site of \p found just before its head, in a
@@ -281,7 +296,7 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
     } else if (int first = operatorSelf(in.op); first >= 0) {
       // A dunder of an operand's type runs under the operator, called by
       // its slot.
-      operands = in.op == Op::STORE_SUBSCR ? 3 : isUnary(in.op) ? 1 : 2;
+      operands = operatorOperands(in);
       kind = SiteKind::Op;
     } else if (in.op == Op::SEND) {
       operands = 1; // the value sent; the receiver stays

@@ -1,19 +1,22 @@
 """Dunders the interpreter calls through a type's slot, under an operator.
 
-`a + b`, `a < b`, `c[k]`, `c[k] = v`, `del c[k]`, `x in c`, `-a`, `with m`:
-the instruction (BINARY_OP, COMPARE_OP, BINARY_SUBSCR, STORE_SUBSCR,
-DELETE_SUBSCR, CONTAINS_OP, UNARY_*, BEFORE_WITH) calls a C slot, which calls
-the Python dunder of an operand's type. So does WITH_EXCEPT_START, where an
-exception leaves a `with` body: the manager's __exit__, bound when the
-block began (the manager is not on the stack: __exit__'s self stands for
-it). The rewriter makes these instructions sites of
-kind "op" and records the operands' provenances; `running` tells, when a
-suspension is planned, whether the frame above such a site is that dunder,
-called on that operand (a C function between them, such as a tuple
-comparison calling its items' __eq__, would be lost on resume), and `finish`
-turns what the resumed dunder returns into the instruction's result, going
-on with the protocol where CPython would: the reflected operand after
-NotImplemented, `is` for == and !=, the TypeError when nothing applies.
+`a + b`, `a < b`, `c[k]`, `c[k] = v`, `del c[k]`, `x in c`, `-a`, `with m`,
+`for x in obj`, `f"{obj}"`: the instruction (BINARY_OP, COMPARE_OP,
+BINARY_SUBSCR, STORE_SUBSCR, DELETE_SUBSCR, CONTAINS_OP, UNARY_*,
+BEFORE_WITH, GET_ITER, FORMAT_VALUE) calls a C slot, which calls the Python
+dunder of an operand's type. So does WITH_EXCEPT_START, where an exception
+leaves a `with` body: the manager's __exit__, bound when the block began
+(the manager is not on the stack: __exit__'s self stands for it).
+
+The rewriter makes these instructions sites of kind "op" and records the
+operands' provenances; `running` tells, when a suspension is planned,
+whether the frame above such a site is that dunder, called on that operand
+(a C function between them, such as a tuple comparison calling its items'
+__eq__, would be lost on resume), and `finish` turns what the resumed
+dunder returns into the instruction's result, going on with the protocol
+where CPython would: the reflected operand after NotImplemented, `is` for
+== and !=, the TypeError when nothing applies, the format spec applied to
+what an f-string's conversion gave.
 
 Also the builtins that call one dunder of their argument (len, hash, repr,
 str, iter, abs, bool, next): `builtin_running` and `finish` likewise.
@@ -52,7 +55,13 @@ _SINGLE = {"BINARY_SUBSCR": ("__getitem__", "__missing__"),
            "STORE_SUBSCR": ("__setitem__",), "DELETE_SUBSCR": ("__delitem__",),
            "CONTAINS_OP": ("__contains__",), "UNARY_NEGATIVE": ("__neg__",),
            "UNARY_POSITIVE": ("__pos__",), "UNARY_INVERT": ("__invert__",),
-           "BEFORE_WITH": ("__enter__",), "WITH_EXCEPT_START": ("__exit__",)}
+           "BEFORE_WITH": ("__enter__",), "WITH_EXCEPT_START": ("__exit__",),
+           "GET_ITER": ("__iter__",)}
+
+# FORMAT_VALUE's argument: its conversion (the low two bits) and whether a
+# spec is on the stack.
+_CONVERSIONS = {1: "__str__", 2: "__repr__", 3: "__repr__"}  # !s, !r, !a
+_HAVE_SPEC = 0x4
 
 
 def dunders(name, arg):
@@ -63,6 +72,8 @@ def dunders(name, arg):
         return ((f"__i{stem}__",) if inplace else ()) + (f"__{stem}__", f"__r{stem}__")
     if name == "COMPARE_OP":
         return _COMPARE[opcode.cmp_op[arg]] + ("__eq__",)
+    if name == "FORMAT_VALUE":
+        return ("__format__", "__str__", "__repr__")
     return _SINGLE.get(name, ())
 
 
@@ -181,6 +192,8 @@ def running(site_frame, name, arg, operands, callee):
             f"{where(site_frame)}: {symbol} there ran {where(callee)}, which is not a "
             f"dunder of {what} (or they cannot be told without running code): it was "
             "called from C, which cannot be resumed")
+    if name == "FORMAT_VALUE":
+        return _format_running(site_frame, arg, operands, callee)
     # Where the operand cannot be told (a call's result), the dunder's own
     # self stands for it: C types that forward these slots to another
     # object (mappingproxy, weakref.proxy) return what its dunder returns.
@@ -192,6 +205,51 @@ def running(site_frame, name, arg, operands, callee):
         f"{where(site_frame)}: {name} there ran {where(callee)}, which is not the "
         f"{'/'.join(_SINGLE.get(name, ('?',)))} of its operand (or that cannot be told "
         "without running code): it was called from C, which cannot be resumed")
+
+
+def _format_running(site_frame, arg, operands, callee):
+    """FORMAT_VALUE (an f-string's field) converts its value with __str__ or
+    __repr__ (!s, !r, !a), then formats what that gives with the spec, or
+    formats the value itself: its type's __format__, or __str__ through
+    object.__format__ when there is no spec."""
+    value, spec = operands
+    me = value if value is not MISSING else argument(callee, 0)
+    if arg & _HAVE_SPEC and spec is MISSING:
+        raise SuspendError(f"{where(site_frame)}: the f-string's field there ran "
+                           f"{where(callee)}, and its format spec (computed) cannot be told: "
+                           "it cannot be resumed")
+    spec = spec if arg & _HAVE_SPEC else None
+    conversion = _CONVERSIONS.get(arg & 3)
+    if conversion is not None:
+        if me is not MISSING and runs(callee, me, conversion):
+            return ("FORMAT_VALUE", arg, "convert", spec)
+    elif me is not MISSING:
+        if runs(callee, me, "__format__"):
+            return ("FORMAT_VALUE", arg, "__format__", spec)
+        if not spec and lookup(type(me), "__format__") is object.__format__ and \
+                runs(callee, me, "__str__"):
+            return ("FORMAT_VALUE", arg, "__str__", spec)
+    raise SuspendError(
+        f"{where(site_frame)}: the f-string's field there ran {where(callee)}, which is not "
+        "the __format__, __str__ or __repr__ of its value (or that cannot be told without "
+        "running code): it was called from C, which cannot be resumed")
+
+
+def _format_result(arg, stage, spec, result):
+    """What FORMAT_VALUE pushes, from what its resumed dunder returned."""
+    if stage == "__format__":
+        if not isinstance(result, str):
+            raise TypeError(f"__format__ must return a str, not {type(result).__name__}")
+        return result
+    dunder = "__str__" if stage == "__str__" or arg & 3 == 1 else "__repr__"
+    result = _builtin_result(dunder, result)
+    if stage == "__str__":
+        return result
+    if arg & 3 == 3:  # ascii(): repr's, with what is not ASCII escaped
+        result = result.encode("ascii", "backslashreplace").decode("ascii")
+    if type(result) is str and spec is None:
+        return result
+    return format(result, "" if spec is None else spec)
 
 
 # Builtins whose one-argument call runs one dunder of the argument's type
@@ -277,6 +335,10 @@ def finish(resumed, spec):
         return _builtin_result(spec[1], result)
     if name == "CONTAINS_OP":
         return bool(result) ^ bool(spec[1])
+    if name == "GET_ITER":
+        return _builtin_result("__iter__", result)
+    if name == "FORMAT_VALUE":
+        return _format_result(*spec[1:], result)
     if name == "BEFORE_WITH":
         # [__exit__, result] once the twin unpacks it.
         manager = spec[2]

@@ -5,8 +5,11 @@ other operand, a subclass's reflected dunder going first), comparisons (the
 default != running __eq__, == falling back to identity), subscripts (get,
 set, delete, a dict subclass's __missing__), `in` and `not in`, unary
 operators, a `with` statement's __enter__, the dunders builtins call
-(len, hash, repr, str, iter, abs, bool, next), super() in a dunder, and an exception a resumed dunder raises
-caught by the frame that applied the operator."""
+(len, hash, repr, str, iter, abs, bool, next), super() in a dunder, an
+exception a resumed dunder raises caught by the frame that applied the
+operator, a `for`'s __iter__, and an f-string's fields (__format__ with and
+without a spec, __str__ through object.__format__, the conversions !s, !r
+and !a, one followed by a spec)."""
 from support import pause
 
 
@@ -172,6 +175,45 @@ class Bag:
         return self.items.pop()
 
 
+class Temp:
+    """An f-string's fields: __format__ (with and without a spec), and the
+    conversions' __str__ and __repr__ (!s, !r, !a, one with a spec)."""
+
+    def __init__(self, c):
+        self.c = c
+
+    def __format__(self, spec):
+        pause()
+        return f"{self.c:{spec or 'g'}}C"
+
+    def __str__(self):
+        pause()
+        return f"T{self.c}"
+
+    def __repr__(self):
+        pause()
+        return f"Temp({self.c!r}\u00b0)"
+
+
+class Plain:
+    """No __format__ of its own: object.__format__ calls __str__."""
+
+    def __str__(self):
+        pause()
+        return "plain"
+
+
+class Deck:
+    """A `for` calls __iter__ (GET_ITER), which is not a generator here."""
+
+    def __init__(self, cards):
+        self.cards = cards
+
+    def __iter__(self):
+        pause()
+        return iter(self.cards)
+
+
 def main():
     a, b = Money(150), Money(25)
     print(a + b, a + 5, 7 + a, a * 3, -a, ~b)
@@ -212,6 +254,11 @@ def main():
     with Session(log):
         raise KeyError("swallowed by __exit__")
     print(log)
+    t = Temp(21.5)
+    print(f"{t}|{t:.1f}|{t!s}|{t!r}|{t!a}|{t!s:>8}|{Plain()}|{Plain()!s:*^9}")
+    print([c for c in Deck("abc")], sum(1 for _ in Deck([1, 2])))
+    for card in Deck([3, 4]):
+        print("card", card)
 
 
 main()
