@@ -106,6 +106,9 @@ def main(argv=None):
         except _snapshot.SnapshotError as e:
             print(f"sleepy: error: {e}", file=sys.stderr)
             return 1
+        except BrokenPipeError:  # `info | head`: the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         return 0
     if args.command == "resume":
         path = args.path or os.environ.get("SLEEPY_SNAPSHOT") or "sleepy.snapshot"

@@ -53,12 +53,12 @@ def find_generator(frame):
 
 # -- rebuilding -----------------------------------------------------------
 
-def _shell(module_name, index, frees):
-    """A fresh generator from the twin of code `index` of a module: it
-    resumes its frame when first driven."""
+def _shell(module_name, index, site, frees):
+    """A fresh generator from the twin of code `index` of a module that
+    resumes at `site`: it resumes its frame when first driven."""
     g = _registry.module_globals(module_name)
     info = _registry.info_for_globals(g)
-    code = info.twin_code(index)
+    code = info.twin_code(index, site)
     fn = _twin.function(code, g, tuple(frees) or None)
     return fn()
 
@@ -194,10 +194,10 @@ def reduce_generator(gen, running=None):
         gen_obj, rec = running[id(gen)]
         if type(rec) is tuple:  # caught as it resumed: saved as parked there
             module, index, frees, parked = rec
-            return (_shell, (module, index, frees), parked, None, None, _prime)
+            return (_shell, (module, index, parked.site, frees), parked, None, None, _prime)
         info = _registry.info_for_globals(sys.modules[rec.module].__dict__)
         entry = info.entries[rec.index]
-        return (_shell, (rec.module, rec.index, frees_of(entry, rec.cells)))
+        return (_shell, (rec.module, rec.index, rec.site, frees_of(entry, rec.cells)))
     state = state_of(gen)
     if state == "GEN_CLOSED":
         return (_finished, ())
@@ -205,7 +205,7 @@ def reduce_generator(gen, running=None):
         raise RunningGenerator(f"cannot save the generator {gen.__qualname__} while it runs "
                            "outside the suspended stack")
     module, index, frees, parked = capture_parked(gen)
-    return (_shell, (module, index, frees), parked, None, None, _prime)
+    return (_shell, (module, index, parked.site, frees), parked, None, None, _prime)
 
 
 def _copyreg_reducer(gen):

@@ -105,7 +105,7 @@ class Entry:
     """What the trailer says of one rewritten code object, `normal`."""
 
     __slots__ = ("index", "normal", "prefix", "delta", "callees", "sites", "slots",
-                 "_twin")
+                 "_twins")
 
     def __init__(self, raw, normal):
         self.index, self.prefix, packed, shapes, callees = raw
@@ -122,19 +122,22 @@ class Entry:
                                    self.callees[callee] if callee < len(self.callees)
                                    else None))  # (0xFFFF: none)
             at += depth
-        self._twin = None
+        self._twins = {}
 
-    def _built(self):
-        if self._twin is None:
-            self._twin = _twin.build(self.normal, self)
-        return self._twin
+    def twin(self, site):
+        """The resume twin (see _twin) that resumes at site number `site`,
+        made once."""
+        built = self._twins.get(site)
+        if built is None:
+            built = self._twins[site] = _twin.build(self.normal, self, site)
+        return built
 
-    def site_at(self, lasti_units, in_twin):
-        """The site whose instructions (or, in a twin, whose resume call)
-        cover the code unit `lasti_units`."""
-        resume = self._built().resume if in_twin else {}
+    def site_at(self, lasti_units, twin):
+        """The site whose instructions (or, in `twin`, a _twin.Twin the
+        frame runs, whose resume call) cover the code unit `lasti_units`."""
+        resume = twin.resume if twin else {}
         for s in self.sites:
-            if in_twin:
+            if twin:
                 region = resume.get(s.index)
                 if region is not None and region[0] <= lasti_units < region[1]:
                     return s
@@ -144,19 +147,15 @@ class Entry:
                 return s
         # Stopped at a jump back, where a signal's handler runs: the loop
         # site whose NOP comes just before the jump's target.
-        code = self.twin() if in_twin else self.normal
+        code = twin.code if twin else self.normal
         target = _bytecode.backward_jump_target(code.co_code, lasti_units)
         if target is not None:
-            if in_twin:
+            if twin:
                 target -= self.delta
             for s in self.sites:
                 if s.kind == "loop" and s.end == target:
                     return s
         return None
-
-    def twin(self):
-        """The resume twin of the normal code (see _twin), made once."""
-        return self._built().code
 
 
 class _Entries:
@@ -267,19 +266,20 @@ class ModuleInfo:
         return self._stars
 
     def lookup(self, code):
-        """(index, is_twin) of a live code object, or None."""
+        """(index, twin) of a live code object, where twin is the
+        _twin.Twin it is the code of (or None), or None."""
         k = self._index.get(code)
         if k is not None:
-            return k, False
+            return k, None
         # Twins exist only once made here (twin_code): no other code runs
         # them.
-        k = self._twins.get(code)
-        return (k, True) if k is not None else None
+        return self._twins.get(code)
 
-    def twin_code(self, index):
-        code = self.entries[index].twin()
-        self._twins.setdefault(code, index)
-        return code
+    def twin_code(self, index, site):
+        """The code of the twin of code `index` that resumes at `site`."""
+        twin = self.entries[index].twin(site)
+        self._twins.setdefault(twin.code, (index, twin))
+        return twin.code
 
 
 _by_path = {}
@@ -381,8 +381,9 @@ def info_for_globals(g):
 
 
 def locate(code, g):
-    """(ModuleInfo, index, is_twin) of a code object running with globals
-    `g`, or None if it is not rewritten code."""
+    """(ModuleInfo, index, twin) of a code object running with globals `g`
+    (twin: the _twin.Twin whose code it is, or None), or None if it is not
+    rewritten code."""
     info = info_for_globals(g)
     if info is None:
         return None

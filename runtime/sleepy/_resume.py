@@ -85,7 +85,7 @@ def run(target, args, module=False):
 def _function_for(rec, info):
     entry = info.entries[rec.index]
     g = sys.modules[rec.module].__dict__
-    code = info.twin_code(rec.index)
+    code = info.twin_code(rec.index, rec.site)
     return _twin.function(code, g, tuple(frees_of(entry, rec.cells)) or None)
 
 
@@ -224,4 +224,4 @@ def _prepare(path):
         return tuples.pop()
 
     builtins.__sleepy_resume__ = next_record
-    return infos[0].twin_code(records[0].index), main.__dict__
+    return infos[0].twin_code(records[0].index, records[0].site), main.__dict__

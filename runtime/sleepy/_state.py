@@ -50,13 +50,13 @@ def _empty():
 _EMPTY = _Empty()
 
 
-def _function(module_name, index, twin, closure):
+def _function(module_name, index, site, closure):
     g = _registry.module_globals(module_name)
     info = _registry.info_for_globals(g)
     if info is None:
         raise pickle.UnpicklingError(f"module {module_name} is not rewritten code any more")
-    if twin:
-        return _twin.function(info.twin_code(index), g, closure)
+    if site is not None:  # the twin that resumes there
+        return _twin.function(info.twin_code(index, site), g, closure)
     code = info.codes[index]
     return types.FunctionType(code, g, code.co_name, None, closure)
 
@@ -220,7 +220,8 @@ class _Reductions:
         state = _byvalue.function_state(fn)
         if twin:  # its parameters' defaults are the twin's own (see _twin.function)
             del state["__defaults__"], state["__kwdefaults__"]
-        return (_function, (module_name, index, twin, fn.__closure__), state,
+        return (_function, (module_name, index, twin.site if twin else None, fn.__closure__),
+                state,
                 None, None, _byvalue.set_function)
 
 

@@ -227,13 +227,14 @@ class _Dispatcher:
 
 
 class Twin:
-    """A built twin: its code object, and where each site's resume
-    instructions are in it (code units, by site index)."""
+    """A built twin: its code object, the site it resumes at, and where that
+    site's resume instructions are in it (code units, by site index)."""
 
-    __slots__ = ("code", "resume")
+    __slots__ = ("code", "site", "resume")
 
-    def __init__(self, code, resume):
+    def __init__(self, code, site, resume):
         self.code = code
+        self.site = site
         self.resume = resume
 
 
@@ -243,9 +244,13 @@ def jump_size(units, prefix):
     return 1 + arg_prefixes(units - prefix)
 
 
-def build(normal, entry):
+def build(normal, entry, resumed):
     """The resume twin of the rewritten code object `normal`, whose trailer
-    entry is `entry` (see _registry.Entry: sites, slots, prefix)."""
+    entry is `entry` (see _registry.Entry: sites, slots, prefix), that
+    resumes at site number `resumed`: its dispatcher has that site's resume
+    instructions only (a function with hundreds of sites is resumed at one;
+    a frame running the twin is suspended again at any site, in the normal
+    code, or at that one's resume call)."""
     code = normal.co_code
     units = len(code) // 2
     prefix = entry.prefix
@@ -294,19 +299,20 @@ def build(normal, entry):
     d.emit("COPY", 1)
     d.emit("LOAD_CONST", const(0))
     d.emit("BINARY_SUBSCR")
-    labels = [_Label() for _ in entry.sites]
-    for k, label in enumerate(labels):
+    sites = [entry.sites[resumed]]
+    labels = [_Label() for _ in sites]
+    for site, label in zip(sites, labels):
         d.emit("COPY", 1)
-        d.emit("LOAD_CONST", const(k))
+        d.emit("LOAD_CONST", const(site.index))
         d.emit("COMPARE_OP", _COMPARE_EQ)
         d.jump("POP_JUMP_FORWARD_IF_TRUE", label)
-    d.emit("RAISE_VARARGS", 0)  # an unknown site: never asked for
+    d.emit("RAISE_VARARGS", 0)  # another site: never asked for
 
     # Each resume region (by site) between two labels, and its handler.
     regions = []
     base = 1 + 2 * len(entry.slots)
     generator = normal.co_flags & LAZY_FLAGS
-    for site, label in zip(entry.sites, labels):
+    for site, label in zip(sites, labels):
         d.place(label)
         d.emit("POP_TOP")  # the site number
         _rebuild_stack(d, site, base, const)
@@ -380,7 +386,7 @@ def build(normal, entry):
                                  [(site, begin.at, end.at) for site, begin, end, _ in regions
                                   if site is not None]))
     # The dispatcher never holds more than a site's slots and four more.
-    stack = max([normal.co_stacksize] + [s.depth + 4 for s in entry.sites])
+    stack = max([normal.co_stacksize] + [s.depth + 4 for s in sites])
     code = normal.replace(
         co_code=twin_code,
         co_consts=tuple(consts),
@@ -388,7 +394,7 @@ def build(normal, entry):
         co_exceptiontable=bytes(exceptions),
         co_linetable=lines,
         co_stacksize=stack)
-    return Twin(code, resume)
+    return Twin(code, resumed, resume)
 
 
 def function(code, g, closure):

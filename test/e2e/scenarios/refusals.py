@@ -51,6 +51,11 @@ class Built:
         self.v = v
 
 
+class Formats:
+    def __format__(self, spec):
+        return stop(spec)
+
+
 def stopping():
     yield stop(1)
 
@@ -103,6 +108,8 @@ def main():
     attempt("named operands", tuples_equal)
     attempt("deepcopy", lambda: copy.deepcopy(Deep()))
     attempt("new then init", lambda: Built(1))
+    width = 3
+    attempt("computed spec", lambda: f"{Formats():>{width}}")
     attempt("socket", with_socket)
     attempt("nested socket", with_nested_socket)
     event = threading.Event()
@@ -138,6 +145,7 @@ main()
 # expect: named operands refused: .*in tuples_equal: == there ran .* in Eq.__eq__, which is not a dunder of the operands there .*called from C.*
 # expect: deepcopy refused: .*copy.py.*not rewritten.*
 # expect: new then init refused: .*<lambda>: the call there runs __main__.Built.__new__ and then __main__.Built.__init__, with the call's arguments, which cannot be done again after a resume
+# expect: computed spec refused: .*<lambda>: the f-string's field there ran .* in Formats.__format__, and its format spec \(computed\) cannot be told: it cannot be resumed
 # expect: socket refused: .*in with_socket: local 'sock' \(socket.socket\) cannot be saved: .*socket.*
 # expect: nested socket refused: .*in with_nested_socket: local 'pool' → pool\['db'\]\[0\]\.sock \(socket.socket\) cannot be saved: .*
 # expect: thread refused: other threads are alive \('worker'\).*
