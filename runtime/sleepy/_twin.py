@@ -6,14 +6,14 @@ RETURN_GENERATOR and POP_TOP, so that calling the twin still makes a
 generator). Normal calls never run it, and the rewriter does not write it:
 the trailer describes the sites (where, what kind, the value-stack shape kept
 below each, the handler that covers it in the rewritten code), and this
-module builds the dispatcher from that, for the functions actually resumed.
-The dispatcher:
+module builds the dispatcher from that, for the functions actually resumed,
+one twin for each site a frame is resumed at. The dispatcher:
 
     R = __sleepy_resume__()            the frame's record, from the runtime
     for each slot i: if R[1+2i]: slot i = R[2+2i]   (cells by identity)
-    jump on R[0], the site
+    check R[0], the site
 
-and for each site rebuilds the value stack kept below it from R (NULLs with
+and rebuilds the value stack kept below the site from R (NULLs with
 PUSH_NULL, a saved exception state by replaying PUSH_EXC_INFO with the
 exception to make current), then goes on as the site's kind says: call R's
 callee in place of the call (under the site's capture handler, so that a
