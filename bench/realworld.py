@@ -62,6 +62,20 @@ sys.path.insert(0, os.path.join(ROOT, "test", "conformance"))
 import run as conformance  # noqa: E402  (rewrite, make_executable, clean_env)
 
 DEFAULT_TOOL = os.path.join(ROOT, "build", "bin", "sleepy-rewrite")
+
+
+def _load_snapshot_module():
+    """runtime/sleepy/_snapshot.py on its own (importing the package would
+    install the runtime in this process): it reads snapshot headers."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "sleepy_snapshot", os.path.join(ROOT, "runtime", "sleepy", "_snapshot.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+snapshots = _load_snapshot_module()
 PYTHON = sys.executable
 SUSPENDED = 75
 
@@ -315,6 +329,11 @@ class Result:
         self.suspended = 0
         self.refused = []  # reasons
         self.latencies = []
+        # From the snapshots' headers: signal to the start of the save that
+        # succeeded (waiting for a resumable point, attempts refused), and
+        # that save (capturing, pickling, writing), in ms.
+        self.waited = []
+        self.saving = []
         self.slow = []  # (latency ms, the last refusal printed) above SLOW_MS
         self.rounds_ok = 0
         self.ref_time = 0.0
@@ -425,6 +444,10 @@ def run_round(prog, home_py, ref, rng, work, nsignals, res, scale, min_delay=0.0
         errs.append(read(e))
         if lat_ms is not None:
             res.latencies.append(lat_ms)
+            took = (snapshots.peek_header(snap) or {}).get("took") or {}
+            if "since_signal_ms" in took:
+                res.saving.append(took["saving_ms"])
+                res.waited.append(took["since_signal_ms"] - took["saving_ms"])
             if lat_ms > SLOW_MS:  # what it waited for: the last refusal said
                 said = [l for l in errs[-1].splitlines() if l.startswith("sleepy:")]
                 res.slow.append((lat_ms, said[-1][:220] if said else "(nothing said)"))
@@ -668,6 +691,11 @@ def main():
         f"latency p50={percentile(lat, 50):.1f}ms p99={percentile(lat, 99):.1f}ms "
         f"(n={len(lat)})",
     ]
+    waited = [x for r in results.values() for x in r.waited]
+    saving = [x for r in results.values() for x in r.saving]
+    summary.append(f"of which waited p50={percentile(waited, 50):.1f}ms "
+                   f"p99={percentile(waited, 99):.1f}ms, saving p50={percentile(saving, 50):.1f}ms "
+                   f"p99={percentile(saving, 99):.1f}ms (snapshot headers, n={len(waited)})")
     statuses = {}
     for r in results.values():
         statuses[r.status] = statuses.get(r.status, 0) + 1

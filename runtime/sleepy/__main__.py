@@ -51,6 +51,12 @@ def _info(path):
     sizes = header.get("sizes", {})
     print(f"  payload {sizes.get('payload', 0)} bytes, main program {sizes.get('main', 0)} bytes")
     print(f"  main program {header.get('main', {}).get('pyc')}")
+    took = header.get("took") or {}
+    if "since_signal_ms" in took:
+        print(f"  suspended by {took['signal']} {took['since_signal_ms']:.1f} ms after it "
+              f"arrived; saving took {took['saving_ms']:.1f} ms")
+    elif "saving_ms" in took:
+        print(f"  saving took {took['saving_ms']:.1f} ms")
     print("  frames, outermost first:")
     import linecache
     for fr in header.get("frames", []):

@@ -453,3 +453,7 @@ def binding(module, name):
 
 def is_enum_member(obj):
     return isinstance(obj, enum.Enum)
+
+
+def is_enum_class(cls):
+    return issubclass(cls, enum.Enum)

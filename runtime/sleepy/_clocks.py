@@ -23,6 +23,12 @@ _C = {name: getattr(time, name + "_ns") for name in _NAMES}
 _C_FLOAT = {name: getattr(time, name) for name in _NAMES}
 
 
+def now():
+    """The runtime's own clock (seconds, monotonic), which a resume does
+    not rebase: the grace after a signal, and how long a suspension took."""
+    return _C_FLOAT["monotonic"]()
+
+
 def reading():
     """What each clock reads now, in nanoseconds (taken in the process
     that saves, before it forks: a child's CPU clocks start at 0)."""

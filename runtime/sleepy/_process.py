@@ -318,6 +318,15 @@ _LOCK = _thread.LockType
 _RLOCK = _thread.RLock
 
 
+def special_type(t):
+    """Whether objects of type `t` may be saved by a reduction of this
+    module's (files, Random generators, csv readers and writers, locks)."""
+    random, csv = sys.modules.get("random"), sys.modules.get("_csv")
+    return (issubclass(t, _FILE_TYPES) or t is _LOCK or t is _RLOCK
+            or (random is not None and issubclass(t, random.Random))
+            or (csv is not None and t in (csv.Reader, csv.Writer)))
+
+
 def is_lock(obj):
     t = type(obj)
     return t is _LOCK or t is _RLOCK

@@ -57,13 +57,15 @@ def _main_module():
     return path, data
 
 
-def save(path, start, fn, stop, entering=None, wait=True, resuming=None):
+def save(path, start, fn, stop, entering=None, wait=True, resuming=None, signalled=None):
     """Suspends (stop) or checkpoints the stack from `start` out. With
     `entering` (frame, info, index, entry, closure), `start` is calling a
     function whose frame has just started: it is saved as a call to make
     again on resume. With `resuming` (generator, what capture_parked
     says of it), `start` is resuming that generator, whose frame has just
     been entered: it is saved as parked, to be driven again on resume.
+    With `signalled` (the signal's name, when it arrived by _clocks.now),
+    a signal's handler asked for it: the header says how long after.
 
     The garbage collector waits meanwhile: a full collection that happened
     to fall here would walk the whole heap (tens of milliseconds for a big
@@ -72,10 +74,27 @@ def save(path, start, fn, stop, entering=None, wait=True, resuming=None):
     enabled = gc.isenabled()
     gc.disable()
     try:
+        _timing.update(began=_clocks.now(), signalled=signalled)
         return _save(path, start, fn, stop, entering, wait, resuming)
     finally:
         if enabled and os.getpid() == pid:  # the child unwinds through here
             gc.enable()
+
+
+_timing = {}  # this save's: when it began, and the signal that asked for it
+
+
+def _took(header):
+    """What the header says of how long this suspension took, in ms: from
+    the signal that asked for it (when one did), and the save itself
+    (capturing, pickling, writing: up to the header)."""
+    now = _clocks.now()
+    took = {"saving_ms": round(1000 * (now - _timing["began"]), 3)}
+    if _timing.get("signalled"):
+        name, since = _timing["signalled"]
+        took.update(signal=name, since_signal_ms=round(1000 * (now - since), 3))
+    header["took"] = took
+    return header
 
 
 def _save(path, start, fn, stop, entering, wait, resuming):
@@ -346,7 +365,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         frames.append({"file": code.co_filename, "line": code.co_firstlineno,
                        "function": code.co_qualname + " (starting)",
                        "module": entry_record.module})
-    pending.commit({
+    pending.commit(_took({
         "frames": frames,
         "codes": sorted([list(c) for c in codes]),
         "main": {"pyc": main_path},
@@ -356,7 +375,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "checkpoint": is_checkpoint,
         "clocks": clocks,
         "python_drivers": bool(settings.get("python_drivers")),
-    })
+    }))
 
 
 def _explain(error, records, planned, states):

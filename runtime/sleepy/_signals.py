@@ -34,7 +34,7 @@ import sys
 import time
 import types
 
-from . import _capture, _drivers, _process, _registry, _triggers
+from . import _capture, _clocks, _drivers, _process, _registry, _triggers
 from ._triggers import parse
 from ._config import SuspendError, boundaries, phase, settings, snapshot_path
 from ._records import CO_ASYNC_GENERATOR, LAZY_FLAGS
@@ -50,7 +50,7 @@ class _Pending:
     def __init__(self, signum):
         self.signum = signum
         self.name = signal.Signals(signum).name
-        self.since = time.monotonic()
+        self.since = _clocks.now()
         self.reported = set()
         self.last = None  # the last reason
         # The frames that stood in the way of an attempt, by id: (frame,
@@ -135,7 +135,7 @@ def _handler(signum, frame):
     if _pending is None:
         _pending = _Pending(signum)
     p = _pending
-    if _grace is not None and time.monotonic() - p.since > _grace:
+    if _grace is not None and _clocks.now() - p.since > _grace:
         _give_up(p)
     p.events = 0
     if phase[0] == "starting":
@@ -230,7 +230,8 @@ def _at_loop(p, frame):
         _tick_later(p, _TICK)
         return True
     from . import _save
-    _try(p, lambda: _save.save(snapshot_path(None), frame, _handler, stop=True))
+    _try(p, lambda: _save.save(snapshot_path(None), frame, _handler, stop=True,
+                               signalled=(p.name, p.since)))
     return True
 
 
@@ -278,11 +279,11 @@ def _tick_later(p, delay):
 
     def ticker():
         while _pending is p:
-            left = _grace - (time.monotonic() - p.since) if _grace is not None else p.delay
+            left = _grace - (_clocks.now() - p.since) if _grace is not None else p.delay
             time.sleep(max(0.0, min(p.delay, left)))
             if _pending is not p:
                 return
-            if _grace is not None and time.monotonic() - p.since > _grace:
+            if _grace is not None and _clocks.now() - p.since > _grace:
                 # Also where the main thread runs on in C, or stays blocked,
                 # and its handler cannot tell.
                 _give_up(p)
@@ -405,7 +406,8 @@ def _attempt(p, frame, info, index, entry):
                                  "closure this call runs with"), frame.f_back)
         return
     _try(p, lambda: _save.save(snapshot_path(None), frame.f_back, _hook, stop=True,
-                               entering=(frame, info, index, entry, closure)))
+                               entering=(frame, info, index, entry, closure),
+                               signalled=(p.name, p.since)))
 
 
 def _attempt_generator(p, frame):
@@ -420,7 +422,7 @@ def _attempt_generator(p, frame):
     def attempt():
         captured = _generators.capture_parked(gen, resuming=True)
         _save.save(snapshot_path(None), frame.f_back, _hook, stop=True,
-                   resuming=(gen, captured))
+                   resuming=(gen, captured), signalled=(p.name, p.since))
 
     if _try(p, attempt) is not None:
         p.generators = False

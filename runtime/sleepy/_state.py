@@ -80,6 +80,21 @@ _HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: made at run time, by a class stateme
 _IMMUTABLE_TYPE = 1 << 8  # Py_TPFLAGS_IMMUTABLETYPE: most types made by C code
 
 
+_SPECIAL = {types.FunctionType, types.MethodType, types.CellType, types.ModuleType,
+            types.CodeType, staticmethod, classmethod, property, types.MappingProxyType,
+            _STRUCT, types.TracebackType, types.GeneratorType, types.CoroutineType}
+
+
+def _special_type(t):
+    """Whether any reduction of _Reductions.reducer_override but the module
+    binding may apply to objects of type `t` (the union of their tests on
+    the type): for other types, pickle's own reduction is used."""
+    return (t in _SPECIAL or issubclass(t, (type, BaseException))
+            or _byvalue.is_enum_class(t) or _process.special_type(t)
+            or _byvalue.has_own_reduce(t) or _byvalue.hooks_lookup(t)
+            or _byvalue.new_needs_arguments(t))
+
+
 def _by_value(cls):
     """Whether a class is saved by value: the main program's classes, and
     classes that no import finds again (made inside a function, by type(),
@@ -123,9 +138,18 @@ class _Reductions:
         self.saved = set(saved)
         self.in_flight = set(in_flight)  # ids of the saved frames' selves
         self._bindings = bindings
+        self._plain = {}  # type -> whether none of the reductions below is for it
 
     def reducer_override(self, obj):
         t = type(obj)
+        plain = self._plain.get(t)
+        if plain is None:
+            plain = self._plain[t] = not _special_type(t)
+        if plain:  # (most objects: pickle's own reduction, unless bound in a module)
+            if self._bindings is not None and id(obj) not in self._bindings:
+                return NotImplemented
+            found = self._binding(obj)
+            return NotImplemented if found is None else (_byvalue.binding, found)
         if t is types.FunctionType:
             return self._function(obj)
         if t is types.MethodType:

@@ -167,6 +167,17 @@ class LocalClassTests(unittest.TestCase):
         import re._constants as constants
         self.assertIs(roundtrip(constants.BRANCH), constants.BRANCH)
 
+    def test_plain_objects_bound_in_a_module_by_their_binding(self):
+        # Objects of types no other reduction is for (pickle's own reduction
+        # is used) still go by their binding, also after another object of
+        # their type went by value, in the same pickle.
+        fresh = dataclasses._MISSING_TYPE()
+        made, bound, again = roundtrip((fresh, dataclasses.MISSING, dataclasses.MISSING))
+        self.assertIs(bound, dataclasses.MISSING)
+        self.assertIs(again, dataclasses.MISSING)
+        self.assertIsNot(made, dataclasses.MISSING)
+        self.assertIs(type(made), dataclasses._MISSING_TYPE)
+
     def test_members_of_a_local_enum(self):
         flag = make_local_flag()
         cls, member = roundtrip((flag, flag.A | flag.B))
