@@ -40,6 +40,7 @@ import builtins
 import functools
 import io
 import os
+import stat
 import sys
 import weakref
 
@@ -96,7 +97,7 @@ def _std(name):
     return getattr(sys, name)
 
 
-def _reopen(path, mode, position, encoding, errors, newline=None):
+def _reopen(path, mode, position, encoding, errors, newline=None, by_descriptor=False):
     binary = "b" in mode
     base = mode.replace("b", "").replace("t", "")
     if base.startswith("a"):
@@ -111,6 +112,14 @@ def _reopen(path, mode, position, encoding, errors, newline=None):
                        newline=None if binary else newline)
     if not new.startswith("a"):
         f.seek(position)
+    if by_descriptor:  # (its name is its descriptor's number, as os.fdopen's)
+        _raw(f).name = f.fileno()
+    return f
+
+
+def _raw(f):
+    while not isinstance(f, io.FileIO):
+        f = f.buffer if isinstance(f, io.TextIOWrapper) else f.raw
     return f
 
 
@@ -130,9 +139,12 @@ def reduce_file(f):
     binary = not isinstance(f, io.TextIOWrapper)
     if f.closed:
         return (_closed, (name if isinstance(name, str) else None, binary))
-    if not isinstance(name, str):
-        raise TypeError(f"cannot save the file opened from descriptor {name!r}: only "
-                        "files opened by path can be reopened")
+    if not isinstance(name, str):  # opened from a descriptor (tempfile's files)
+        fd = f.fileno()
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise TypeError(f"cannot save the file opened from descriptor {fd}: it is not a "
+                            "regular file (a pipe, a socket, a terminal...)")
     mode = getattr(f, "mode", "r")
     if isinstance(f, io.FileIO):
         mode = f.mode
@@ -140,8 +152,51 @@ def reduce_file(f):
     position = known[1] if known is not None and known[0] is f else _tell(f)
     encoding = getattr(f, "encoding", None)
     errors = getattr(f, "errors", None)
+    if not isinstance(name, str):
+        if st.st_nlink == 0:  # a temporary file without a name: its contents go along
+            if st.st_size > _TEMPORARY_MAX:
+                raise TypeError(f"cannot save the temporary file of descriptor {fd}: its "
+                                f"{st.st_size} bytes are more than the {_TEMPORARY_MAX} a "
+                                "snapshot carries")
+            return (_temporary, (os.pread(fd, st.st_size, 0), mode, position, encoding,
+                                 errors, _files.get(f)))
+        return (_reopen, (_path_of(fd, st), mode, position, encoding, errors, _files.get(f),
+                          True))
     return (_reopen, (os.path.abspath(name), mode, position, encoding, errors,
                       _files.get(f)))
+
+
+_TEMPORARY_MAX = 64 << 20  # bytes of an unnamed temporary file a snapshot carries
+
+
+def _path_of(fd, st):
+    """The path of the file open as `fd` (os.fdopen of a file opened by
+    path), checked to still name that file."""
+    try:
+        path = os.readlink(f"/proc/self/fd/{fd}")
+        there = os.stat(path)
+    except OSError:
+        path, there = None, None
+    if there is None or (there.st_dev, there.st_ino) != (st.st_dev, st.st_ino):
+        raise TypeError(f"cannot save the file opened from descriptor {fd}: no path names "
+                        "it, to reopen it by")
+    return path
+
+
+def _temporary(data, mode, position, encoding, errors, newline):
+    """An unnamed temporary file with these contents, open as it was."""
+    import tempfile
+    with tempfile.TemporaryFile("w+b") as raw:
+        raw.write(data)
+        raw.flush()
+        fd = os.dup(raw.fileno())
+    binary = "b" in mode
+    f = _tracking_open(fd, mode.replace("x", "w"), encoding=None if binary else encoding,
+                       errors=None if binary else errors,
+                       newline=None if binary else newline)
+    if "a" not in mode:
+        f.seek(position)
+    return f
 
 
 def _tell(f):

@@ -1,9 +1,12 @@
 """Files as scripts use them: a text file read by `for line in f`, by
 read(n) and readline(), a csv reader and a DictReader, a file appended to,
-binary files, and in-memory streams; each goes on from where it was."""
+binary files, in-memory streams, unnamed temporary files (their contents
+go along) and a file opened from a descriptor (reopened by its path); each
+goes on from where it was."""
 import csv
 import io
 import os
+import tempfile
 
 from support import pause
 
@@ -86,8 +89,31 @@ def memory():
     print("memory", s.getvalue(), bio.read(2), bio.tell())
 
 
+def temporaries():
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as t, tempfile.TemporaryFile() as b:
+        t.write("alpha\nbéta\ngamma\n")
+        b.write(bytes(range(10)))
+        t.seek(0)
+        first = t.readline()
+        b.seek(3)
+        pause()
+        second = t.readline()
+        b.write(b"Z")
+        pause()
+        t.seek(0, os.SEEK_END)
+        t.write("delta\n")
+        t.seek(0)
+        b.seek(0)
+        print("temporary", repr(first), repr(second), repr(t.read()), b.read())
+    with os.fdopen(os.open(DATA, os.O_RDONLY), encoding="utf-8") as f:
+        f.readline()
+        pause()
+        print("fdopen", repr(f.readline()), isinstance(f.name, int))
+
+
 lines()
 pieces()
 tables()
 appends()
 memory()
+temporaries()

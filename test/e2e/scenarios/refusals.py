@@ -56,6 +56,12 @@ class Formats:
         return stop(spec)
 
 
+def with_pipe():
+    r, w = os.pipe()
+    with os.fdopen(r, "rb") as pipe, os.fdopen(w, "wb"):
+        stop(pipe)
+
+
 def stopping():
     yield stop(1)
 
@@ -111,6 +117,7 @@ def main():
     width = 3
     attempt("computed spec", lambda: f"{Formats():>{width}}")
     attempt("socket", with_socket)
+    attempt("pipe", with_pipe)
     attempt("nested socket", with_nested_socket)
     event = threading.Event()
     worker = threading.Thread(target=event.wait, name="worker")
@@ -147,6 +154,7 @@ main()
 # expect: new then init refused: .*<lambda>: the call there runs __main__.Built.__new__ and then __main__.Built.__init__, with the call's arguments, which cannot be done again after a resume
 # expect: computed spec refused: .*<lambda>: the f-string's field there ran .* in Formats.__format__, and its format spec \(computed\) cannot be told: it cannot be resumed
 # expect: socket refused: .*in with_socket: local 'sock' \(socket.socket\) cannot be saved: .*socket.*
+# expect: pipe refused: .*in stop: local 'x' \(_io.BufferedReader\) cannot be saved: cannot save the file opened from descriptor \d+: it is not a regular file .*
 # expect: nested socket refused: .*in with_nested_socket: local 'pool' → pool\['db'\]\[0\]\.sock \(socket.socket\) cannot be saved: .*
 # expect: thread refused: other threads are alive \('worker'\).*
 # expect: global tls refused: .*module __main__: global 'tls'.*_thread._local.*
