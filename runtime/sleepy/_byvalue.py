@@ -32,6 +32,7 @@ to rebuild them:
 import abc
 import builtins
 import enum
+import gc
 import sys
 import types
 
@@ -311,10 +312,47 @@ def importable(obj):
 def reduce_function(fn, module_name):
     """A function that is not rewritten code and has no importable name.
     `module_name` names the module whose globals it runs with, if any."""
-    scope = sys.modules[module_name] if module_name is not None else fn.__globals__
+    scope = (sys.modules[module_name] if module_name is not None
+             else module_aside(fn.__globals__) or fn.__globals__)
     return (_function, (fn.__code__, scope, fn.__name__, fn.__closure__), function_state(fn),
             None,
             None, set_function)
+
+
+def module_aside(g):
+    """The module object whose namespace is `g`, where sys.modules does not
+    hold it (see reduce_module), or None. (Looked for among the referrers
+    of `g`, once per namespace.)"""
+    known = _asides.get(id(g))
+    if known is not None and known[0] is g:
+        return known[1]
+    found = None
+    if isinstance(g.get("__name__"), str):
+        found = next((m for m in gc.get_referrers(g)
+                      if type(m) is types.ModuleType and m.__dict__ is g), None)
+    _asides[id(g)] = (g, found)
+    return found
+
+
+_asides = {}  # id(namespace) -> (namespace, its module object or None)
+
+
+def reduce_module(module):
+    """A module object that sys.modules does not hold under its name, by
+    value: a module object of that name with its namespace (functions
+    defined there run with it as their globals: see reduce_function)."""
+    state = {k: v for k, v in module.__dict__.items() if k != "__builtins__"}
+    return (_module_aside, (module.__name__,), state, None, None, _fill_module)
+
+
+def _module_aside(name):
+    module = types.ModuleType(name)
+    module.__dict__["__builtins__"] = builtins.__dict__
+    return module
+
+
+def _fill_module(module, state):
+    module.__dict__.update(state)
 
 
 def function_state(fn):
@@ -440,7 +478,7 @@ def module_bindings(skip):
         if not isinstance(g, dict):
             continue
         for key, value in list(g.items()):
-            if type(value) in _ATOMIC or isinstance(value, type) or key.startswith("__"):
+            if type(value) in _ATOMIC or key.startswith("__"):
                 continue
             found.setdefault(id(value), (name, key))
     return found

@@ -161,12 +161,16 @@ class _Reductions:
                 contents = _EMPTY
             return (_new_cell, (), contents, None, None, _set_cell)
         if t is types.ModuleType:
-            if sys.modules.get(obj.__name__) is not obj:
+            if sys.modules.get(obj.__name__) is obj:
+                return (_registry.module, (obj.__name__,))
+            if obj.__name__ in sys.modules:
                 raise pickle.PicklingError(
                     f"the module object {obj.__name__!r} is not the one imported under that "
-                    "name (made by importlib or test.support's import_fresh_module?): a "
-                    "resumed process could not find it again")
-            return (_registry.module, (obj.__name__,))
+                    "name (a second copy, made by test.support's import_fresh_module or "
+                    "importlib?): a resumed process could not tell the two apart")
+            # Made aside under a name of its own (a plugin loaded from its
+            # path by importlib's module_from_spec): by value.
+            return _byvalue.reduce_module(obj)
         if t is types.CodeType:
             return (_code, (marshal.dumps(obj),))
         if t is staticmethod or t is classmethod:
@@ -176,7 +180,17 @@ class _Reductions:
         if isinstance(obj, type):
             if obj in _TYPES:
                 return (getattr, (types, _TYPES[obj]))
-            if _by_value(obj):
+            by_value = _by_value(obj)
+            if by_value or not _byvalue.importable(obj):
+                # A class bound at the top level of a module imported afresh
+                # is that binding, whatever its __module__ says (_pydecimal
+                # calls itself decimal; _collections_abc binds C iterator
+                # types): by value it would be a copy, and the module's own
+                # code would not know it.
+                found = self._binding(obj)
+                if found is not None:
+                    return (_byvalue.binding, found)
+            if by_value:
                 return _byvalue.reduce_class(obj)
             return NotImplemented
         found = self._binding(obj)

@@ -188,19 +188,40 @@ class LocalClassTests(unittest.TestCase):
         Made.__qualname__ = "NotThere"  # no import finds it
         self.assertEqual(roundtrip(Made).k, 3)
 
-    def test_module_made_aside_is_refused(self):
-        import types as t
-        aside = t.ModuleType("json")  # not the json of sys.modules
+    def test_module_made_aside_by_value(self):
+        # Not in sys.modules (a plugin loaded from its path): its namespace
+        # by value, and a function defined there runs with it as its
+        # globals.
+        aside = types.ModuleType("plugin_made_aside")
+        exec("count = 2\ndef bump():\n    global count\n    count += 1\n    return count",
+             aside.__dict__)
+        module, bump = roundtrip((aside, aside.bump))
+        self.assertIsNot(module, aside)
+        self.assertIsInstance(module, types.ModuleType)
+        self.assertEqual(module.__name__, "plugin_made_aside")
+        self.assertEqual(bump(), 3)
+        self.assertEqual(module.count, 3)
+        self.assertIs(bump.__globals__, module.__dict__)
+
+    def test_second_copy_of_a_module_is_refused(self):
+        aside = types.ModuleType("json")  # not the json of sys.modules
         with self.assertRaisesRegex(pickle.PicklingError, "not the one imported"):
             roundtrip(aside)
 
-    def test_c_types_are_not_rebuilt(self):
+    def test_c_types_by_their_binding(self):
         import _csv
         # _csv's writer type is not found under its own name (_csv.writer is
-        # a function): it is refused, not rebuilt as a class of Python's.
-        with self.assertRaises(pickle.PicklingError):
-            roundtrip(_csv.Writer)
+        # a function), but _csv binds it as Writer: never rebuilt as a class
+        # of Python's.
+        self.assertIs(roundtrip(_csv.Writer), _csv.Writer)
         self.assertIs(type(roundtrip(_csv.writer(io.StringIO()))), _csv.Writer)
+
+    def test_class_whose_module_is_another_by_its_binding(self):
+        # _pydecimal calls itself decimal: its classes say decimal, where
+        # the C module's classes of the same names are.
+        import _pydecimal
+        self.assertEqual(_pydecimal.Clamped.__module__, "decimal")
+        self.assertIs(roundtrip(_pydecimal.Clamped), _pydecimal.Clamped)
 
     def test_new_that_needs_arguments(self):
         # mpmath's mpq: pickle would call __new__ with no arguments on load.
