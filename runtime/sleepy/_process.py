@@ -459,6 +459,41 @@ def restore_warnings(state):
     warnings._filters_mutated()
 
 
+def filters_version():
+    """The warnings filters' version (the interpreter's count of their
+    changes), which every module's __warningregistry__ records: a registry
+    of another version is emptied at the next warning, and its warnings
+    shown again. It cannot be read, only seen in a registry that a warning
+    checks, so this makes such a check under catch_warnings (a warning the
+    filters then ignore), which changes the version three times: entering
+    it, simplefilter, leaving it. Returns the version before and after.
+    Changes it: only in the process that writes a snapshot, or before a
+    resumed program runs."""
+    import warnings
+    registry = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.warn_explicit("probe", UserWarning, "<sleepy>", 1, registry=registry)
+    seen = registry.get("version", 0)
+    return seen - 2, seen + 1
+
+
+def revalidate_registries(names, saved_version):
+    """Keeps the __warningregistry__ of the saved modules `names` valid in
+    this process, where it was at the suspension (of `saved_version`): the
+    warnings shown once before are not shown again."""
+    if saved_version is None:
+        return
+    registries = [getattr(sys.modules.get(name), "__dict__", {}).get("__warningregistry__")
+                  for name in names]
+    registries = [r for r in registries if isinstance(r, dict)
+                  and r.get("version") == saved_version]
+    if registries:
+        current = filters_version()[1]
+        for registry in registries:
+            registry["version"] = current
+
+
 def logging_state():
     """The logging module's configuration, or None if it is not in use."""
     logging = sys.modules.get("logging")

@@ -178,6 +178,7 @@ def _prepare(path):
     _process.restore_random(state.get("random"))
     _process.restore_csv(state.get("csv"))
     _process.restore_warnings(state.get("warnings"))
+    _process.revalidate_registries(state["modules"], state.get("warnings_version"))
     _process.restore_logging(state.get("logging"))
     records = state["records"]
     infos = []

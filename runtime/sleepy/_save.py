@@ -339,6 +339,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "logging": settings.pop("logging"),
         "csv": settings.pop("csv"),
         "warnings": settings.pop("warnings"),
+        "warnings_version": _process.filters_version()[0],  # (here: it changes it)
         "settings": dict(settings),
     }
     if started is None:

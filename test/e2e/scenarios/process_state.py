@@ -1,8 +1,9 @@
 """State beyond frames: random's hidden generator and Random instances
 (with an attribute of their own, also while a method of theirs runs, as
 test_random's `g.random = x[:].pop`), open files (written, appended and read),
-csv's field size limit, warnings' filters, sys.argv and the working
-directory."""
+csv's field size limit, warnings' filters and which warnings were shown
+(a warning shown once is not shown again after resume), sys.argv and the
+working directory."""
 import csv
 import os
 import warnings
@@ -66,3 +67,16 @@ with open("log.txt") as f:
     print("log:", f.read().splitlines())
 with open("blob.bin", "rb") as f:
     print("blob:", f.read())
+
+
+def shown(message, category, filename, lineno, file=None, line=None):
+    print("warning shown:", message)
+
+
+for _ in range(7):  # (the filters' version then differs from a fresh process's)
+    warnings.simplefilter("default", RuntimeWarning)
+for k in range(3):
+    warnings.showwarning = shown  # (warnings' own state: not carried over)
+    warnings.warn("shown once per place", RuntimeWarning)
+    if k == 1:
+        pause()
