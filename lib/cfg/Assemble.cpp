@@ -56,8 +56,10 @@ Kept keptBlocks(const Function &fn, std::vector<uint32_t> &blockStart) {
   if (!fn.appendedOnly || fn.version() >= PyVersion(3, 12))
     return {}; // (3.12+ merges location runs across the boundary)
   uint32_t units = uint32_t(fn.graph.get(fn.codeObject().code).data.size() / 2);
-  thread_local std::vector<uint8_t> keptScratch;
-  std::vector<uint8_t> &kept = keptScratch;
+  struct KeptScratch {
+    std::vector<uint8_t> v;
+  };
+  std::vector<uint8_t> &kept = fn.workspace().get<KeptScratch>().v;
   kept.assign(fn.blocks.size(), 0);
   uint32_t unit = 0;
   size_t i = 0;
@@ -91,11 +93,14 @@ Kept keptBlocks(const Function &fn, std::vector<uint32_t> &blockStart) {
 llvm::Error layOut(Function &fn, AssembledCode &out) {
   const OpcodeTable &ops = fn.ops;
 
-  // Working vectors are kept per thread: thousands of functions should not
-  // each allocate (and fault in) fresh memory.
-  thread_local std::vector<Slot> slotScratch;
-  thread_local std::vector<ExceptionEntry> entryScratch;
-  std::vector<Slot> &slotStore = slotScratch;
+  // Working vectors are kept in the function's workspace: thousands of
+  // functions should not each allocate (and fault in) fresh memory.
+  struct SlotScratch {
+    std::vector<Slot> slots;
+    std::vector<ExceptionEntry> entries;
+  };
+  SlotScratch &scratch = fn.workspace().get<SlotScratch>();
+  std::vector<Slot> &slotStore = scratch.slots;
   size_t count = 0;
   for (uint32_t b : fn.layout)
     count += fn.blocks[b].instrs.size(); // (an upper bound: kept or not)
@@ -131,8 +136,10 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
   }
   // The slots, laid out with their first sizes: the first round's layout.
   // The jumps, by slot: the rounds only revisit these.
-  thread_local std::vector<uint32_t> jumpScratch;
-  std::vector<uint32_t> &jumps = jumpScratch;
+  struct JumpScratch {
+    std::vector<uint32_t> v;
+  };
+  std::vector<uint32_t> &jumps = fn.workspace().get<JumpScratch>().v;
   jumps.clear();
   uint32_t unit = kept.units;
   for (size_t i = kept.blocks; i < fn.layout.size(); ++i) {
@@ -229,7 +236,7 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
   bool merge = fn.version() >= PyVersion(3, 12);
   const CodeObject &co = fn.codeObject();
 
-  std::vector<ExceptionEntry> &entries = entryScratch;
+  std::vector<ExceptionEntry> &entries = scratch.entries;
   entries.clear();
   Handler current;
   uint32_t handlerStart = 0;
@@ -240,8 +247,10 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
                                        current.depth, current.lasti});
   };
 
-  thread_local llvm::SmallVector<char, 0> lineScratch;
-  llvm::SmallVectorImpl<char> &lineBytes = lineScratch;
+  struct LineScratch {
+    llvm::SmallVector<char, 0> v;
+  };
+  llvm::SmallVectorImpl<char> &lineBytes = fn.workspace().get<LineScratch>().v;
   lineBytes.clear();
   if (kept.blocks) {
     // The input's code and its location entries, as they were; only the
@@ -305,7 +314,10 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
 llvm::Error assemble(Function &fn, AssembledCode &out) {
   int32_t maxDepth = fn.maxStackDepth;
   if (maxDepth < 0) {
-    thread_local StackDepths depths; // storage reused
+    struct DepthScratch {
+      StackDepths depths;
+    };
+    StackDepths &depths = fn.workspace().get<DepthScratch>().depths;
     if (auto e = computeStackDepths(fn, depths))
       return e;
     maxDepth = depths.maxDepth;

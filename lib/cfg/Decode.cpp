@@ -69,8 +69,9 @@ private:
   uint64_t codeOffset = 0;
   uint32_t numUnits = 0;
 
-  /// Working vectors, kept per thread: decoding thousands of functions
-  /// should not allocate (and fault in) fresh memory for each one. Until
+  /// Working vectors, kept in the function's workspace: decoding thousands
+  /// of functions should not allocate (and fault in) fresh memory for each
+  /// one. Until
   /// buildBlocks, a jump's target holds an instruction index, and handler
   /// blocks are not set (`covered` says which instructions get which).
   struct Scratch {
@@ -91,11 +92,7 @@ private:
     };
     std::vector<Covered> covered;
   };
-  static Scratch &scratch() {
-    thread_local Scratch s;
-    return s;
-  }
-  Scratch &work = scratch();
+  Scratch &work = fn.workspace().get<Scratch>();
   std::vector<Instr> &instrs = work.instrs;
   std::vector<int32_t> &startToInstr = work.startToInstr;
   std::vector<uint32_t> &jumps = work.jumps;

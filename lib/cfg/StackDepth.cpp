@@ -32,14 +32,17 @@ llvm::Error computeStackDepths(const Function &fn, StackDepths &result) {
     return llvm::Error::success();
 
   // Position of each block in the layout, for fallthrough.
-  thread_local std::vector<int32_t> positionScratch;
-  thread_local std::vector<uint32_t> workScratch;
-  std::vector<int32_t> &position = positionScratch;
+  struct Scratch {
+    std::vector<int32_t> position;
+    std::vector<uint32_t> work;
+  };
+  Scratch &scratch = fn.workspace().get<Scratch>();
+  std::vector<int32_t> &position = scratch.position;
   position.assign(fn.blocks.size(), -1);
   for (size_t k = 0; k < fn.layout.size(); ++k)
     position[fn.layout[k]] = int32_t(k);
 
-  std::vector<uint32_t> &work = workScratch;
+  std::vector<uint32_t> &work = scratch.work;
   work.clear();
   auto reach = [&](int32_t block, int64_t depth, const Instr &from,
                    const char *edge) -> llvm::Error {

@@ -227,13 +227,16 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
 llvm::Expected<StackShapes> StackShapes::compute(
     const Function &fn,
     llvm::function_ref<void(uint32_t, size_t, const Shape &)> visit) {
-  thread_local StackDepths depths; // storage reused
+  struct DepthScratch {
+    StackDepths depths;
+  };
+  StackDepths &depths = fn.workspace().get<DepthScratch>().depths;
   if (auto e = computeStackDepths(fn, depths))
     return std::move(e);
   StackShapes s;
   s.maxDepth = depths.maxDepth;
-  // Working vectors per thread: thousands of functions should not each
-  // allocate them.
+  // Working vectors in the function's workspace: thousands of functions
+  // should not each allocate them.
   struct Scratch {
     std::vector<Shape> entry;
     std::vector<uint8_t> reached, queued;
@@ -241,8 +244,7 @@ llvm::Expected<StackShapes> StackShapes::compute(
     std::vector<int32_t> byInstr, position;
     std::vector<uint32_t> work;
   };
-  thread_local Scratch scratch;
-  Scratch &w = scratch;
+  Scratch &w = fn.workspace().get<Scratch>();
   size_t blocks = fn.blocks.size();
   if (w.entry.size() < blocks)
     w.entry.resize(blocks);

@@ -299,8 +299,30 @@ llvm::Expected<std::unique_ptr<PycFile>> openCompiled(const RewriteJob &job) {
   return PycFile::read(std::move(*buffer), job.source);
 }
 
+/// The pipeline's workspaces (cfg/Workspace.h), one for each job running at
+/// once: a job takes one, and gives it back for the next job to reuse.
+class WorkspacePool {
+public:
+  std::unique_ptr<Workspace> take() {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (spare.empty())
+      return std::make_unique<Workspace>();
+    std::unique_ptr<Workspace> ws = std::move(spare.back());
+    spare.pop_back();
+    return ws;
+  }
+  void give(std::unique_ptr<Workspace> ws) {
+    std::lock_guard<std::mutex> lock(mutex);
+    spare.push_back(std::move(ws));
+  }
+
+private:
+  std::mutex mutex;
+  std::vector<std::unique_ptr<Workspace>> spare;
+};
+
 JobResult runJob(const RewriteJob &job, const PipelineOptions &options,
-                 OutputWriter &writer) {
+                 OutputWriter &writer, Workspace &ws) {
   JobResult result;
   auto fail = [&](llvm::Error e) {
     llvm::handleAllErrors(std::move(e), [&](const llvm::ErrorInfoBase &info) {
@@ -327,14 +349,16 @@ JobResult runJob(const RewriteJob &job, const PipelineOptions &options,
     return result;
   }
   PipelineStats stats;
-  if (auto e = rewritePyc(**file, options, result.text, stats)) {
+  if (auto e = rewritePyc(**file, options, result.text, stats, ws)) {
     fail(std::move(e));
     return result;
   }
-  // Kept per thread: most outputs fit in what an earlier one grew it to,
-  // so the bytes are neither reallocated nor faulted in again.
-  thread_local llvm::SmallVector<char, 0> scratch;
-  llvm::SmallVectorImpl<char> &bytes = scratch;
+  // Kept in the workspace: most outputs fit in what an earlier one grew it
+  // to, so the bytes are neither reallocated nor faulted in again.
+  struct OutputBytes {
+    llvm::SmallVector<char, 0> v;
+  };
+  llvm::SmallVectorImpl<char> &bytes = ws.get<OutputBytes>().v;
   bytes.clear();
   bytes.reserve((*file)->bytes().size() + 64);
   (*file)->write(bytes);
@@ -480,6 +504,7 @@ DriverSummary runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
 
   size_t work = size_t(std::count(todo.begin(), todo.end(), true));
   Progress progress(errs, work, options.progress);
+  WorkspacePool workspaces;
   auto run = [&](size_t k) {
     if (jobs[k].input.empty() && !results[k].errors.empty()) {
       // The source did not compile; in the pycache layout it is still
@@ -490,7 +515,9 @@ DriverSummary runDriver(const DriverOptions &options, llvm::raw_ostream &outs,
       progress.step();
       return;
     }
-    results[k] = runJob(jobs[k], options.pipeline, writer);
+    std::unique_ptr<Workspace> ws = workspaces.take();
+    results[k] = runJob(jobs[k], options.pipeline, writer, *ws);
+    workspaces.give(std::move(ws));
     progress.step();
   };
   unsigned threads =

@@ -4,9 +4,12 @@
 #include "sleepy/cfg/Assemble.h"
 #include "sleepy/cfg/Decode.h"
 #include "sleepy/cfg/Print.h"
+#include "sleepy/cfg/StackDepth.h"
 #include "sleepy/cfg/Verify.h"
+#include "sleepy/pyc/Error.h"
 #include "sleepy/rewrite/Suspend.h"
 
+#include "fmt/format.h"
 #include "llvm/ADT/Optional.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/raw_ostream.h"
@@ -34,7 +37,7 @@ void print(llvm::raw_ostream &os, EmitKind kind, const Function &fn) {
 } // namespace
 
 llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
-                       std::string &text, PipelineStats &stats) {
+                       std::string &text, PipelineStats &stats, Workspace &ws) {
   llvm::raw_string_ostream os(text);
   ObjectGraph &graph = file.graph;
   // Storing new tables appends objects, never code objects: indexes stay.
@@ -57,11 +60,15 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
     return decodeFunction(graph, graph.codes()[0].self, file.path())
         .takeError();
   llvm::Optional<Function> decoded;
-  // The blocks' storage goes on from file to file on this thread.
-  thread_local std::vector<Block> spareBlocks;
+  // The blocks' storage goes on from file to file, in the workspace.
+  struct SpareBlocks {
+    std::vector<Block> v;
+  };
+  std::vector<Block> &spareBlocks = ws.get<SpareBlocks>().v;
   if (ops) {
     decoded.emplace(*ops, graph, NoObject, file.path());
     decoded->blocks = std::move(spareBlocks);
+    decoded->scratch = &ws;
   }
   auto keepBlocks = llvm::make_scope_exit([&] {
     if (decoded)
@@ -103,6 +110,19 @@ llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
                                       "pass %s broke the function",
                                       pass->name.str().c_str()),
               std::move(e));
+        }
+        // A pass that says how deep the stack gets (so that the assembler
+        // need not work it out) must say what the analysis finds.
+        if (fn.maxStackDepth >= 0) {
+          auto depths = computeStackDepths(fn);
+          if (!depths)
+            return depths.takeError();
+          if (depths->maxDepth != fn.maxStackDepth)
+            return inputError(fn.path, fn.codeFileOffset(),
+                              fmt::format("pass {} says the value stack gets {} "
+                                          "deep; the analysis finds {}",
+                                          pass->name.str(), fn.maxStackDepth,
+                                          depths->maxDepth));
         }
       }
     }

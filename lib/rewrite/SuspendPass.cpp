@@ -198,8 +198,10 @@ size_t operatorOperands(const Instr &in) {
 /// its handler (where an exception raised at the jump back went). Returns
 /// whether there was any.
 bool insertLoopNops(Function &fn, std::vector<FoundSite> &found) {
-  thread_local std::vector<uint32_t> nopScratch;
-  std::vector<uint32_t> &nopOf = nopScratch; // by head block
+  struct NopScratch {
+    std::vector<uint32_t> v;
+  };
+  std::vector<uint32_t> &nopOf = fn.workspace().get<NopScratch>().v; // by head block
   nopOf.assign(fn.blocks.size(), ~0u);
   bool any = false;
   for (FoundSite &site : found) {
@@ -245,11 +247,14 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
                                       std::vector<FoundSite> &sites) {
   // Every pass through a block appends its sites; the last pass is the one
   // that counts: latest[b] is where it began.
-  thread_local std::vector<FoundSite> scratch; // grown once per thread
-  std::vector<FoundSite> &all = scratch;
+  struct Scratch {
+    std::vector<FoundSite> all;
+    std::vector<uint32_t> latest;
+  };
+  Scratch &scratch = fn.workspace().get<Scratch>();
+  std::vector<FoundSite> &all = scratch.all;
   all.clear();
-  thread_local std::vector<uint32_t> latestScratch;
-  std::vector<uint32_t> &latest = latestScratch;
+  std::vector<uint32_t> &latest = scratch.latest;
   latest.assign(fn.blocks.size(), ~0u);
   auto computed = StackShapes::compute(fn, [&](uint32_t b, size_t k,
                                                const Shape &before) {
@@ -388,8 +393,10 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   // The heads of loops: the targets of jumps back that check for signals
   // (JUMP_BACKWARD_NO_INTERRUPT does not), whose NOP needs an instruction
   // before it in the layout to stand in for.
-  thread_local std::vector<uint8_t> headScratch;
-  std::vector<uint8_t> &loopHead = headScratch;
+  struct HeadScratch {
+    std::vector<uint8_t> v;
+  };
+  std::vector<uint8_t> &loopHead = fn.workspace().get<HeadScratch>().v;
   loopHead.assign(fn.blocks.size(), 0);
   for (uint32_t b : fn.layout) {
     const InstrList &instrs = fn.blocks[b].instrs;
@@ -403,8 +410,10 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       break;
   }
 
-  thread_local std::vector<FoundSite> foundScratch; // grown once per thread
-  std::vector<FoundSite> &found = foundScratch;
+  struct FoundScratch {
+    std::vector<FoundSite> v;
+  };
+  std::vector<FoundSite> &found = fn.workspace().get<FoundScratch>().v;
   found.clear();
   auto computed =
       findSites(fn, generator, (flags & CO_OPTIMIZED) != 0, loopHead, found);

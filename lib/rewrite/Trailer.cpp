@@ -98,8 +98,10 @@ ObjectId makeTrailerEntry(ObjectGraph &graph, uint32_t codeIndex,
   char *out = &packed[0], *shape = &shapes[0];
   uint16_t calleeCount = 0;
   // By provenance (dense, per function): its index among the callees.
-  thread_local std::vector<uint16_t> calleeScratch;
-  std::vector<uint16_t> &calleeIndex = calleeScratch;
+  struct CalleeScratch {
+    std::vector<uint16_t> v;
+  };
+  std::vector<uint16_t> &calleeIndex = normalFn.workspace().get<CalleeScratch>().v;
   calleeIndex.assign(suspension.provenances.size(), 0xFFFF);
   for (const SuspendSite &s : suspension.sites) {
     uint16_t callee = 0xFFFF;

@@ -14,6 +14,7 @@
 #ifndef SLEEPY_CFG_FUNCTION_H
 #define SLEEPY_CFG_FUNCTION_H
 
+#include "sleepy/cfg/Workspace.h"
 #include "sleepy/pyc/Object.h"
 #include "sleepy/pyc/Opcode.h"
 
@@ -109,8 +110,14 @@ public:
   /// blocks without source positions: the assembler then keeps the input's
   /// bytes and location entries for that part (it checks the places).
   bool appendedOnly = false;
+  /// Where the pieces that work on the function keep their vectors (see
+  /// Workspace.h): the pipeline's; null for one of the caller's own.
+  Workspace *scratch = nullptr;
 
   PyVersion version() const { return ops.version(); }
+  Workspace &workspace() const {
+    return scratch ? *scratch : Workspace::forThisThread();
+  }
   const CodeObject &codeObject() const { return graph.code(code); }
   const OpInfo &info(const Instr &i) const { return ops.info(i.op); }
 

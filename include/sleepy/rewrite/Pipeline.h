@@ -2,6 +2,7 @@
 #ifndef SLEEPY_REWRITE_PIPELINE_H
 #define SLEEPY_REWRITE_PIPELINE_H
 
+#include "sleepy/cfg/Workspace.h"
 #include "sleepy/pyc/Pyc.h"
 #include "sleepy/rewrite/Pass.h"
 
@@ -25,9 +26,11 @@ struct PipelineStats {
 };
 
 /// Decodes every code object of \p file, runs the passes, and assembles it
-/// back into the file's graph. Printer output is appended to \p text.
+/// back into the file's graph. Printer output is appended to \p text. The
+/// working storage is \p ws's (cfg/Workspace.h): one per thread, reused
+/// from file to file.
 llvm::Error rewritePyc(PycFile &file, const PipelineOptions &options,
-                       std::string &text, PipelineStats &stats);
+                       std::string &text, PipelineStats &stats, Workspace &ws);
 
 } // namespace sleepy
 
