@@ -19,6 +19,7 @@
 #define SLEEPY_CFG_WORKSPACE_H
 
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Compiler.h"
 
 #include <memory>
 
@@ -33,12 +34,9 @@ public:
   /// This workspace's object of type \p T, made on first use.
   template <class T> T &get() {
     unsigned id = idOf<T>();
-    if (id >= slots.size())
-      slots.resize(id + 1);
-    std::unique_ptr<Held> &slot = slots[id];
-    if (!slot)
-      slot = std::make_unique<HeldAs<T>>();
-    return static_cast<HeldAs<T> &>(*slot).value;
+    if (LLVM_UNLIKELY(id >= slots.size() || !slots[id]))
+      make<T>(id);
+    return static_cast<HeldAs<T> &>(*slots[id]).value;
   }
 
   /// The workspace of callers outside a pipeline (tools and tests that
@@ -53,6 +51,12 @@ private:
     T value{};
   };
   static unsigned nextId();
+  /// (Out of line: the callers' hot paths keep only the lookup.)
+  template <class T> LLVM_ATTRIBUTE_NOINLINE void make(unsigned id) {
+    if (id >= slots.size())
+      slots.resize(id + 1);
+    slots[id] = std::make_unique<HeldAs<T>>();
+  }
   template <class T> static unsigned idOf() {
     static const unsigned id = nextId();
     return id;
