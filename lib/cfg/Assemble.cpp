@@ -53,8 +53,8 @@ struct Kept {
 /// instructions, checked to be each where the input had it (their starts go
 /// into \p blockStart); nothing where that does not hold.
 Kept keptBlocks(const Function &fn, std::vector<uint32_t> &blockStart) {
-  if (!fn.appendedOnly || fn.version() >= PyVersion(3, 12))
-    return {}; // (3.12+ merges location runs across the boundary)
+  if (!fn.appendedOnly || fn.dialect().locationRuns)
+    return {}; // (runs of one location would merge across the boundary)
   uint32_t units = uint32_t(fn.graph.get(fn.codeObject().code).data.size() / 2);
   struct KeptScratch {
     std::vector<uint8_t> v;
@@ -124,7 +124,7 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
   // with room for every other jump to grow too, so a chain of jumps that
   // push each other over 255 cannot make the loop run once per jump.
   std::vector<uint32_t> firstIndex;
-  if (fn.version() >= PyVersion(3, 13)) {
+  if (fn.dialect().jumpSizeFromIndex) {
     // (Nothing is kept before 3.12: every block of the layout is laid out.)
     firstIndex.assign(fn.blocks.size(), 0);
     uint32_t index = uint32_t(count);
@@ -233,7 +233,7 @@ llvm::Error layOut(Function &fn, AssembledCode &out) {
       slots.empty() ? kept.units : slots.back().start + slots.back().size();
   out.code.assign(2 * size_t(totalUnits), '\0');
   char *p = &out.code[0];
-  bool merge = fn.version() >= PyVersion(3, 12);
+  bool merge = fn.dialect().locationRuns;
   const CodeObject &co = fn.codeObject();
 
   std::vector<ExceptionEntry> &entries = scratch.entries;

@@ -64,7 +64,7 @@ std::string nameAt(const ObjectGraph &graph, ObjectId tuple, uint32_t index) {
 /// The name tuple that LOAD_FAST-style opargs index.
 ObjectId localsTuple(const Function &fn) {
   const CodeObject &co = fn.codeObject();
-  return fn.version() >= PyVersion(3, 11) ? co.localsPlusNames : co.varNames;
+  return fn.dialect().localsPlus ? co.localsPlusNames : co.varNames;
 }
 
 } // namespace
@@ -73,7 +73,7 @@ std::string describeArg(const Function &fn, const Instr &in) {
   const OpInfo &info = fn.info(in);
   const ObjectGraph &graph = fn.graph;
   const CodeObject &co = fn.codeObject();
-  PyVersion v = fn.version();
+  const Dialect &d = fn.dialect();
   if (info.has(OF_HasConst)) {
     auto consts = graph.items(co.consts);
     if (in.arg >= consts.size())
@@ -83,12 +83,12 @@ std::string describeArg(const Function &fn, const Instr &in) {
   if (info.has(OF_HasName)) {
     uint32_t index = in.arg;
     std::string before, after;
-    if (in.op == Op::LOAD_GLOBAL && v >= PyVersion(3, 11)) {
+    if (in.op == Op::LOAD_GLOBAL && d.globalNullBit) {
       index >>= 1;
       if (in.arg & 1)
-        (v >= PyVersion(3, 13) ? after : before) =
-            v >= PyVersion(3, 13) ? " + NULL" : "NULL + ";
-    } else if (in.op == Op::LOAD_ATTR && v >= PyVersion(3, 12)) {
+        (d.nullAfterCallable ? after : before) =
+            d.nullAfterCallable ? " + NULL" : "NULL + ";
+    } else if (in.op == Op::LOAD_ATTR && d.attrMethodBit) {
       index >>= 1;
       if (in.arg & 1)
         after = " + NULL|self";
@@ -104,12 +104,10 @@ std::string describeArg(const Function &fn, const Instr &in) {
     return nameAt(graph, localsTuple(fn), in.arg >> 4) + ", " +
            nameAt(graph, localsTuple(fn), in.arg & 15);
   if (info.has(OF_HasLocal) ||
-      (info.has(OF_HasFree) && v >= PyVersion(3, 11)))
+      (info.has(OF_HasFree) && d.localsPlus))
     return nameAt(graph, localsTuple(fn), in.arg);
   if (info.has(OF_HasCompare)) {
-    uint32_t index = v >= PyVersion(3, 13)   ? in.arg >> 5
-                     : v >= PyVersion(3, 12) ? in.arg >> 4
-                                             : in.arg;
+    uint32_t index = in.arg >> d.compareShift;
     return index < 6 ? CompareOps[index] : "?";
   }
   if (in.op == Op::BINARY_OP)

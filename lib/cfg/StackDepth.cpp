@@ -73,10 +73,8 @@ llvm::Error computeStackDepths(const Function &fn, StackDepths &result) {
   };
 
   const CodeObject &co = fn.codeObject();
-  int32_t start = (co.flags & CO_GENERATOR_LIKE) &&
-                          fn.version() < PyVersion(3, 13)
-                      ? 1
-                      : 0;
+  int32_t start =
+      (co.flags & CO_GENERATOR_LIKE) ? fn.dialect().generatorEntryDepth : 0;
   uint32_t entry = fn.layout[0];
   result.atEntry[entry] = start;
   result.maxDepth = start;

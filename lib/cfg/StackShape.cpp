@@ -88,7 +88,7 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
   const OpInfo &info = fn.info(in);
   const ObjectGraph &graph = fn.graph;
   const CodeObject &co = fn.codeObject();
-  PyVersion v = fn.version();
+  const Dialect &d = fn.dialect();
   auto push = [&](SlotKind kind, int32_t prov = -1) {
     shape.push_back(Slot{kind, prov});
   };
@@ -114,13 +114,13 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
     push(SlotKind::Null);
     return;
   case Op::LOAD_GLOBAL: {
-    bool withNull = v >= PyVersion(3, 11) && (in.arg & 1);
-    uint32_t index = v >= PyVersion(3, 11) ? in.arg >> 1 : in.arg;
+    bool withNull = d.globalNullBit && (in.arg & 1);
+    uint32_t index = d.globalNullBit ? in.arg >> 1 : in.arg;
     int32_t prov = named(Provenance::Global, index);
-    if (withNull && v < PyVersion(3, 13))
+    if (withNull && !d.nullAfterCallable)
       push(SlotKind::Null);
     push(SlotKind::Value, prov);
-    if (withNull && v >= PyVersion(3, 13))
+    if (withNull && d.nullAfterCallable)
       push(SlotKind::Null);
     return;
   }
@@ -154,14 +154,14 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
   case Op::LOAD_ATTR: {
     int32_t base = top().prov;
     pop(1);
-    bool method = v >= PyVersion(3, 12) && (in.arg & 1);
-    uint32_t index = v >= PyVersion(3, 12) ? in.arg >> 1 : in.arg;
+    bool method = d.attrMethodBit && (in.arg & 1);
+    uint32_t index = d.attrMethodBit ? in.arg >> 1 : in.arg;
     if (!method) {
       push(SlotKind::Value, named(Provenance::Attr, index, base));
       return;
     }
     int32_t prov = named(Provenance::Method, index, base);
-    if (v >= PyVersion(3, 13)) {
+    if (d.nullAfterCallable) {
       push(SlotKind::Value, prov);
       push(SlotKind::MaybeNull, prov);
     } else {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 #include "sleepy/pyc/Marshal.h"
 
+#include "sleepy/pyc/Dialect.h"
 #include "sleepy/pyc/Error.h"
 
 #include "fmt/format.h"
@@ -427,7 +428,7 @@ constexpr CodeLayout ModernLayout = {ModernFields, true, true};   ///< 3.11-3.13
 constexpr CodeLayout LegacyLayout = {LegacyFields, false, false}; ///< 3.8-3.10
 
 const CodeLayout &codeLayout(PyVersion v) {
-  return v >= PyVersion(3, 11) ? ModernLayout : LegacyLayout;
+  return Dialect::of(v).localsPlus ? ModernLayout : LegacyLayout;
 }
 
 /// The fields of a code object of \p v, in marshal order.

@@ -115,6 +115,7 @@ public:
   Workspace *scratch = nullptr;
 
   PyVersion version() const { return ops.version(); }
+  const Dialect &dialect() const { return ops.dialect(); }
   Workspace &workspace() const {
     return scratch ? *scratch : Workspace::forThisThread();
   }

@@ -10,6 +10,7 @@
 #ifndef SLEEPY_PYC_OPCODE_H
 #define SLEEPY_PYC_OPCODE_H
 
+#include "sleepy/pyc/Dialect.h"
 #include "sleepy/pyc/Version.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -99,6 +100,8 @@ public:
   static const OpcodeTable *get(PyVersion version);
 
   PyVersion version() const { return ver; }
+  /// What else this version's bytecode does its own way.
+  const Dialect &dialect() const { return *dial; }
   uint8_t haveArgument() const { return haveArg; }
   uint8_t extendedArg() const { return extArg; }
 
@@ -109,11 +112,12 @@ public:
   bool has(Op op) const { return info(op).valid(); }
 
   OpcodeTable(PyVersion ver, uint8_t haveArg, uint8_t extArg)
-      : ver(ver), haveArg(haveArg), extArg(extArg) {}
+      : ver(ver), dial(&Dialect::of(ver)), haveArg(haveArg), extArg(extArg) {}
   void add(const OpInfo &info);
 
 private:
   PyVersion ver;
+  const Dialect *dial;
   uint8_t haveArg;
   uint8_t extArg;
   std::array<OpInfo, 256> numbers{};
