@@ -6,50 +6,27 @@
 namespace sleepy {
 namespace {
 
-Dialect python38to310(PyVersion v) {
-  Dialect d;
-  d.version = v;
-  d.generatorEntryDepth = 1;
-  return d;
-}
-
-Dialect python311() {
-  Dialect d = python38to310(PyVersion(3, 11));
-  d.localsPlus = true;
-  d.globalNullBit = true;
-  return d;
-}
-
-Dialect python312() {
-  Dialect d = python311();
-  d.version = PyVersion(3, 12);
-  d.attrMethodBit = true;
-  d.compareShift = 4;
-  d.locationRuns = true;
-  return d;
-}
-
-Dialect python313() {
-  Dialect d = python312();
-  d.version = PyVersion(3, 13);
-  d.nullAfterCallable = true;
-  d.compareShift = 5;
-  d.jumpSizeFromIndex = true;
-  d.generatorEntryDepth = 0;
-  return d;
-}
+// One row per version: {version, localsPlus, globalNullBit,
+// nullAfterCallable, attrMethodBit, compareShift, locationRuns,
+// jumpSizeFromIndex, generatorEntryDepth} (see Dialect.h). A new version is
+// a new row (and its opcode table, lib/pyc/opcodes).
+constexpr Dialect Dialects[] = {
+    {{3, 8},  false, false, false, false, 0, false, false, 1},
+    {{3, 9},  false, false, false, false, 0, false, false, 1},
+    {{3, 10}, false, false, false, false, 0, false, false, 1},
+    {{3, 11}, true,  true,  false, false, 0, false, false, 1},
+    {{3, 12}, true,  true,  false, true,  4, true,  false, 1},
+    {{3, 13}, true,  true,  true,  true,  5, true,  true,  0},
+};
 
 } // namespace
 
 const Dialect &Dialect::of(PyVersion version) {
-  static const Dialect dialects[] = {
-      python38to310(PyVersion(3, 8)), python38to310(PyVersion(3, 9)),
-      python38to310(PyVersion(3, 10)), python311(), python312(), python313()};
-  for (const Dialect &d : dialects)
+  for (const Dialect &d : Dialects)
     if (d.version == version)
       return d;
-  return version < dialects[0].version ? dialects[0]
-                                       : dialects[std::size(dialects) - 1];
+  return version < Dialects[0].version ? Dialects[0]
+                                       : Dialects[std::size(Dialects) - 1];
 }
 
 } // namespace sleepy
