@@ -378,7 +378,7 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
 }
 
 llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
-  if (fn.version() != PyVersion(3, 11))
+  if (!fn.dialect().suspendable)
     return inputError(fn.path, fn.codeFileOffset(),
                       "the suspension pass supports CPython 3.11 bytecode; "
                       "this file is CPython " +

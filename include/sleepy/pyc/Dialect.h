@@ -46,6 +46,9 @@ struct Dialect {
   /// the first send(): 1 before 3.13, where RETURN_GENERATOR's frame
   /// starts with it pushed).
   int generatorEntryDepth = 0;
+  /// The suspension pass (lib/rewrite/SuspendPass.cpp) and the runtime
+  /// handle this version's bytecode (3.11).
+  bool suspendable = false;
 
   /// The entry of \p version; that of the newest version known for a
   /// newer one (readers check the version first: isSupported).
