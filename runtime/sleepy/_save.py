@@ -44,6 +44,26 @@ def _check_threads():
                            "program can be suspended")
 
 
+def _check_children():
+    """A child process of the program's (os.fork, subprocess), running or
+    ended and not yet waited for, would not be its child after resume: its
+    output, its exit status and os.waitpid would be lost. (The snapshot
+    writers of earlier checkpoints are the runtime's own.)"""
+    ours = set(_children) | {pid for pid, _, _ in _background}
+    found = set()
+    try:
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children") as f:
+                found.update(int(pid) for pid in f.read().split())
+    except OSError:
+        return  # (no /proc to tell)
+    others = sorted(found - ours)
+    if others:
+        pids = ", ".join(str(pid) for pid in others[:5])
+        raise SuspendError(f"the program has child processes ({pids}), which would not be "
+                           "its children after resume; wait for them first")
+
+
 def _main_module():
     main = sys.modules.get("__main__")
     path = _registry.module_pyc(main) if main is not None else None
@@ -101,6 +121,7 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     clocks = _clocks.reading()  # where the program stopped: saving does not count
     _finish_background()
     _check_threads()
+    _check_children()
     frames = _capture.plan(start, fn, boundaries,
                            entering[0] if entering else
                            _generators.frame_of(resuming[0]) if resuming else None)

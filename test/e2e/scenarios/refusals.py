@@ -7,6 +7,8 @@ import itertools
 import os
 import re
 import socket
+import subprocess
+import sys
 import threading
 
 import sleepy
@@ -60,6 +62,15 @@ def with_pipe():
     r, w = os.pipe()
     with os.fdopen(r, "rb") as pipe, os.fdopen(w, "wb"):
         stop(pipe)
+
+
+def with_child():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        stop()
+    finally:
+        child.kill()
+        child.wait()
 
 
 def stopping():
@@ -118,6 +129,7 @@ def main():
     attempt("computed spec", lambda: f"{Formats():>{width}}")
     attempt("socket", with_socket)
     attempt("pipe", with_pipe)
+    attempt("child", with_child)
     attempt("nested socket", with_nested_socket)
     event = threading.Event()
     worker = threading.Thread(target=event.wait, name="worker")
@@ -155,6 +167,7 @@ main()
 # expect: computed spec refused: .*<lambda>: the f-string's field there ran .* in Formats.__format__, and its format spec \(computed\) cannot be told: it cannot be resumed
 # expect: socket refused: .*in with_socket: local 'sock' \(socket.socket\) cannot be saved: .*socket.*
 # expect: pipe refused: .*in stop: local 'x' \(_io.BufferedReader\) cannot be saved: cannot save the file opened from descriptor \d+: it is not a regular file .*
+# expect: child refused: the program has child processes \(\d+\), which would not be its children after resume; wait for them first
 # expect: nested socket refused: .*in with_nested_socket: local 'pool' → pool\['db'\]\[0\]\.sock \(socket.socket\) cannot be saved: .*
 # expect: thread refused: other threads are alive \('worker'\).*
 # expect: global tls refused: .*module __main__: global 'tls'.*_thread._local.*
