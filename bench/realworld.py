@@ -450,7 +450,10 @@ def run_round(prog, home_py, ref, rng, work, nsignals, res, scale, min_delay=0.0
                 res.waited.append(took["since_signal_ms"] - took["saving_ms"])
             if lat_ms > SLOW_MS:  # what it waited for: the last refusal said
                 said = [l for l in errs[-1].splitlines() if l.startswith("sleepy:")]
-                res.slow.append((lat_ms, said[-1][:220] if said else "(nothing said)"))
+                split = (f"waited {took['since_signal_ms'] - took['saving_ms']:.0f} ms, saving "
+                         f"{took['saving_ms']:.0f} ms{' (resumed process)' if piece else ''}; "
+                         if "since_signal_ms" in took else "")
+                res.slow.append((lat_ms, split + (said[-1][:220] if said else "(nothing said)")))
         rc = p.returncode
         if rc == -signal.SIGTERM and signalled and not caught and res.startup_kills < 50:
             # Before the process could catch it: nothing of the program ran

@@ -5,7 +5,8 @@ module may import (this one imports none of them).
 the signal triggers, the grace period); `boundaries` the code of the
 runtime's own frames under which a program runs (a stack ends there);
 `transparent` the code of those it puts between a resumed program's frames;
-`phase` where the program is."""
+`phase` where the program is; `saving` whether a save is under way in
+this process."""
 
 import os
 
@@ -19,6 +20,10 @@ boundaries = set()
 transparent = set()
 # "starting" until the program's code runs, "running", then "ended".
 phase = ["starting"]
+# True while this process saves (from the plan to the writer's answer): a
+# signal's handler that runs meanwhile, as the save waits for its writer,
+# must not start another save within it.
+saving = [False]
 
 
 def snapshot_path(path=None):

@@ -25,7 +25,7 @@ import os
 import sys
 
 from . import _byvalue, _capture, _clocks, _generators, _process, _registry, _snapshot, _state
-from ._config import RunningGenerator, SuspendError, boundaries, settings
+from ._config import RunningGenerator, SuspendError, boundaries, saving, settings
 from ._records import NULL, settle_exceptions
 
 _MODULE_SKIP = {"__name__", "__file__", "__cached__", "__loader__", "__spec__",
@@ -90,13 +90,18 @@ def save(path, start, fn, stop, entering=None, wait=True, resuming=None, signall
     The garbage collector waits meanwhile: a full collection that happened
     to fall here would walk the whole heap (tens of milliseconds for a big
     one) and, in the child, touch every page of it."""
+    if saving[0]:
+        raise SuspendError("a snapshot is being written (suspend() or checkpoint() called "
+                           "while one is saved: from a finalizer or a signal handler?)")
     pid = os.getpid()
     enabled = gc.isenabled()
     gc.disable()
+    saving[0] = True
     try:
         _timing.update(began=_clocks.now(), signalled=signalled)
         return _save(path, start, fn, stop, entering, wait, resuming)
     finally:
+        saving[0] = False
         if enabled and os.getpid() == pid:  # the child unwinds through here
             gc.enable()
 

@@ -36,7 +36,7 @@ import types
 
 from . import _capture, _clocks, _drivers, _process, _registry, _triggers
 from ._triggers import parse
-from ._config import SuspendError, boundaries, phase, settings, snapshot_path
+from ._config import SuspendError, boundaries, phase, saving, settings, snapshot_path
 from ._records import CO_ASYNC_GENERATOR, LAZY_FLAGS
 
 _TICK = 0.01  # seconds between attempts while a frame stands in the way
@@ -138,6 +138,11 @@ def _handler(signum, frame):
     if _grace is not None and _clocks.now() - p.since > _grace:
         _give_up(p)
     p.events = 0
+    if saving[0]:
+        # A save is under way (this handler interrupted its wait for the
+        # writer): it ends the process, or is refused and plans the next
+        # attempt.
+        return
     if phase[0] == "starting":
         # The runtime is still setting the program up (a resume reads its
         # snapshot and rebuilds its frames): there is nothing to save yet,
@@ -359,6 +364,8 @@ def _hook(frame, event, arg):
     if p is None:
         sys.setprofile(None)
         return
+    if saving[0]:
+        return  # (see _handler)
     p.events += 1
     if p.events > _EVENTS:
         sys.setprofile(None)  # no candidate for a while: wait for a tick

@@ -4,7 +4,8 @@ frames, importing modules) is only noted: the profile hook, which sees
 every call, is not armed while that work runs, and the program's start
 arms it. An attempt that fails by the runtime's own fault (an exception
 other than a refusal) does not end the program: it is reported once, with
-its traceback, as the reason the program was not suspended."""
+its traceback, as the reason the program was not suspended. A handler that
+runs while a save waits for its writer starts no save within it."""
 import contextlib
 import io
 import signal
@@ -12,7 +13,7 @@ import sys
 import unittest
 
 from sleepy import _signals
-from sleepy._config import phase
+from sleepy._config import phase, saving
 
 
 class SignalsTest(unittest.TestCase):
@@ -84,6 +85,25 @@ class InternalError(SignalsTest):
             e = _signals._try(p, refused)
         self.assertIsInstance(e, _signals.SuspendError)
         self.assertEqual(p.last, "local 'x' cannot be saved")
+
+
+class WhileSaving(SignalsTest):
+    def setUp(self):
+        super().setUp()
+        phase[0] = "running"
+        self.addCleanup(saving.__setitem__, 0, False)
+
+    def test_the_handler_waits_for_the_save(self):
+        saving[0] = True
+        _signals._handler(signal.SIGUSR1, sys._getframe())
+        self.assertIsNone(sys.getprofile())
+        self.assertIsNotNone(_signals._pending)  # (acted on once the save is over)
+
+    def test_no_save_within_a_save(self):
+        from sleepy import _save
+        saving[0] = True
+        with self.assertRaisesRegex(_signals.SuspendError, "a snapshot is being written"):
+            _save.save("/nonexistent/snapshot", sys._getframe(), _save.save, stop=False)
 
 
 if __name__ == "__main__":
