@@ -97,3 +97,28 @@ class LockTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class WarningsVersionTests(unittest.TestCase):
+    """filters_version reads the version a warning's check records in a
+    module's __warningregistry__ (which it cannot read directly)."""
+
+    def test_the_version_a_registry_records(self):
+        import warnings
+        before, after = _process.filters_version()
+        registry = {}
+        with warnings.catch_warnings():
+            pass  # (two changes: entering, leaving)
+        after_pair = _process.filters_version()
+        self.assertEqual(after_pair[0], after + 2)
+        # What a real warning's check records, with no change in between:
+        # the version filters_version says comes after it.
+        _, now = _process.filters_version()
+        shown = []
+        saved, warnings.showwarning = warnings.showwarning, lambda *a, **k: shown.append(a)
+        try:  # (not a change of the filters)
+            warnings.warn_explicit("checked", UserWarning, "<test>", 1, registry=registry)
+        finally:
+            warnings.showwarning = saved
+        self.assertEqual(registry["version"], now)
+        self.assertLess(before, after)
