@@ -485,6 +485,7 @@ class Unwinder(BaseException):
         self.finish = finish
         self.running = {}  # id(generator) -> (generator, its record)
         self.build_class = builtins.__build_class__
+        self._owners = None  # id(frame) -> its generator, found once
 
     def install(self):
         builtins.__build_class__ = self
@@ -544,7 +545,11 @@ class Unwinder(BaseException):
                           stack, site.shape)
         rec.result_kind = planned.result_kind
         if frame.f_code.co_flags & GENERATOR_FLAGS:
-            gen = _generators.find_generator(frame)
+            if self._owners is None:
+                self._owners = _generators.find_generators(
+                    [p.frame for p in self.frames
+                     if p.frame.f_code.co_flags & GENERATOR_FLAGS])
+            gen = self._owners.get(id(frame))
             if gen is None:
                 raise RuntimeError(f"no generator owns {where(frame)}")
             self.running[id(gen)] = (gen, rec)
