@@ -138,17 +138,13 @@ def _handler(signum, frame):
     if _grace is not None and _clocks.now() - p.since > _grace:
         _give_up(p)
     p.events = 0
-    if saving[0]:
+    if saving[0] or phase[0] == "starting":
         # A save is under way (this handler interrupted its wait for the
-        # writer): it ends the process, or is refused and plans the next
-        # attempt.
-        return
-    if phase[0] == "starting":
-        # The runtime is still setting the program up (a resume reads its
-        # snapshot and rebuilds its frames): there is nothing to save yet,
-        # and an armed hook would slow that work down several times over.
-        # The program's start arms it (started); the ticker, meanwhile,
-        # keeps the grace.
+        # writer: a checkpoint's, or a refused attempt's), or the runtime is
+        # still setting the program up (a resume reads its snapshot and
+        # rebuilds its frames, work an armed hook would slow down several
+        # times over; the program's start arms it: started). No attempt
+        # now: the ticker sends the signal again, and keeps the grace.
         if not p.ticker:
             _tick_later(p, _TICK)
         return

@@ -94,10 +94,12 @@ class WhileSaving(SignalsTest):
         self.addCleanup(saving.__setitem__, 0, False)
 
     def test_the_handler_waits_for_the_save(self):
-        saving[0] = True
+        saving[0] = True  # (a checkpoint's, say: nothing else would try again)
         _signals._handler(signal.SIGUSR1, sys._getframe())
         self.assertIsNone(sys.getprofile())
-        self.assertIsNotNone(_signals._pending)  # (acted on once the save is over)
+        pending = _signals._pending
+        self.assertIsNotNone(pending)
+        self.assertTrue(pending.ticker)  # the signal comes again after the save
 
     def test_no_save_within_a_save(self):
         from sleepy import _save
