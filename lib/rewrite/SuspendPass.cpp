@@ -327,12 +327,11 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
     FoundSite site{b, k, length, std::string(depth, 'v'), -1, kind, captured};
     for (size_t j = 0; j < depth; ++j)
       site.below[j] = slotKindCode(before[j].kind);
-    if (kind == SiteKind::Op && operands == 0) {
-      // (WITH_EXCEPT_START: the manager is not on the stack; the runtime
-      // takes __exit__'s self for it.)
-    } else if (kind == SiteKind::Op) {
+    if (kind == SiteKind::Op && operands > 0) {
       // The operands' provenances, the object whose slot is called first
-      // (or a binary operator's left operand): made below.
+      // (or a binary operator's left operand): made below. (WITH_EXCEPT_START
+      // has none on the stack: the runtime takes __exit__'s self for the
+      // manager.)
       size_t first = depth + size_t(operatorSelf(in.op));
       site.base = before[first].prov;
       site.other = operands > 1 ? before[first == depth ? depth + 1 : depth].prov

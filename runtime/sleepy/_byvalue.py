@@ -309,11 +309,11 @@ def importable(obj):
     return found is obj
 
 
-def reduce_function(fn, module_name):
+def reduce_function(fn, module):
     """A function that is not rewritten code and has no importable name.
-    `module_name` names the module whose globals it runs with, if any."""
-    scope = (sys.modules[module_name] if module_name is not None
-             else module_aside(fn.__globals__) or fn.__globals__)
+    `module` is the module whose globals it runs with, if any (imported, or
+    made aside: see module_aside)."""
+    scope = module if module is not None else fn.__globals__
     return (_function, (fn.__code__, scope, fn.__name__, fn.__closure__), function_state(fn),
             None,
             None, set_function)
@@ -322,19 +322,11 @@ def reduce_function(fn, module_name):
 def module_aside(g):
     """The module object whose namespace is `g`, where sys.modules does not
     hold it (see reduce_module), or None. (Looked for among the referrers
-    of `g`, once per namespace.)"""
-    known = _asides.get(id(g))
-    if known is not None and known[0] is g:
-        return known[1]
-    found = None
-    if isinstance(g.get("__name__"), str):
-        found = next((m for m in gc.get_referrers(g)
-                      if type(m) is types.ModuleType and m.__dict__ is g), None)
-    _asides[id(g)] = (g, found)
-    return found
-
-
-_asides = {}  # id(namespace) -> (namespace, its module object or None)
+    of `g`: a walk of the heap.)"""
+    if not isinstance(g.get("__name__"), str):
+        return None
+    return next((m for m in gc.get_referrers(g)
+                 if type(m) is types.ModuleType and m.__dict__ is g), None)
 
 
 def reduce_module(module):

@@ -38,15 +38,8 @@ def _new_main(path, data, spec=None):
 
 
 def _run_main(code, g):
-    phase[0] = "running"
-    _signals.started()
-    try:
-        exec(code, g)
-    finally:
-        phase[0] = "ended"
-
-
-def _resume_main(code, g):
+    """Runs the program's main module (its code, or a resumed one's twin):
+    the frame under which the program's stack ends."""
     phase[0] = "running"
     _signals.started()
     try:
@@ -105,7 +98,7 @@ def _constructed(init, obj):
 
 # Frames of these functions are where a program's stack ends; those of these
 # pass a call on.
-boundaries.update({_run_main.__code__, _resume_main.__code__})
+boundaries.add(_run_main.__code__)
 transparent.update({_drive.__code__, _constructed.__code__})
 
 
@@ -117,7 +110,7 @@ def resume(path):
     # would have in the original run (gc.collect() counts it, its __del__
     # and weak references' callbacks run).
     _clocks.go_on()
-    _resume_main(code, g)
+    _run_main(code, g)
 
 
 def _prepare(path):

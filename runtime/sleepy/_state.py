@@ -139,6 +139,7 @@ class _Reductions:
         self.in_flight = set(in_flight)  # ids of the saved frames' selves
         self._bindings = bindings
         self._plain = {}  # type -> whether none of the reductions below is for it
+        self._asides = {}  # id(namespace) -> (namespace, its module made aside, or None)
 
     def reducer_override(self, obj):
         t = type(obj)
@@ -246,12 +247,22 @@ class _Reductions:
             return None  # bound at run time: importing the module does not make it
         return found
 
+    def _module_of(self, g):
+        """The module whose namespace is `g`: imported, or made aside (found
+        once per save), or None."""
+        name = _registry.module_name(g)
+        if name is not None:
+            return sys.modules[name]
+        if id(g) not in self._asides:
+            self._asides[id(g)] = (g, _byvalue.module_aside(g))  # (g kept: ids stay)
+        return self._asides[id(g)][1]
+
     def _function(self, fn):
         located = _registry.locate(fn.__code__, fn.__globals__)
         if located is None:
             if _byvalue.importable(fn) and not _inside_by_value(fn):
                 return NotImplemented  # by reference, as pickle does
-            return _byvalue.reduce_function(fn, _registry.module_name(fn.__globals__))
+            return _byvalue.reduce_function(fn, self._module_of(fn.__globals__))
         info, index, twin = located
         module_name = _registry.module_name(fn.__globals__)
         self.codes.add((module_name, index, info.hashes[index]))

@@ -299,72 +299,23 @@ def build(normal, entry, resumed):
     d.emit("COPY", 1)
     d.emit("LOAD_CONST", const(0))
     d.emit("BINARY_SUBSCR")
-    sites = [entry.sites[resumed]]
-    labels = [_Label() for _ in sites]
-    for site, label in zip(sites, labels):
-        d.emit("COPY", 1)
-        d.emit("LOAD_CONST", const(site.index))
-        d.emit("COMPARE_OP", _COMPARE_EQ)
-        d.jump("POP_JUMP_FORWARD_IF_TRUE", label)
+    site = entry.sites[resumed]
+    # The dispatcher never holds more than the site's slots and four more.
+    stack = max(normal.co_stacksize, site.depth + 4)
+    same = _Label()
+    d.emit("COPY", 1)
+    d.emit("LOAD_CONST", const(site.index))
+    d.emit("COMPARE_OP", _COMPARE_EQ)
+    d.jump("POP_JUMP_FORWARD_IF_TRUE", same)
     d.emit("RAISE_VARARGS", 0)  # another site: never asked for
-
-    # Each resume region (by site) between two labels, and its handler.
-    regions = []
+    d.place(same)
+    d.emit("POP_TOP")  # the site number
     base = 1 + 2 * len(entry.slots)
-    generator = normal.co_flags & LAZY_FLAGS
-    for site, label in zip(sites, labels):
-        d.place(label)
-        d.emit("POP_TOP")  # the site number
-        _rebuild_stack(d, site, base, const)
-        begin, end = _Label(), _Label()
-        if site.kind in ("call", "attr", "op"):
-            _push_callee(d, site, base, const)
-            d.place(begin)
-            d.emit("PRECALL", 0)
-            d.emit("CALL", 0)
-            d.place(end)
-            regions.append((site, begin, end, None if site.bare else handler_at(site.start)))
-            op = _bytecode.instruction_at(code, site.start)[0] if site.kind != "call" else None
-            if op in _bytecode.NO_RESULT:
-                d.emit("POP_TOP")  # a store or delete: the finisher's None
-            elif op == "BEFORE_WITH":
-                d.emit("UNPACK_SEQUENCE", 2)  # (result, __exit__)
-            elif op == "LOAD_METHOD":
-                d.emit("PUSH_NULL")  # [NULL, attribute], as for a non-method
-                d.emit("SWAP", 2)
-            d.jump("JUMP_BACKWARD", moved(site.end))
-            continue
-        if site.kind == "iter":
-            _resume_iteration(d, site, base, const, moved, code, regions, handler_at)
-            continue
-        d.emit("POP_TOP")  # the record
-        if site.kind == "loop":
-            d.jump("JUMP_BACKWARD", moved(site.start))  # into the next iteration
-        elif site.kind == "send":
-            d.emit("LOAD_CONST", const(None))
-            d.jump("JUMP_BACKWARD", moved(site.start))
-        elif site.kind == "yield":
-            # Prime: yield once where the generator yielded; what is sent
-            # next arrives as it would have at the original yield.
-            d.emit("LOAD_CONST", const(None))
-            d.place(begin)
-            d.emit("YIELD_VALUE")
-            d.emit("RESUME", 1)
-            d.place(end)
-            regions.append((site, begin, end, handler_at(site.start)))
-            d.jump("JUMP_BACKWARD", moved(site.end))
-        elif site.kind == "entry":
-            if generator:
-                # A generator not started: park at a yield before its first
-                # line.
-                d.emit("LOAD_CONST", const(None))
-                d.place(begin)
-                d.emit("YIELD_VALUE")
-                d.emit("RESUME", 1)
-                d.emit("POP_TOP")
-                d.place(end)
-                regions.append((site, begin, end, None))
-            d.jump("JUMP_BACKWARD", moved(site.start))
+    _rebuild_stack(d, site, base, const)
+    # The resume region between two labels, and its handler.
+    regions = []
+    _resume_site(d, site, base, const, moved, code, regions, handler_at,
+                 normal.co_flags & LAZY_FLAGS)
 
     dispatcher = d.assemble(units + delta)
     jump = _encode(_OP["JUMP_FORWARD"], units - prefix, delta)
@@ -373,9 +324,9 @@ def build(normal, entry, resumed):
 
     exceptions = bytearray(_shift_table(table, prefix, delta))
     resume = {}
-    for site, begin, end, handler in regions:
-        if site is not None:
-            resume[site.index] = (begin.at, end.at)
+    for at, begin, end, handler in regions:
+        if at is not None:
+            resume[at.index] = (begin.at, end.at)
         if isinstance(handler, _Label):  # a handler of the dispatcher's own
             handler = (handler.at, handler.depth << 1)
         if handler is not None:
@@ -383,10 +334,8 @@ def build(normal, entry, resumed):
     cut = _split_linetable(normal.co_linetable, prefix)
     lines = (normal.co_linetable[:cut] + _no_location(delta) + normal.co_linetable[cut:]
              + _dispatcher_lines(normal, units + delta, len(dispatcher) // 2,
-                                 [(site, begin.at, end.at) for site, begin, end, _ in regions
-                                  if site is not None]))
-    # The dispatcher never holds more than a site's slots and four more.
-    stack = max([normal.co_stacksize] + [s.depth + 4 for s in sites])
+                                 [(at, begin.at, end.at) for at, begin, end, _ in regions
+                                  if at is not None]))
     code = normal.replace(
         co_code=twin_code,
         co_consts=tuple(consts),
@@ -395,6 +344,62 @@ def build(normal, entry, resumed):
         co_linetable=lines,
         co_stacksize=stack)
     return Twin(code, resumed, resume)
+
+
+def _resume_site(d, site, base, const, moved, code, regions, handler_at, generator):
+    """[.. the stack kept below `site`, R] -> what the site's kind does on
+    resume: call R's callee in place of the interrupted call, run FOR_ITER
+    or SEND again, go into a loop's next iteration, or prime a generator;
+    then back into the normal code (`moved` maps its units into the twin).
+    Appends the resume regions to `regions`."""
+    begin, end = _Label(), _Label()
+    if site.kind in ("call", "attr", "op"):
+        _push_callee(d, site, base, const)
+        d.place(begin)
+        d.emit("PRECALL", 0)
+        d.emit("CALL", 0)
+        d.place(end)
+        regions.append((site, begin, end, None if site.bare else handler_at(site.start)))
+        op = _bytecode.instruction_at(code, site.start)[0] if site.kind != "call" else None
+        if op in _bytecode.NO_RESULT:
+            d.emit("POP_TOP")  # a store or delete: the finisher's None
+        elif op == "BEFORE_WITH":
+            d.emit("UNPACK_SEQUENCE", 2)  # (result, __exit__)
+        elif op == "LOAD_METHOD":
+            d.emit("PUSH_NULL")  # [NULL, attribute], as for a non-method
+            d.emit("SWAP", 2)
+        d.jump("JUMP_BACKWARD", moved(site.end))
+        return
+    if site.kind == "iter":
+        _resume_iteration(d, site, base, const, moved, code, regions, handler_at)
+        return
+    d.emit("POP_TOP")  # the record
+    if site.kind == "loop":
+        d.jump("JUMP_BACKWARD", moved(site.start))  # into the next iteration
+    elif site.kind == "send":
+        d.emit("LOAD_CONST", const(None))
+        d.jump("JUMP_BACKWARD", moved(site.start))
+    elif site.kind == "yield":
+        # Prime: yield once where the generator yielded; what is sent next
+        # arrives as it would have at the original yield.
+        d.emit("LOAD_CONST", const(None))
+        d.place(begin)
+        d.emit("YIELD_VALUE")
+        d.emit("RESUME", 1)
+        d.place(end)
+        regions.append((site, begin, end, handler_at(site.start)))
+        d.jump("JUMP_BACKWARD", moved(site.end))
+    elif site.kind == "entry":
+        if generator:
+            # A generator not started: park at a yield before its first line.
+            d.emit("LOAD_CONST", const(None))
+            d.place(begin)
+            d.emit("YIELD_VALUE")
+            d.emit("RESUME", 1)
+            d.emit("POP_TOP")
+            d.place(end)
+            regions.append((site, begin, end, None))
+        d.jump("JUMP_BACKWARD", moved(site.start))
 
 
 def function(code, g, closure):
