@@ -60,6 +60,7 @@ char slotKindCode(SlotKind kind) {
   case SlotKind::Value: return 'v';
   case SlotKind::Null: return 'n';
   case SlotKind::MaybeNull: return 'm';
+  case SlotKind::Saved: return 'u';
   case SlotKind::PrevExc: return 'p';
   case SlotKind::Exc: return 'e';
   case SlotKind::Lasti: return 'l';
@@ -132,6 +133,23 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
     push(SlotKind::Value, named(Provenance::Local, in.arg >> 4));
     push(SlotKind::Value, named(Provenance::Local, in.arg & 15, -1, 1));
     return;
+  case Op::LOAD_FAST_AND_CLEAR: // an inlined comprehension saves its
+                                // variable, which may be unbound (3.12+)
+    push(SlotKind::Saved, named(Provenance::Local, in.arg));
+    return;
+  case Op::LOAD_SUPER_ATTR: { // [super, class, self] (3.12+)
+    pop(3);
+    if (!(in.arg & 1)) {
+      push(SlotKind::Value, named(Provenance::Attr, in.arg >> 2));
+      return;
+    }
+    // [method, self], or [NULL, attribute] (or after the callable, 3.13+),
+    // as LOAD_METHOD of super()'s result would push them.
+    int32_t prov = named(Provenance::Method, in.arg >> 2);
+    push(d.nullAfterCallable ? SlotKind::Value : SlotKind::MaybeNull, prov);
+    push(d.nullAfterCallable ? SlotKind::MaybeNull : SlotKind::Value, prov);
+    return;
+  }
   case Op::LOAD_DEREF:
     push(SlotKind::Value, named(Provenance::Deref, in.arg));
     return;

@@ -1,6 +1,8 @@
 //===- lib/rewrite/SuspendPass.cpp - make every call site resumable -------===//
 //
-// The suspension pass (CPython 3.11). Rewritten code costs nothing while no
+// The suspension pass (CPython 3.11 and 3.12: what differs between them is
+// in their dialects, sleepy/pyc/Dialect.h, and the instructions it writes
+// come from sleepy/cfg/Pseudo.h). Rewritten code costs nothing while no
 // suspension happens: all it adds is exception-table entries and code that
 // only an exception reaches.
 //
@@ -68,6 +70,7 @@
 // site's capture handler, so a resumed frame can be suspended again.
 //
 //===----------------------------------------------------------------------===//
+#include "sleepy/cfg/Pseudo.h"
 #include "sleepy/rewrite/Pass.h"
 #include "sleepy/rewrite/Suspend.h"
 
@@ -113,7 +116,7 @@ InstrList passOn(const Function &fn, Handler original, llvm::StringRef below) {
   // (POP_TOP would decref it).
   InstrList out;
   auto drop = [&](char kind) {
-    if (kind == 'n' || kind == 'm')
+    if (kind == 'n' || kind == 'm' || kind == 'u')
       out.push_back(make(Op::BUILD_TUPLE, 1));
     out.push_back(make(Op::POP_TOP));
   };
@@ -282,6 +285,8 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
         instrs[k + 1].op == Op::CALL) {
       operands = in.arg + 2;
       length = 2;
+    } else if (in.op == Op::CALL && !fn.dialect().precall) {
+      operands = in.arg + 2;
     } else if (in.op == Op::CALL_FUNCTION_EX) {
       operands = 3 + (in.arg & 1);
     } else if (in.op == Op::LOAD_ATTR || in.op == Op::LOAD_METHOD) {
@@ -362,7 +367,10 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
       }
       auto &provs = computed->provenances;
       if (site.kind == SiteKind::Attr) {
-        uint32_t name = fn.blocks[b].instrs[site.index].arg;
+        const Instr &load = fn.blocks[b].instrs[site.index];
+        uint32_t name = load.op == Op::LOAD_ATTR && fn.dialect().attrMethodBit
+                            ? load.arg >> 1
+                            : load.arg;
         provs.push_back(Provenance{Provenance::Attr, name, site.base});
         site.callee = int32_t(provs.size() - 1);
       } else if (site.kind == SiteKind::Op) {
@@ -379,7 +387,8 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
 llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   if (!fn.dialect().suspendable)
     return inputError(fn.path, fn.codeFileOffset(),
-                      "the suspension pass supports CPython 3.11 bytecode; "
+                      "the suspension pass supports CPython 3.11 and 3.12 "
+                      "bytecode; "
                       "this file is CPython " +
                           fn.version().str());
   ObjectGraph &graph = ctx.graph;
@@ -484,17 +493,19 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       // send it. A flag test first (the marker's class is registered as a
       // Sequence, no exception class usually is), so that an ordinary
       // exception costs no lookup of __build_class__ in the builtins.
+      const Dialect &dialect = fn.dialect();
       uint32_t screen = fn.appendBlock(
-          {make(Op::MATCH_SEQUENCE), make(Op::POP_JUMP_FORWARD_IF_FALSE)});
-      uint32_t check = fn.appendBlock({make(Op::LOAD_BUILD_CLASS),
-                                       make(Op::COPY, 2), make(Op::IS_OP, 0),
-                                       make(Op::POP_JUMP_FORWARD_IF_TRUE)});
+          {make(Op::MATCH_SEQUENCE),
+           make(forwardJump(dialect, JumpIf::False))});
+      uint32_t check = fn.appendBlock(
+          {make(Op::LOAD_BUILD_CLASS), make(Op::COPY, 2), make(Op::IS_OP, 0),
+           make(forwardJump(dialect, JumpIf::True))});
       uint32_t pass = fn.appendBlock(passOn(fn, original, site.shape));
       fn.blocks[screen].instrs.back().target = int32_t(pass);
       InstrList capture;
       for (uint32_t i = 0; i < d; ++i) {
         char kind = site.shape[i];
-        if (kind == 'n' || kind == 'm') {
+        if (kind == 'n' || kind == 'm' || kind == 'u') {
           uint32_t distance = d + 2 - i;
           capture.push_back(make(Op::SWAP, distance));
           capture.push_back(make(Op::BUILD_TUPLE, 1));
@@ -504,12 +515,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       for (uint32_t slot : cellSlots)
         capture.push_back(make(Op::LOAD_CLOSURE, slot));
       capture.push_back(make(Op::BUILD_TUPLE, d + 2 + uint32_t(cellSlots.size())));
-      capture.push_back(make(Op::PUSH_NULL));
-      capture.push_back(make(Op::LOAD_BUILD_CLASS));
-      capture.push_back(make(Op::SWAP, 2));
-      capture.push_back(make(Op::SWAP, 3));
-      capture.push_back(make(Op::PRECALL, 1));
-      capture.push_back(make(Op::CALL, 1));
+      appendCallWithTop(dialect, capture, Op::LOAD_BUILD_CLASS);
       capture.push_back(make(Op::RERAISE, 0));
       uint32_t captureBlock = fn.appendBlock(std::move(capture));
       fn.blocks[check].instrs.back().target = int32_t(captureBlock);

@@ -8,6 +8,9 @@
 //               a callable;
 //  - MaybeNull  the first slot of LOAD_METHOD: a method, or NULL when the
 //               attribute is not a method (known only when it runs);
+//  - Saved      the variable of an inlined comprehension, which
+//               LOAD_FAST_AND_CLEAR saved to restore it after (3.12+): its
+//               value, or NULL where it was unbound;
 //  - PrevExc    the exception state PUSH_EXC_INFO saved, restored by
 //               POP_EXCEPT;
 //  - Exc        the exception PUSH_EXC_INFO made current;
@@ -38,7 +41,7 @@
 
 namespace sleepy {
 
-enum class SlotKind : uint8_t { Value, Null, MaybeNull, PrevExc, Exc, Lasti, Mixed };
+enum class SlotKind : uint8_t { Value, Null, MaybeNull, Saved, PrevExc, Exc, Lasti, Mixed };
 
 /// One character per kind, as the runtime reads shapes: v n m p e l x.
 char slotKindCode(SlotKind kind);

@@ -46,8 +46,14 @@ struct Dialect {
   /// the first send(): 1 before 3.13, where RETURN_GENERATOR's frame
   /// starts with it pushed).
   int generatorEntryDepth = 0;
+  /// A call is PRECALL n then CALL n (3.11); CALL n alone after.
+  bool precall = false;
+  /// A jump's direction is part of its opcode for the conditional jumps
+  /// too (3.11: POP_JUMP_FORWARD_IF_FALSE...); after, they jump forward
+  /// only and are named POP_JUMP_IF_FALSE...
+  bool directedJumps = false;
   /// The suspension pass (lib/rewrite/SuspendPass.cpp) and the runtime
-  /// handle this version's bytecode (3.11).
+  /// handle this version's bytecode (3.11, 3.12).
   bool suspendable = false;
 
   /// The entry of \p version; that of the newest version known for a
