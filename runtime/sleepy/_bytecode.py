@@ -1,18 +1,82 @@
-"""What the runtime reads of CPython 3.11 bytecode, in one place.
+"""What the runtime reads and writes of this interpreter's bytecode, in one
+place (3.11 and 3.12).
 
 The twin builder and the capture read a few instructions of the code they
 work on: the instruction at an offset, where a FOR_ITER jumps when its
 iterator is exhausted, whether a call ends a `with` body, whether a call has
-one argument and what loaded it. These are 3.11's layouts (PRECALL before
-CALL, inline caches, EXTENDED_ARG prefixes): another version reads them
-here, differently (see issue 15's version seam).
+one argument and what loaded it. The twin builder writes a few: calls,
+conditional jumps forward, an equality test. What differs between versions
+is the `Dialect` below, one row per version, as the C++ side's
+(lib/pyc/Dialect.cpp): the rest of the runtime asks it, never the version.
 """
 
+import collections
 import opcode
+import sys
 
 _OP = opcode.opmap
-_CACHES = opcode._inline_cache_entries
 _EXTENDED_ARG = opcode.EXTENDED_ARG
+
+Dialect = collections.namedtuple("Dialect", (
+    "precall",       # a call is PRECALL n then CALL n (3.11); CALL n after
+    "jump_if",       # the forward conditional jumps' name, less FALSE/TRUE/NONE
+    "compare_eq",    # COMPARE_OP's argument for ==
+    "for_iter_skip", # units FOR_ITER's exhausted path skips at its target (END_FOR)
+    "attr_method_bit",  # LOAD_ATTR's low bit loads a method (3.12+)
+    "compare_shift", # COMPARE_OP's comparison is its argument shifted right by this
+))
+
+_DIALECTS = {
+    (3, 11): Dialect(True, "POP_JUMP_FORWARD_IF_", opcode.cmp_op.index("=="), 0, False, 0),
+    (3, 12): Dialect(False, "POP_JUMP_IF_", (opcode.cmp_op.index("==") << 4) | 8, 1, True, 4),
+}
+DIALECT = _DIALECTS.get(sys.version_info[:2])
+
+
+def _caches():
+    """Inline cache units by opcode (a list indexed by opcode through 3.12)."""
+    entries = opcode._inline_cache_entries
+    if isinstance(entries, dict):
+        return [entries.get(opcode.opname[op], 0) for op in range(256)]
+    return list(entries) + [0] * (256 - len(entries))
+
+
+_CACHES = _caches()
+
+
+def comparison(arg):
+    """The comparison (an entry of opcode.cmp_op) of COMPARE_OP `arg`."""
+    return opcode.cmp_op[arg >> DIALECT.compare_shift]
+
+
+def loads_method(name, arg):
+    """Does the instruction `name` with argument `arg` push a method and
+    its self (or NULL and the attribute)?"""
+    return name == "LOAD_METHOD" or \
+        name == "LOAD_ATTR" and DIALECT.attr_method_bit and arg & 1
+
+
+def call_units(argc):
+    """The instructions of a call with `argc` positional arguments, as
+    (name, argument) pairs."""
+    if DIALECT.precall:
+        return (("PRECALL", argc), ("CALL", argc))
+    return (("CALL", argc),)
+
+
+def call_start(code, lasti, argc):
+    """The first code unit offset (in bytes, as f_lasti) of the call with
+    `argc` positional arguments that the code stands at (`lasti` is at the
+    CALL, or at 3.11's PRECALL where a builtin's call ran there,
+    specialised), or None."""
+    at = lasti
+    if not DIALECT.precall:
+        return at if code[at] == _OP["CALL"] and code[at + 1] == argc else None
+    if code[at] == _OP["CALL"] and code[at + 1] == argc:
+        at -= 2 * (1 + _CACHES[_OP["PRECALL"]])
+    if at < 2 or code[at] != _OP["PRECALL"] or code[at + 1] != argc:
+        return None
+    return at
 
 # Operator sites whose instruction leaves nothing on the stack.
 NO_RESULT = ("STORE_SUBSCR", "DELETE_SUBSCR")
@@ -32,7 +96,7 @@ def for_iter_exit(code, start):
     """The code unit where the FOR_ITER at unit `start` (or its
     EXTENDED_ARG prefixes) jumps when its iterator is exhausted."""
     name, arg, after = instruction_at(code, start)
-    return after + _CACHES[_OP[name]] + arg
+    return after + _CACHES[_OP[name]] + arg + DIALECT.for_iter_skip
 
 
 _BACKWARD = {_OP.get(name) for name in ("JUMP_BACKWARD", "POP_JUMP_BACKWARD_IF_FALSE",
@@ -58,16 +122,15 @@ def backward_jump_target(code, unit):
 
 def is_with_exit(code_obj, lasti):
     """Is the code stopped at `lasti` at the call that ends a `with` body
-    normally: `LOAD_CONST None` three times, then PRECALL 2 and CALL 2,
-    which calls the bound __exit__ below them (the first None standing as
-    its self)? No other source compiles to that: a call's callable is
-    loaded before its arguments, and None cannot be called."""
+    normally: `LOAD_CONST None` three times, then the call with 2
+    arguments, which calls the bound __exit__ below them (the first None
+    standing as its self)? No other source compiles to that: a call's
+    callable is loaded before its arguments, and None cannot be called."""
     code, consts = code_obj.co_code, code_obj.co_consts
-    at = lasti
-    if code[at] != _OP["CALL"] or code[at + 1] != 2:
+    if code[lasti] != _OP["CALL"]:
         return False
-    at -= 2 * (1 + _CACHES[_OP["PRECALL"]])
-    if at < 6 or code[at] != _OP["PRECALL"] or code[at + 1] != 2:
+    at = call_start(code, lasti, 2)
+    if at is None or at < 6:
         return False
     for k in (1, 2, 3):
         op, arg = code[at - 2 * k], code[at - 2 * k + 1]
@@ -77,16 +140,10 @@ def is_with_exit(code_obj, lasti):
 
 
 def positional_call(code_obj, lasti, nargs=1):
-    """Where the PRECALL is of the call with `nargs` positional arguments
-    the code stands at (PRECALL n then CALL n; `lasti` is at PRECALL where
-    a builtin's call ran there, specialised), or None."""
-    code = code_obj.co_code
-    at = lasti
-    if code[at] == _OP["CALL"] and code[at + 1] == nargs:
-        at -= 2 * (1 + _CACHES[_OP["PRECALL"]])
-    if at < 2 or code[at] != _OP["PRECALL"] or code[at + 1] != nargs:
-        return None
-    return at
+    """Where the call with `nargs` positional arguments the code stands at
+    starts (see call_start), or None."""
+    at = call_start(code_obj.co_code, lasti, nargs)
+    return at if at is not None and at >= 2 else None
 
 
 def positional_only(code_obj, lasti, nargs=1):
@@ -120,6 +177,10 @@ def argument_provenance(code_obj, lasti, slots, nargs=1):
     attrs = []
     while (found := before(at, "LOAD_ATTR")) is not None:
         at, arg = found
+        if DIALECT.attr_method_bit:
+            if arg & 1:
+                return None  # a method's load, not an attribute's
+            arg >>= 1
         attrs.insert(0, code_obj.co_names[arg])
     for name, kind in (("LOAD_FAST", "l"), ("LOAD_DEREF", "d"), ("LOAD_GLOBAL", "g"),
                        ("LOAD_NAME", "n")):

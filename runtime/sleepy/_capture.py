@@ -518,7 +518,7 @@ class Unwinder(BaseException):
         stack = []
         for j in range(d):
             v = packed[j]
-            if site.shape[j] in "nm":
+            if site.shape[j] in "nmu":
                 v = _unwrap(v)
             elif site.shape[j] == "l" and planned.twin:
                 v -= entry.delta  # offsets in the normal code, in code units

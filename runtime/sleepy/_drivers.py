@@ -50,6 +50,18 @@ _FUNCTION = types.FunctionType
 _EMPTY = object()
 
 
+def _empty_message():
+    """What this interpreter's min() says of an empty iterable (3.11 and
+    3.12 say it differently)."""
+    try:
+        _C_MIN(())
+    except ValueError as e:
+        return str(e)
+
+
+_EMPTY_MESSAGE = _empty_message()
+
+
 def _rewritten(code, g):
     """Is `code` (running with globals g) rewritten code? (By code object,
     looked up once.)"""
@@ -155,7 +167,7 @@ class Fold:
             return acc[1]
         if self.extra is not _EMPTY:
             return self.extra
-        raise ValueError(f"{kind}() arg is an empty sequence")
+        raise ValueError(_EMPTY_MESSAGE.replace("min", kind, 1))
 
     def calls(self, frame):
         """Is `frame` the call of `key` that `run` makes (min's, max's or

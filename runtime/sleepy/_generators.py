@@ -111,6 +111,20 @@ def _located(gen):
     return frame, located
 
 
+def frame_items(gen):
+    """What the frame of the generator `gen` holds, in the order its
+    traversal visits it: its locals and cells (those bound), then its value
+    stack. The generator's traversal visits its own fields, then the
+    frame's function and code, then those (3.11 visits gi_code first too)."""
+    refs = gc.get_referents(gen)
+    code = gen.gi_code if isinstance(gen, types.GeneratorType) else gen.cr_code
+    for i in range(1, len(refs)):
+        if refs[i] is code and type(refs[i - 1]) is types.FunctionType:
+            return refs[i + 1:]
+    raise SuspendError(f"cannot save the generator {gen.__qualname__}: its frame's "
+                       "contents are not where this interpreter was seen to keep them")
+
+
 def capture_parked(gen, resuming=False):
     """(module, index, frees, ParkedState) of a generator that is not
     running, or, `resuming`, of one whose frame has just been entered to
@@ -140,10 +154,7 @@ def capture_parked(gen, resuming=False):
     if site is None or site.kind not in ("yield", "entry"):
         raise SuspendError(f"cannot save the generator {gen.__qualname__}: it is not "
                            "paused where it can be resumed")
-    refs = gc.get_referents(gen)
-    code = refs[0]
-    start = next(i for i in range(3, len(refs)) if refs[i] is code) + 1
-    items = refs[start:]
+    items = frame_items(gen)
     sent = resuming and site.kind == "yield"  # after the stack below the yield
     bound = frame.f_locals
     pos = 0

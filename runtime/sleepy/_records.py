@@ -125,6 +125,8 @@ def record_tuple(entry, site, locals_, cells, stack, exc_sets, callee):
                 # which calls the same way.
                 stack[j + 1] = v.__get__(stack[j + 1], type(stack[j + 1]))
             out.append(None)
+        elif kind == "u":
+            out.append(() if v is NULL else (v,))  # see _twin._rebuild_stack
         elif kind == "p":
             out.append(exc_sets.get(j))
         elif kind == "l":

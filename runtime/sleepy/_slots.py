@@ -29,6 +29,7 @@ import dis
 import opcode
 import types
 
+from . import _bytecode
 from ._config import SuspendError, transparent
 from ._registry import same_code, where
 
@@ -44,7 +45,7 @@ for _name, _symbol in dis._nb_ops:
     _NB_OPS.append((_NB_STEMS[_name[len("NB_INPLACE_" if _inplace else "NB_"):]],
                     _symbol, _inplace))
 
-# COMPARE_OP's argument indexes cmp_op; each comparison's dunder and the
+# COMPARE_OP's comparison (_bytecode.comparison); each comparison's dunder and the
 # reflected one (what the right operand is asked).
 _COMPARE = {"<": ("__lt__", "__gt__"), "<=": ("__le__", "__ge__"),
             "==": ("__eq__", "__eq__"), "!=": ("__ne__", "__ne__"),
@@ -71,7 +72,7 @@ def dunders(name, arg):
         stem, _, inplace = _NB_OPS[arg]
         return ((f"__i{stem}__",) if inplace else ()) + (f"__{stem}__", f"__r{stem}__")
     if name == "COMPARE_OP":
-        return _COMPARE[opcode.cmp_op[arg]] + ("__eq__",)
+        return _COMPARE[_bytecode.comparison(arg)] + ("__eq__",)
     if name == "FORMAT_VALUE":
         return ("__format__", "__str__", "__repr__")
     return _SINGLE.get(name, ())
@@ -173,7 +174,7 @@ def running(site_frame, name, arg, operands, callee):
         if name == "BINARY_OP":
             stem, symbol, inplace = _NB_OPS[arg]
         else:
-            symbol = opcode.cmp_op[arg]
+            symbol = _bytecode.comparison(arg)
         if first is not MISSING and second is not MISSING:
             if name == "COMPARE_OP":
                 attempts = _compare_attempts(first, second, symbol)

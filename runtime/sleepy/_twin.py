@@ -20,7 +20,8 @@ callee in place of the call (under the site's capture handler, so that a
 resumed frame can be suspended again), run FOR_ITER or SEND again, or yield
 once to prime a generator. The record stays on top of the stack while the
 slots are rebuilt, so the twin needs no extra locals. Record layout:
-runtime/sleepy/_records.py (record_tuple). CPython 3.11 bytecode.
+runtime/sleepy/_records.py (record_tuple). The instructions are this
+interpreter's (runtime/sleepy/_bytecode.py).
 """
 
 import bisect
@@ -33,9 +34,8 @@ from ._records import LAZY_FLAGS
 RESUME_NAME = "__sleepy_resume__"
 
 _OP = opcode.opmap
-_CACHES = opcode._inline_cache_entries
+_CACHES = _bytecode._CACHES
 _EXTENDED_ARG = opcode.EXTENDED_ARG
-_COMPARE_EQ = opcode.cmp_op.index("==")
 
 
 def arg_prefixes(arg):
@@ -107,15 +107,41 @@ def _shift_table(items, prefix, delta):
 
 
 def _split_linetable(table, units):
-    """The byte offset in a 3.11+ co_linetable where code unit `units`
-    starts (an entry boundary: entries never span two instructions)."""
+    """A co_linetable (3.11+) cut where code unit `units` starts: (the
+    entries before, those from there on). An entry that spans the cut (one
+    location for a run of instructions, 3.12+) becomes two, the second with
+    no line change of its own."""
     covered, i = 0, 0
     while i < len(table) and covered < units:
-        covered += (table[i] & 7) + 1
+        start = i
+        length = (table[i] & 7) + 1
         i += 1
         while i < len(table) and not table[i] & 128:
             i += 1
-    return i
+        if covered + length > units:
+            first = units - covered
+            head = bytes([(table[start] & ~7) | (first - 1)]) + table[start + 1:i]
+            rest = length - first
+            return (table[:start] + head,
+                    _same_location(table[start:i], rest) + table[i:])
+        covered += length
+    return table[:i], table[i:]
+
+
+def _same_location(entry, units):
+    """A line-table entry for `units` code units at the location `entry`
+    gives, where the line `entry` moved to is already current."""
+    code = (entry[0] >> 3) & 15
+    first = 0x80 | (units - 1)
+    if code < 10 or code == 15:  # short forms: same line; no location
+        return bytes([first | (code << 3)]) + entry[1:]
+    if code <= 12:  # one line form: the line moved by code - 10
+        return bytes([first | (10 << 3)]) + entry[1:]
+    # 13 (no columns) and 14 (long form) start with the line's delta.
+    k = 1
+    while entry[k] & 64:
+        k += 1
+    return bytes([first | (code << 3), 0]) + entry[k + 1:]
 
 
 def _dispatcher_lines(normal, base, units, regions):
@@ -187,6 +213,14 @@ class _Dispatcher:
 
     def jump(self, op, target):
         self.items.append((_OP[op], 0, target))
+
+    def jump_if(self, test, target):
+        """A conditional jump forward: `test` is FALSE, TRUE or NONE."""
+        self.jump(_bytecode.DIALECT.jump_if + test, target)
+
+    def call(self, argc=0):
+        for op, arg in _bytecode.call_units(argc):
+            self.emit(op, arg)
 
     def place(self, label):
         self.items.append(label)
@@ -283,14 +317,13 @@ def build(normal, entry, resumed):
 
     d = _Dispatcher()
     d.emit("LOAD_GLOBAL", (len(normal.co_names) << 1) | 1)
-    d.emit("PRECALL", 0)
-    d.emit("CALL", 0)
+    d.call(0)
     for i in range(len(entry.slots)):
         skip = _Label()
         d.emit("COPY", 1)
         d.emit("LOAD_CONST", const(1 + 2 * i))
         d.emit("BINARY_SUBSCR")
-        d.jump("POP_JUMP_FORWARD_IF_FALSE", skip)
+        d.jump_if("FALSE", skip)
         d.emit("COPY", 1)
         d.emit("LOAD_CONST", const(2 + 2 * i))
         d.emit("BINARY_SUBSCR")
@@ -305,8 +338,8 @@ def build(normal, entry, resumed):
     same = _Label()
     d.emit("COPY", 1)
     d.emit("LOAD_CONST", const(site.index))
-    d.emit("COMPARE_OP", _COMPARE_EQ)
-    d.jump("POP_JUMP_FORWARD_IF_TRUE", same)
+    d.emit("COMPARE_OP", _bytecode.DIALECT.compare_eq)
+    d.jump_if("TRUE", same)
     d.emit("RAISE_VARARGS", 0)  # another site: never asked for
     d.place(same)
     d.emit("POP_TOP")  # the site number
@@ -331,8 +364,8 @@ def build(normal, entry, resumed):
             handler = (handler.at, handler.depth << 1)
         if handler is not None:
             exceptions += _entry(begin.at, end.at, *handler)
-    cut = _split_linetable(normal.co_linetable, prefix)
-    lines = (normal.co_linetable[:cut] + _no_location(delta) + normal.co_linetable[cut:]
+    before, after = _split_linetable(normal.co_linetable, prefix)
+    lines = (before + _no_location(delta) + after
              + _dispatcher_lines(normal, units + delta, len(dispatcher) // 2,
                                  [(at, begin.at, end.at) for at, begin, end, _ in regions
                                   if at is not None]))
@@ -356,16 +389,16 @@ def _resume_site(d, site, base, const, moved, code, regions, handler_at, generat
     if site.kind in ("call", "attr", "op"):
         _push_callee(d, site, base, const)
         d.place(begin)
-        d.emit("PRECALL", 0)
-        d.emit("CALL", 0)
+        d.call(0)
         d.place(end)
         regions.append((site, begin, end, None if site.bare else handler_at(site.start)))
-        op = _bytecode.instruction_at(code, site.start)[0] if site.kind != "call" else None
+        op, arg = _bytecode.instruction_at(code, site.start)[:2] if site.kind != "call" \
+            else (None, 0)
         if op in _bytecode.NO_RESULT:
             d.emit("POP_TOP")  # a store or delete: the finisher's None
         elif op == "BEFORE_WITH":
             d.emit("UNPACK_SEQUENCE", 2)  # (result, __exit__)
-        elif op == "LOAD_METHOD":
+        elif _bytecode.loads_method(op, arg):
             d.emit("PUSH_NULL")  # [NULL, attribute], as for a non-method
             d.emit("SWAP", 2)
         d.jump("JUMP_BACKWARD", moved(site.end))
@@ -428,12 +461,11 @@ def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):
     d.emit("COPY", 1)
     d.emit("LOAD_CONST", const(base + site.depth))
     d.emit("BINARY_SUBSCR")
-    d.jump("POP_JUMP_FORWARD_IF_NONE", rerun)
+    d.jump_if("NONE", rerun)
     _push_callee(d, site, base, const)  # then [.. it, item]
     begin, end = _Label(), _Label()
     d.place(begin)
-    d.emit("PRECALL", 0)
-    d.emit("CALL", 0)
+    d.call(0)
     d.place(end)
     # Raised by the callee: StopIteration here, anything else as FOR_ITER
     # would have raised it (under the site's capture handler).
@@ -443,7 +475,7 @@ def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):
     d.place(stop)
     d.emit("LOAD_CONST", const(StopIteration))
     d.emit("CHECK_EXC_MATCH")
-    d.jump("POP_JUMP_FORWARD_IF_FALSE", other)
+    d.jump_if("FALSE", other)
     d.emit("POP_TOP")
     d.emit("POP_TOP")
     d.jump("JUMP_BACKWARD", moved(_bytecode.for_iter_exit(code, site.start)))
@@ -459,7 +491,7 @@ def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):
 
 
 def _push_callee(d, site, base, const):
-    """[.. R] -> [.. NULL, R[callee]], ready for PRECALL 0 and CALL 0."""
+    """[.. R] -> [.. NULL, R[callee]], ready for a call with no argument."""
     d.emit("COPY", 1)
     d.emit("LOAD_CONST", const(base + site.depth))
     d.emit("BINARY_SUBSCR")
@@ -479,6 +511,23 @@ def _rebuild_stack(d, site, base, const):
         if kind in "nm":
             d.emit("PUSH_NULL")
             d.emit("SWAP", 2)
+        elif kind == "u":
+            # A comprehension's saved variable: () where it was unbound
+            # (NULL), else (value,).
+            unbound, done = _Label(), _Label()
+            d.emit("COPY", 1)
+            d.emit("LOAD_CONST", const(base + j))
+            d.emit("BINARY_SUBSCR")
+            d.emit("COPY", 1)
+            d.jump_if("FALSE", unbound)
+            d.emit("UNPACK_SEQUENCE", 1)
+            d.emit("SWAP", 2)
+            d.jump("JUMP_FORWARD", done)
+            d.place(unbound)
+            d.emit("POP_TOP")
+            d.emit("PUSH_NULL")
+            d.emit("SWAP", 2)
+            d.place(done)
         else:
             d.emit("COPY", 1)
             d.emit("LOAD_CONST", const(base + j))

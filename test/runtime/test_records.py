@@ -65,3 +65,11 @@ class RecordTupleTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SavedSlotTests(unittest.TestCase):
+    def test_a_comprehensions_saved_variable_is_a_tuple_of_what_it_held(self):
+        entry = FakeEntry([])
+        site = FakeSite(0, "uu")
+        got = _records.record_tuple(entry, site, {}, [], [NULL, 5], {}, None)
+        self.assertEqual(got, (0, (), (5,), None))
