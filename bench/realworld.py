@@ -152,7 +152,9 @@ def shared_home(tool, cache):
 
 
 def default_cache():
-    return os.path.join(tempfile.gettempdir(), f"sleepy-realworld-{os.getuid()}")
+    """One per user and interpreter version (each has its rewritten stdlib)."""
+    minor = "%d%d" % sys.version_info[:2]
+    return os.path.join(tempfile.gettempdir(), f"sleepy-realworld-{os.getuid()}-py{minor}")
 
 
 def build_home(tool, cache):
