@@ -11,6 +11,7 @@ snapshot is refused there.
 import hashlib
 import os
 import shutil
+import re
 import subprocess
 import sys
 import tempfile
@@ -22,6 +23,12 @@ PYTHON = os.environ.get("SLEEPY_PYTHON", "python3.11")
 TOOL = os.environ.get("SLEEPY_TOOL", os.path.join(os.path.dirname(__file__), "..", "..",
                                                   "build", "bin", "sleepy-rewrite"))
 OTHER_PYTHON = os.environ.get("SLEEPY_OTHER_PYTHON")
+# The version (3.X) and magic number of PYTHON, which the snapshots record.
+VERSION, MAGIC = subprocess.run(
+    [PYTHON, "-c", "import importlib.util, sys; "
+     "print('%d.%d' % sys.version_info[:2], importlib.util.MAGIC_NUMBER.hex())"],
+    capture_output=True, text=True, check=True).stdout.split()
+OTHER_MAGIC = "cb0d0d0a" if MAGIC != "cb0d0d0a" else "a70d0d0a"  # 3.12's, or 3.11's
 
 PROGRAM = """
 import sys
@@ -108,28 +115,28 @@ class SnapshotTests(unittest.TestCase):
         self.suspend()
         with open(self.snap, "rb") as f:
             data = f.read()
-        forged = bytearray(data.replace(b'"magic": "a70d0d0a"', b'"magic": "cb0d0d0a"', 1))
+        forged = bytearray(data.replace(f'"magic": "{MAGIC}"'.encode(),
+                                        f'"magic": "{OTHER_MAGIC}"'.encode(), 1))
         self.assertNotEqual(forged, data)
         forged[-40:-8] = hashlib.sha256(forged[:-40]).digest()  # else refused as damaged
         with open(self.snap, "wb") as f:
             f.write(forged)
         p = self.run_py(["-m", "sleepy", "resume", self.snap])
         self.assertEqual(p.returncode, 1)
-        self.assertRegex(p.stderr, r"written by cpython 3\.11\.\d+ \(magic cb0d0d0a\); "
-                                   r"this is cpython 3\.11\.\d+ \(magic a70d0d0a\)")
+        v = re.escape(VERSION)
+        self.assertRegex(p.stderr, rf"written by cpython {v}\.\d+ \(magic {OTHER_MAGIC}\); "
+                                   rf"this is cpython {v}\.\d+ \(magic {MAGIC}\)")
 
     @unittest.skipUnless(OTHER_PYTHON, "SLEEPY_OTHER_PYTHON not set")
     def test_resume_with_a_real_other_cpython_is_refused(self):
         self.suspend()
         p = self.run_py(["-m", "sleepy", "resume", self.snap], python=OTHER_PYTHON)
         self.assertEqual(p.returncode, 1)
-        self.assertIn("written by cpython 3.11", p.stderr)
+        self.assertIn(f"written by cpython {VERSION}", p.stderr)
 
     def test_a_pyc_from_another_sleepy_rewrite_is_named(self):
         # A trailer of another format: the program runs (the import system
         # ignores the trailer), and suspending says which file and why.
-        import io
-        import marshal
         self.write("prog.py", PROGRAM.replace("total += helper.step(i)",
                                               "total += helper.step(i, sleepy)"))
         self.write("helper.py", HELPER.replace("def step(i):", "def step(i, sleepy):\n"
@@ -137,19 +144,21 @@ class SnapshotTests(unittest.TestCase):
                                                "        sleepy.checkpoint()"))
         self.rewrite()
         pyc = os.path.join(self.out, "helper.pyc")
-        with open(pyc, "rb") as f:
-            data = f.read()
-        f = io.BytesIO(data)
-        f.seek(16)
-        code, trailer = marshal.load(f), marshal.load(f)
-        footer = f.read()
-        with open(pyc, "wb") as f:
-            f.write(data[:16] + marshal.dumps(code) +
-                    marshal.dumps((trailer[0], 1) + trailer[2:]) + footer)
+        # The .pyc is PYTHON's marshal: PYTHON changes the trailer's format.
+        forge = ("import io, marshal, sys\n"
+                 "data = open(sys.argv[1], 'rb').read()\n"
+                 "f = io.BytesIO(data); f.seek(16)\n"
+                 "code, trailer = marshal.load(f), marshal.load(f)\n"
+                 "footer = f.read()\n"
+                 "open(sys.argv[1], 'wb').write(data[:16] + marshal.dumps(code) + "
+                 "marshal.dumps((trailer[0], 1) + trailer[2:]) + footer)\n"
+                 "print(trailer[1])\n")
+        fmt = subprocess.run([PYTHON, "-c", forge, pyc], capture_output=True, text=True,
+                             check=True).stdout.strip()
         p = self.run_py(["-m", "sleepy", "run", os.path.join(self.out, "prog.pyc")])
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertIn(f"helper.py:6 in step: {pyc}: rewritten by another version of "
-                      f"sleepy-rewrite (trailer format 1, this runtime reads {trailer[1]}); "
+                      f"sleepy-rewrite (trailer format 1, this runtime reads {fmt}); "
                       "rewrite it again", p.stderr)
 
     def test_failed_suspension_leaves_the_previous_snapshot(self):
@@ -236,7 +245,7 @@ class SnapshotTests(unittest.TestCase):
         self.suspend()
         p = self.run_py(["-m", "sleepy", "info", self.snap])
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertRegex(p.stdout, r"CPython 3\.11\.\d+")
+        self.assertRegex(p.stdout, rf"CPython {re.escape(VERSION)}\.\d+")
         self.assertIn("not signed", p.stdout)
         self.assertRegex(p.stdout, r"prog.py:11 in <module>\n\s+sleepy.suspend\(\)")
 
