@@ -81,19 +81,14 @@ std::string describeArg(const Function &fn, const Instr &in) {
     return reprObject(graph, consts[in.arg]);
   }
   if (info.has(OF_HasName)) {
-    uint32_t index = in.arg;
+    uint32_t index = nameIndex(d, in.op, in.arg);
     std::string before, after;
     if (in.op == Op::LOAD_GLOBAL && d.globalNullBit) {
-      index >>= 1;
       if (in.arg & 1)
         (d.nullAfterCallable ? after : before) =
             d.nullAfterCallable ? " + NULL" : "NULL + ";
-    } else if (in.op == Op::LOAD_ATTR && d.attrMethodBit) {
-      index >>= 1;
-      if (in.arg & 1)
-        after = " + NULL|self";
-    } else if (in.op == Op::LOAD_SUPER_ATTR) {
-      index >>= 2;
+    } else if ((in.op == Op::LOAD_ATTR && d.attrMethodBit) ||
+               in.op == Op::LOAD_SUPER_ATTR) {
       if (in.arg & 1)
         after = " + NULL|self";
     }

@@ -116,7 +116,7 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
     return;
   case Op::LOAD_GLOBAL: {
     bool withNull = d.globalNullBit && (in.arg & 1);
-    uint32_t index = d.globalNullBit ? in.arg >> 1 : in.arg;
+    uint32_t index = nameIndex(d, in.op, in.arg);
     int32_t prov = named(Provenance::Global, index);
     if (withNull && !d.nullAfterCallable)
       push(SlotKind::Null);
@@ -140,12 +140,12 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
   case Op::LOAD_SUPER_ATTR: { // [super, class, self] (3.12+)
     pop(3);
     if (!(in.arg & 1)) {
-      push(SlotKind::Value, named(Provenance::Attr, in.arg >> 2));
+      push(SlotKind::Value, named(Provenance::Attr, nameIndex(d, in.op, in.arg)));
       return;
     }
     // [method, self], or [NULL, attribute] (or after the callable, 3.13+),
     // as LOAD_METHOD of super()'s result would push them.
-    int32_t prov = named(Provenance::Method, in.arg >> 2);
+    int32_t prov = named(Provenance::Method, nameIndex(d, in.op, in.arg));
     push(d.nullAfterCallable ? SlotKind::Value : SlotKind::MaybeNull, prov);
     push(d.nullAfterCallable ? SlotKind::MaybeNull : SlotKind::Value, prov);
     return;
@@ -173,7 +173,7 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
     int32_t base = top().prov;
     pop(1);
     bool method = d.attrMethodBit && (in.arg & 1);
-    uint32_t index = d.attrMethodBit ? in.arg >> 1 : in.arg;
+    uint32_t index = nameIndex(d, in.op, in.arg);
     if (!method) {
       push(SlotKind::Value, named(Provenance::Attr, index, base));
       return;

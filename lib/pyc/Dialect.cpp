@@ -1,5 +1,6 @@
 //===- lib/pyc/Dialect.cpp - what each CPython's bytecode does its way ----===//
 #include "sleepy/pyc/Dialect.h"
+#include "sleepy/pyc/Opcode.h"
 
 #include <iterator>
 
@@ -21,6 +22,19 @@ constexpr Dialect Dialects[] = {
 };
 
 } // namespace
+
+uint32_t nameIndex(const Dialect &d, Op op, uint32_t arg) {
+  switch (op) {
+  case Op::LOAD_GLOBAL:
+    return d.globalNullBit ? arg >> 1 : arg;
+  case Op::LOAD_ATTR:
+    return d.attrMethodBit ? arg >> 1 : arg;
+  case Op::LOAD_SUPER_ATTR:
+    return arg >> 2;
+  default:
+    return arg;
+  }
+}
 
 const Dialect &Dialect::of(PyVersion version) {
   for (const Dialect &d : Dialects)

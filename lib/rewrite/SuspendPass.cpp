@@ -368,9 +368,7 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
       auto &provs = computed->provenances;
       if (site.kind == SiteKind::Attr) {
         const Instr &load = fn.blocks[b].instrs[site.index];
-        uint32_t name = load.op == Op::LOAD_ATTR && fn.dialect().attrMethodBit
-                            ? load.arg >> 1
-                            : load.arg;
+        uint32_t name = nameIndex(fn.dialect(), load.op, load.arg);
         provs.push_back(Provenance{Provenance::Attr, name, site.base});
         site.callee = int32_t(provs.size() - 1);
       } else if (site.kind == SiteKind::Op) {

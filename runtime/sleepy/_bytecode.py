@@ -14,6 +14,8 @@ import collections
 import opcode
 import sys
 
+from ._config import SuspendError
+
 _OP = opcode.opmap
 _EXTENDED_ARG = opcode.EXTENDED_ARG
 
@@ -30,7 +32,19 @@ _DIALECTS = {
     (3, 11): Dialect(True, "POP_JUMP_FORWARD_IF_", opcode.cmp_op.index("=="), 0, False, 0),
     (3, 12): Dialect(False, "POP_JUMP_IF_", (opcode.cmp_op.index("==") << 4) | 8, 1, True, 4),
 }
-DIALECT = _DIALECTS.get(sys.version_info[:2])
+
+
+class _Unsupported:
+    """The dialect of a version the runtime does not read: asked anything,
+    it says so."""
+
+    def __getattr__(self, name):
+        raise SuspendError("sleepy's runtime reads the bytecode of CPython "
+                           + " and ".join("%d.%d" % v for v in _DIALECTS)
+                           + ", not of CPython %d.%d" % sys.version_info[:2])
+
+
+DIALECT = _DIALECTS.get(sys.version_info[:2]) or _Unsupported()
 
 
 def _caches():

@@ -1,6 +1,7 @@
 """Unit tests of runtime/sleepy/_twin.py's line-table cut, which must split
 an entry that spans the cut (3.12 gives one entry to a run of instructions
-with the same location)."""
+with the same location). Run on 3.11 and 3.12 (runtime-unit-31X)."""
+import opcode
 import unittest
 
 from sleepy import _twin
@@ -28,6 +29,32 @@ class SplitLineTableTests(unittest.TestCase):
             self.assertEqual(got, expected, f"cut at {cut}")
             if 0 < cut < units:
                 self.assertEqual(sum((b & 7) + 1 for b in before if b & 128), cut)
+
+    def test_every_cut_of_the_stdlibs_tables_keeps_every_position(self):
+        # Real tables of this interpreter (on 3.12, runs of one location
+        # across instructions, in every entry form).
+        import inspect
+        import json.decoder
+        import argparse
+        codes = [compile(inspect.getsource(m), m.__file__, "exec")
+                 for m in (json.decoder, argparse)]
+        checked = 0
+        while codes:
+            code = codes.pop()
+            codes.extend(c for c in code.co_consts if hasattr(c, "co_linetable"))
+            expected = list(code.co_positions())
+            nop = bytes([opcode.opmap["NOP"], 0])
+            for cut in range(len(code.co_code) // 2 + 1):
+                # As a twin does: one unit without a position put in at the cut.
+                before, after = _twin._split_linetable(code.co_linetable, cut)
+                widened = code.replace(
+                    co_code=code.co_code[:2 * cut] + nop + code.co_code[2 * cut:],
+                    co_linetable=before + _twin._no_location(1) + after)
+                self.assertEqual(list(widened.co_positions()),
+                                 expected[:cut] + [(None,) * 4] + expected[cut:],
+                                 f"{code.co_qualname} cut at {cut}")
+                checked += 1
+        self.assertGreater(checked, 10000)
 
 
 if __name__ == "__main__":

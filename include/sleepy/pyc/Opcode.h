@@ -33,6 +33,12 @@ llvm::StringRef opName(Op op);
 /// The opcode named \p name, or Op::Invalid.
 Op opByName(llvm::StringRef name);
 
+/// The index into co_names that instruction \p op with argument \p arg
+/// names, in \p d's bytecode: the argument less the flag bits that
+/// LOAD_GLOBAL (a NULL), LOAD_ATTR (a method) and LOAD_SUPER_ATTR keep in
+/// its low bits.
+uint32_t nameIndex(const Dialect &d, Op op, uint32_t arg);
+
 /// How an opcode's argument names a jump target.
 enum class JumpKind : uint8_t {
   None,     ///< not a jump
