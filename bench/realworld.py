@@ -298,6 +298,12 @@ def files_of(cwd):
 SLEEPY_LINE = re.compile(r"sleepy: [^\n]*(\n|$)")
 TRIGGER_LINE = re.compile(r"sleepy: SIG\w+: [^\n]*(\n|$)")  # what a signal did
 RAN = re.compile(r"^(Ran \d+ tests?) in [\d.]+s$", re.M)
+# A test that passes when something is slow, and skips itself when it is
+# fast, saying how long it took (test_int's '"slow" conversion took only
+# 0.0135 seconds'): the outcome is the machine's, read as a pass; the count
+# of skips in the summary, then, is not compared.
+TIMED_SKIP = re.compile(r"^(.* \.\.\. )skipped '.* took only \d+\.\d+ seconds?.*'$", re.M)
+SKIPS = re.compile(r"^(OK|FAILED) \((.*)skipped=\d+\)$", re.M)
 ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
 
@@ -308,13 +314,16 @@ PATHS = []
 
 def normalise(text, unittest):
     """Only what is genuinely not deterministic: the runtime's own messages,
-    unittest's timing, object addresses, where the stdlib is."""
+    unittest's timing (and a test's that skips when fast), object
+    addresses, where the stdlib is."""
     text = SLEEPY_LINE.sub("", text)
     for new, old in PATHS:
         text = text.replace(new, old)
     text = ADDRESS.sub(" at 0x?", text)
     if unittest:
         text = RAN.sub(r"\1", text)
+        if TIMED_SKIP.search(text):
+            text = SKIPS.sub(r"\1 (\2skipped=?)", TIMED_SKIP.sub(r"\1ok", text))
     return text
 
 

@@ -245,6 +245,8 @@ def note_positions_before_fork():
             continue
         try:
             f.tell()
+        except ValueError:
+            continue  # (undecodable: the writer says why, if the file matters)
         except OSError:
             try:
                 _positions[id(f)] = (f, _tell(f))
@@ -436,6 +438,94 @@ def _rlock(count):
     for _ in range(count):
         lock.acquire()
     return lock
+
+
+def quiet_warnings():
+    """Keeps the warnings that saving raises from the program: pickling
+    runs __reduce__ methods, and some warn (3.12's itertools objects: "will
+    be removed in Python 3.14"); from 3.12 on, os.fork() warns when the
+    process has other threads (the runtime's own ticker, _signals), and
+    would raise under -W error with the child already running. An entry
+    that ignores every warning goes in front of the filters' list, without
+    telling the warnings module (which would count a change of its filters
+    and empty every module's __warningregistry__: warnings shown once
+    would show again). An ignored warning is still noted in its module's
+    registry: those are put back as they were. Returns the function that
+    undoes it all (in the process that goes on; the snapshot's writer
+    keeps the entry)."""
+    filters = _filters()
+    registries = []
+    for module in list(sys.modules.values()):
+        g = getattr(module, "__dict__", None)
+        if isinstance(g, dict):
+            r = g.get("__warningregistry__")
+            registries.append((g, r, dict(r) if isinstance(r, dict) else None))
+    entry = ("ignore", None, Warning, None, 0)
+    filters.insert(0, entry)
+
+    def undo():
+        _take_out(filters, entry)
+        for g, r, before in registries:
+            now = g.get("__warningregistry__")
+            if now is not r:
+                if r is None:
+                    g.pop("__warningregistry__", None)
+                else:
+                    g["__warningregistry__"] = r
+            if before is not None and r != before:
+                r.clear()
+                r.update(before)
+    return undo
+
+
+def hide_fork_warning(own_threads):
+    """From 3.12 on, os.fork() warns in the parent when the process has
+    other threads ("This process ... is multi-threaded"): while the
+    runtime's own threads are the only others (`own_threads()` of them:
+    the ticker of a signal not acted on yet), a program that forks would
+    be shown a warning its uninterrupted run never shows. Hidden by an
+    entry in front of the filters for the fork (the program's threads, if
+    any, still make it warn). Installed once (os.register_at_fork)."""
+    held = []
+
+    def before():
+        own = own_threads()
+        if own and _thread._count() <= own:
+            filters = _filters()
+            filters.insert(0, _FORK_WARNING)
+            held.append(filters)
+
+    def after():
+        while held:
+            _take_out(held.pop(), _FORK_WARNING)
+
+    os.register_at_fork(before=before, after_in_parent=after, after_in_child=after)
+
+
+def _filters():
+    """The filters' list the interpreter reads: the one it finds in the
+    warnings module (catch_warnings() puts a copy there), or _warnings'."""
+    import _warnings
+    return getattr(sys.modules.get("warnings"), "filters", _warnings.filters)
+
+
+def _take_out(filters, entry):
+    for i, item in enumerate(filters):
+        if item is entry:
+            del filters[i]
+            return
+
+
+class _ForkMessage:
+    """The message pattern of the fork's warning: the filters call match()
+    on it, as on a compiled regex (re is not imported for it)."""
+
+    @staticmethod
+    def match(text):
+        return text.startswith("This process") and "multi-threaded" in text
+
+
+_FORK_WARNING = ("ignore", _ForkMessage(), DeprecationWarning, None, 0)
 
 
 # -- logging --------------------------------------------------------------

@@ -35,7 +35,9 @@ _MODULE_SKIP = {"__name__", "__file__", "__cached__", "__loader__", "__spec__",
 
 def _check_threads():
     threading = sys.modules.get("threading")
-    if threading is None:
+    if threading is None or not hasattr(threading, "enumerate"):
+        # (Not imported, or its import is under way on this stack, which
+        # the frames' check refuses: the import machinery is not rewritten.)
         return
     others = [t for t in threading.enumerate() if t is not threading.current_thread()]
     if others:
@@ -146,13 +148,16 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     states = _module_states()
     codes = set()
     in_flight = _capture.selves(frames, entering[0] if entering else None)
-    started = (_pickle_globals(path, main_bytes, states, codes, in_flight) if wait
-               else None)
-    _process.note_locks_before_fork()
+    unquiet = _process.quiet_warnings()
+    started = None
     try:
+        if wait:
+            started = _pickle_globals(path, main_bytes, states, codes, in_flight)
+        _process.note_locks_before_fork()
         r, w = os.pipe()
         pid = os.fork()
     except BaseException:
+        unquiet()
         if started is not None:
             started[0].abort()
         raise
@@ -164,6 +169,7 @@ def _save(path, start, fn, stop, entering, wait, resuming):
                main_path, main_bytes, saved_settings, entry_record, states, codes, started,
                in_flight, resuming)
         os._exit(70)  # not reached: the unwinding ends the child
+    unquiet()
     os.close(w)
     _process.forget_positions()  # (they would keep the files open)
     if started is not None:
@@ -340,7 +346,10 @@ def _module_states():
             continue
         if _registry.info_for_globals(g) is None:
             continue
-        states[name] = {k: v for k, v in g.items() if k not in _MODULE_SKIP}
+        state = states[name] = {k: v for k, v in g.items() if k not in _MODULE_SKIP}
+        if isinstance(state.get("__warningregistry__"), dict):
+            # (As it is now: what saving warns is noted there meanwhile.)
+            state["__warningregistry__"] = dict(state["__warningregistry__"])
     return states
 
 

@@ -295,7 +295,18 @@ def _tick_later(p, delay):
             except (OSError, ValueError):
                 return
 
-    _thread.start_new_thread(ticker, ())
+    def ticking():
+        _tickers[0] += 1
+        try:
+            ticker()
+        finally:
+            _tickers[0] -= 1
+
+    _thread.start_new_thread(ticking, ())
+
+
+_tickers = [0]  # the runtime's threads alive
+_process.hide_fork_warning(lambda: _tickers[0])
 
 
 def _refused(p, error, blocker):

@@ -5,6 +5,7 @@ import csv
 import io
 import logging
 import os
+import sys
 import tempfile
 import unittest
 
@@ -122,3 +123,57 @@ class WarningsVersionTests(unittest.TestCase):
             warnings.showwarning = saved
         self.assertEqual(registry["version"], now)
         self.assertLess(before, after)
+
+
+class WarningsWhileSavingTests(unittest.TestCase):
+    """What saving makes the interpreter warn (a __reduce__ that warns,
+    os.fork() with the runtime's own thread alive) is kept from the
+    program, and leaves its filters and registries as they were."""
+
+    def test_quiet_while_saving_leaves_filters_and_registries(self):
+        import warnings
+        g = {"__name__": "quietly"}
+        with warnings.catch_warnings(record=True) as shown:
+            warnings.simplefilter("default")
+            exec("import warnings", g)
+            exec("warnings.warn('before', UserWarning)", g)
+            filters, registry = list(warnings.filters), dict(g["__warningregistry__"])
+            unquiet = _process.quiet_warnings()
+            exec("warnings.warn('while saving', DeprecationWarning)", g)
+            exec("warnings.warn('while saving', UserWarning)", dict(g, __name__="other"))
+            unquiet()
+            self.assertEqual(warnings.filters, filters)
+            self.assertEqual(g["__warningregistry__"], registry)
+            # The version did not change: what was shown once is not again.
+            exec("warnings.warn('before', UserWarning)", g)
+            exec("warnings.warn('after', UserWarning)", g)
+        self.assertEqual([str(w.message) for w in shown], ["before", "after"])
+
+    def test_fork_with_only_the_runtimes_thread_does_not_warn(self):
+        import threading
+        import warnings
+        release = threading.Event()
+
+        def fork_and_wait():
+            with warnings.catch_warnings(record=True) as shown:
+                warnings.simplefilter("always")
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(0)
+                os.waitpid(pid, 0)
+            return [str(w.message) for w in shown]
+
+        own = [0]
+        _process.hide_fork_warning(lambda: own[0])
+        thread = threading.Thread(target=release.wait)
+        thread.start()
+        try:
+            own[0] = 1  # the runtime's (a ticker, say)
+            self.assertEqual(fork_and_wait(), [])
+            own[0] = 0  # the program's: the warning is its own (from 3.12)
+            expected = 1 if sys.version_info >= (3, 12) else 0
+            self.assertEqual(len(fork_and_wait()), expected)
+        finally:
+            own[0] = 0
+            release.set()
+            thread.join()
