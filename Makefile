@@ -23,9 +23,12 @@ demo: all
 
 # CPython's whole test suite on its rewritten stdlib (test/conformance/run.py;
 # `make test` runs a quick set). Appends a row to bench/results/conformance.md.
+# PY names the interpreter (`make conformance PY=python3.12`; pyenv's newest
+# of that name first, then PATH's); 3.11 by default. `make realworld` too.
+PY ?= python3.11
 CONFORMANCE_PYTHON ?= $(or $(lastword $(sort $(wildcard \
-  $(shell pyenv root 2>/dev/null)/versions/3.11.*/bin/python3.11))),\
-  $(shell command -v python3.11))
+  $(shell pyenv root 2>/dev/null)/versions/3.*/bin/$(PY)))),\
+  $(shell command -v $(PY)))
 
 conformance: all
 	$(CONFORMANCE_PYTHON) test/conformance/run.py --tool $(BUILD)/bin/sleepy-rewrite \

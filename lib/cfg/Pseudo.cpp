@@ -45,4 +45,8 @@ void appendCallWithTop(const Dialect &d, InstrList &out, Op load) {
   appendCall(d, out, 1);
 }
 
+Instr loadCell(const Dialect &d, uint32_t slot) {
+  return make(d.closurePseudo ? Op::LOAD_FAST : Op::LOAD_CLOSURE, slot);
+}
+
 } // namespace sleepy

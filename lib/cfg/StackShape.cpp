@@ -133,6 +133,10 @@ void StackShapes::step(const Function &fn, const Instr &in, uint32_t id,
     push(SlotKind::Value, named(Provenance::Local, in.arg >> 4));
     push(SlotKind::Value, named(Provenance::Local, in.arg & 15, -1, 1));
     return;
+  case Op::STORE_FAST_LOAD_FAST: // stores into oparg >> 4, loads oparg & 15
+    pop(1);
+    push(SlotKind::Value, named(Provenance::Local, in.arg & 15));
+    return;
   case Op::LOAD_FAST_AND_CLEAR: // an inlined comprehension saves its
                                 // variable, which may be unbound (3.12+)
     push(SlotKind::Saved, named(Provenance::Local, in.arg));

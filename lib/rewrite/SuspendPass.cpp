@@ -1,6 +1,6 @@
 //===- lib/rewrite/SuspendPass.cpp - make every call site resumable -------===//
 //
-// The suspension pass (CPython 3.11 and 3.12: what differs between them is
+// The suspension pass (CPython 3.11 to 3.13: what differs between them is
 // in their dialects, sleepy/pyc/Dialect.h, and the instructions it writes
 // come from sleepy/cfg/Pseudo.h). Rewritten code costs nothing while no
 // suspension happens: all it adds is exception-table entries and code that
@@ -149,6 +149,9 @@ struct FoundSite {
   bool captured;     ///< gets a capture handler
   int32_t base = -1;  ///< an attribute's object, an operator's first operand
   int32_t other = -1; ///< an operator's second operand (provenances)
+  /// The instruction before the site in its block keeps the slots under
+  /// it as they are at the site (see coverBefore).
+  bool before = false;
 };
 
 /// For an instruction that calls a dunder of an operand's type through its
@@ -167,6 +170,9 @@ int operatorSelf(Op op) {
   case Op::GET_ITER:     // [iterable] -> [its __iter__'s iterator]
   case Op::FORMAT_VALUE: // [value, spec?]: __format__, or a conversion's
                          // __str__ or __repr__
+  case Op::FORMAT_SIMPLE:    // [value]: __format__ (3.13+)
+  case Op::FORMAT_WITH_SPEC: // [value, spec]
+  case Op::CONVERT_VALUE:    // [value]: __str__, __repr__ or ascii()
     return 0;
   case Op::STORE_SUBSCR: // [value, container, key]
   case Op::CONTAINS_OP:  // [item, container]
@@ -186,6 +192,8 @@ size_t operatorOperands(const Instr &in) {
   case Op::UNARY_INVERT:
   case Op::BEFORE_WITH:
   case Op::GET_ITER:
+  case Op::FORMAT_SIMPLE:
+  case Op::CONVERT_VALUE:
     return 1;
   case Op::FORMAT_VALUE:
     return (in.arg & 0x4) ? 2 : 1; // FVS_HAVE_SPEC: the spec on top
@@ -253,14 +261,30 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
   struct Scratch {
     std::vector<FoundSite> all;
     std::vector<uint32_t> latest;
+    Shape previous; ///< the shape before the instruction visited last
   };
   Scratch &scratch = fn.workspace().get<Scratch>();
   std::vector<FoundSite> &all = scratch.all;
   all.clear();
   std::vector<uint32_t> &latest = scratch.latest;
   latest.assign(fn.blocks.size(), ~0u);
+  const Dialect &dialect = fn.dialect();
+  Shape &previous = scratch.previous;
+  previous.clear();
   auto computed = StackShapes::compute(fn, [&](uint32_t b, size_t k,
                                                const Shape &before) {
+    // (Kept for the next instruction of the block, where the exception of
+    // a frame it pushes is looked up at the unit before it.)
+    struct Previous {
+      Shape &shape;
+      const Shape &now;
+      bool keep;
+      ~Previous() {
+        if (keep)
+          shape.assign(now.begin(), now.end());
+      }
+    } keepPrevious{previous, before, dialect.calleeRaisesBefore};
+    bool previousInBlock = k > 0;
     if (k == 0) {
       latest[b] = uint32_t(all.size());
       if (loopHead[b] && std::none_of(before.begin(), before.end(),
@@ -285,8 +309,10 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
         instrs[k + 1].op == Op::CALL) {
       operands = in.arg + 2;
       length = 2;
-    } else if (in.op == Op::CALL && !fn.dialect().precall) {
+    } else if (in.op == Op::CALL && !dialect.precall) {
       operands = in.arg + 2;
+    } else if (in.op == Op::CALL_KW) { // [callable, self|NULL, args, names]
+      operands = in.arg + 3;
     } else if (in.op == Op::CALL_FUNCTION_EX) {
       operands = 3 + (in.arg & 1);
     } else if (in.op == Op::LOAD_ATTR || in.op == Op::LOAD_METHOD) {
@@ -332,6 +358,11 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
     FoundSite site{b, k, length, std::string(depth, 'v'), -1, kind, captured};
     for (size_t j = 0; j < depth; ++j)
       site.below[j] = slotKindCode(before[j].kind);
+    site.before = previousInBlock && previous.size() >= depth &&
+                  std::equal(before.begin(), before.begin() + depth,
+                             previous.begin(), [](const Slot &x, const Slot &y) {
+                               return x.kind == y.kind;
+                             });
     if (kind == SiteKind::Op && operands > 0) {
       // The operands' provenances, the object whose slot is called first
       // (or a binary operator's left operand): made below. (WITH_EXCEPT_START
@@ -348,8 +379,11 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
     } else if (kind == SiteKind::Call) {
       const Slot &first = before[depth], &second = before[depth + 1];
       // [NULL, callable, args] calls the callable; [method or function, self,
-      // args] calls the first with the second as its first argument.
-      site.callee = first.kind == SlotKind::Null ? second.prov : first.prov;
+      // args] calls the first with the second as its first argument; where
+      // NULL or self goes after the callable, the first is called.
+      site.callee = first.kind == SlotKind::Null && !dialect.nullAfterCallable
+                        ? second.prov
+                        : first.prov;
     }
     all.push_back(std::move(site));
   });
@@ -385,8 +419,8 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
 llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   if (!fn.dialect().suspendable)
     return inputError(fn.path, fn.codeFileOffset(),
-                      "the suspension pass supports CPython 3.11 and 3.12 "
-                      "bytecode; "
+                      "the suspension pass supports CPython 3.11, 3.12 and "
+                      "3.13 bytecode; "
                       "this file is CPython " +
                           fn.version().str());
   ObjectGraph &graph = ctx.graph;
@@ -426,6 +460,14 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   if (!computed)
     return computed.takeError();
   StackShapes shapes = std::move(*computed);
+  // The head of each loop site, before the NOP takes its place.
+  struct HeadOfScratch {
+    std::vector<uint32_t> v;
+  };
+  std::vector<uint32_t> &loopHeadOf = fn.workspace().get<HeadOfScratch>().v;
+  loopHeadOf.resize(found.size());
+  for (size_t k = 0; k < found.size(); ++k)
+    loopHeadOf[k] = found[k].block;
   bool loops = insertLoopNops(fn, found);
   // The code below adds capture handlers only, whose depths it knows.
   int32_t maxDepth = shapes.maxDepth;
@@ -465,6 +507,85 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     uint32_t block;
   };
   llvm::SmallVector<Capture, 8> captures;
+  const Dialect &dialect = fn.dialect();
+  // The capture handler of the sites that keep the slots \p shape under
+  // them where \p original covered them, made once.
+  auto captureFor = [&](llvm::StringRef shape, Handler original) -> uint32_t {
+    for (const Capture &c : captures)
+      if (c.original == original && c.shape == shape)
+        return c.block;
+    uint32_t d = uint32_t(shape.size());
+    // Is it the marker? Anything else goes on as the interpreter would
+    // send it. A flag test first (the marker's class is registered as a
+    // Sequence, no exception class usually is), so that an ordinary
+    // exception costs no lookup of __build_class__ in the builtins.
+    uint32_t screen = fn.appendBlock(
+        {make(Op::MATCH_SEQUENCE), make(forwardJump(dialect, JumpIf::False))});
+    uint32_t check = fn.appendBlock(
+        {make(Op::LOAD_BUILD_CLASS), make(Op::COPY, 2), make(Op::IS_OP, 0),
+         make(forwardJump(dialect, JumpIf::True))});
+    uint32_t pass = fn.appendBlock(passOn(fn, original, shape));
+    fn.blocks[screen].instrs.back().target = int32_t(pass);
+    InstrList capture;
+    for (uint32_t i = 0; i < d; ++i) {
+      char kind = shape[i];
+      if (kind == 'n' || kind == 'm' || kind == 'u') {
+        uint32_t distance = d + 2 - i;
+        capture.push_back(make(Op::SWAP, distance));
+        capture.push_back(make(Op::BUILD_TUPLE, 1));
+        capture.push_back(make(Op::SWAP, distance));
+      }
+    }
+    for (uint32_t slot : cellSlots)
+      capture.push_back(loadCell(dialect, slot));
+    capture.push_back(make(Op::BUILD_TUPLE, d + 2 + uint32_t(cellSlots.size())));
+    appendCallWithTop(dialect, capture, Op::LOAD_BUILD_CLASS);
+    capture.push_back(make(Op::RERAISE, 0));
+    uint32_t captureBlock = fn.appendBlock(std::move(capture));
+    fn.blocks[check].instrs.back().target = int32_t(captureBlock);
+    captures.push_back(Capture{shape, original, screen});
+    // Deepest: the slots, lasti and the exception, and then two more (is
+    // it the marker?) or the cells.
+    maxDepth = std::max<int32_t>(
+        maxDepth, int32_t(d + 2 + std::max<size_t>(2, cellSlots.size())));
+    return screen;
+  };
+  // Where the exception of a frame a site pushes is looked up at the unit
+  // before it (calleeRaisesBefore), that unit is covered too: by the
+  // instruction before the site, where it keeps the same slots under the
+  // same handler and is no site itself, else by a NOP put there.
+  struct NopBefore {
+    uint32_t block, index;
+    Handler handler;
+  };
+  llvm::SmallVector<NopBefore, 8> nops;
+  // A site that starts its block is covered already where the instruction
+  // before it in the layout has its handler: a `for` loop's FOR_ITER keeps
+  // the slots of its loop's head, whose NOP comes just before it.
+  auto coveredBefore = [&](uint32_t block, uint32_t index, Handler capture) {
+    if (index > 0)
+      return false;
+    const Instr *last = nullptr;
+    for (uint32_t b : fn.layout) {
+      if (b == block)
+        return last && last->handler == capture;
+      if (!fn.blocks[b].instrs.empty())
+        last = &fn.blocks[b].instrs.back();
+    }
+    return false;
+  };
+  // Is the instruction before site k another site's? (Sites are in layout
+  // order, those of a block in its order.)
+  auto siteBefore = [&](size_t k) {
+    return k > 0 && sites[k - 1].block == sites[k].block &&
+           sites[k - 1].index + sites[k - 1].length >= sites[k].index;
+  };
+  // What covers each site in the end (its capture handler, or for a bare
+  // site the original: none), and what covered it before.
+  struct Cover {
+    Handler original, now;
+  };
+  llvm::SmallVector<Cover, 16> covers(found.size());
   for (size_t k = 0; k < found.size(); ++k) {
     FoundSite &f = found[k];
     SuspendSite &site = sites[k];
@@ -472,9 +593,10 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     site.depth = uint32_t(f.below.size());
     site.shape = std::move(f.below);
     site.callee = f.callee;
+    Handler original = fn.blocks[site.block].instrs[site.index].handler;
+    covers[k] = Cover{original, original};
     if (!f.captured)
       continue;
-    Handler original = fn.blocks[site.block].instrs[site.index].handler;
     uint32_t d = site.depth;
     if (plain && !original.valid() && d == 0 &&
         (site.kind == SiteKind::Call || site.kind == SiteKind::Attr ||
@@ -482,58 +604,70 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
       site.bare = true;
       continue;
     }
-    const Capture *shared = nullptr;
-    for (const Capture &c : captures)
-      if (c.original == original && c.shape == site.shape)
-        shared = &c;
-    if (!shared) {
-      // Is it the marker? Anything else goes on as the interpreter would
-      // send it. A flag test first (the marker's class is registered as a
-      // Sequence, no exception class usually is), so that an ordinary
-      // exception costs no lookup of __build_class__ in the builtins.
-      const Dialect &dialect = fn.dialect();
-      uint32_t screen = fn.appendBlock(
-          {make(Op::MATCH_SEQUENCE),
-           make(forwardJump(dialect, JumpIf::False))});
-      uint32_t check = fn.appendBlock(
-          {make(Op::LOAD_BUILD_CLASS), make(Op::COPY, 2), make(Op::IS_OP, 0),
-           make(forwardJump(dialect, JumpIf::True))});
-      uint32_t pass = fn.appendBlock(passOn(fn, original, site.shape));
-      fn.blocks[screen].instrs.back().target = int32_t(pass);
-      InstrList capture;
-      for (uint32_t i = 0; i < d; ++i) {
-        char kind = site.shape[i];
-        if (kind == 'n' || kind == 'm' || kind == 'u') {
-          uint32_t distance = d + 2 - i;
-          capture.push_back(make(Op::SWAP, distance));
-          capture.push_back(make(Op::BUILD_TUPLE, 1));
-          capture.push_back(make(Op::SWAP, distance));
-        }
-      }
-      for (uint32_t slot : cellSlots)
-        capture.push_back(make(Op::LOAD_CLOSURE, slot));
-      capture.push_back(make(Op::BUILD_TUPLE, d + 2 + uint32_t(cellSlots.size())));
-      appendCallWithTop(dialect, capture, Op::LOAD_BUILD_CLASS);
-      capture.push_back(make(Op::RERAISE, 0));
-      uint32_t captureBlock = fn.appendBlock(std::move(capture));
-      fn.blocks[check].instrs.back().target = int32_t(captureBlock);
-      captures.push_back(Capture{site.shape, original, screen});
-      shared = &captures.back();
-      // Deepest: the slots, lasti and the exception, and then two more
-      // (is it the marker?) or the cells.
-      maxDepth = std::max<int32_t>(
-          maxDepth, int32_t(d + 2 + std::max<size_t>(2, cellSlots.size())));
-    }
+    Handler capture{int32_t(captureFor(site.shape, original)), uint16_t(d), true};
+    covers[k].now = capture;
     // (Taken afresh: appending the handler's blocks may move the blocks.)
-    Instr *in = &fn.blocks[site.block].instrs[site.index];
-    for (Instr *end = in + site.length; in != end; ++in)
-      in->handler = Handler{int32_t(shared->block), uint16_t(d), true};
+    InstrList &instrs = fn.blocks[site.block].instrs;
+    for (uint32_t i = site.index; i < site.index + site.length; ++i)
+      instrs[i].handler = capture;
   }
+  // The unit before each site (once every site has its handler: that unit
+  // may be another site's, whose handler would take this one's exception).
+  for (size_t k = 0; dialect.calleeRaisesBefore && k < found.size(); ++k) {
+    const SuspendSite &site = sites[k];
+    if (!found[k].captured || site.kind == SiteKind::Loop)
+      continue;
+    InstrList &instrs = fn.blocks[site.block].instrs;
+    if (found[k].before && instrs[site.index - 1].handler == covers[k].original &&
+        !siteBefore(k))
+      instrs[site.index - 1].handler = covers[k].now;
+    else if (!coveredBefore(site.block, site.index, covers[k].now))
+      nops.push_back(NopBefore{site.block, site.index, covers[k].now});
+  }
+  if (dialect.signalsAtJump) {
+    // A signal's handler runs at the jump back itself: each jump to a
+    // loop's head keeps the head's slots, under a capture handler of its
+    // own (the jump may not be covered where the head is: the back jump of
+    // a loop in a try is not).
+    for (size_t k = 0; k < found.size(); ++k) {
+      if (sites[k].kind != SiteKind::Loop)
+        continue;
+      uint32_t head = loopHeadOf[k];
+      for (uint32_t b : fn.layout) {
+        InstrList &instrs = fn.blocks[b].instrs;
+        if (instrs.empty() || instrs.back().target != int32_t(head) ||
+            instrs.back().op == Op::JUMP_BACKWARD_NO_INTERRUPT ||
+            fn.info(instrs.back()).jump != JumpKind::Backward)
+          continue;
+        Handler original = instrs.back().handler;
+        uint32_t capture = captureFor(sites[k].shape, original);
+        fn.blocks[b].instrs.back().handler =
+            Handler{int32_t(capture), uint16_t(sites[k].depth), true};
+      }
+    }
+  }
+  // The NOPs, last to first in each block, so that the sites' indices stay
+  // valid until each is moved past its own.
+  std::sort(nops.begin(), nops.end(), [](const NopBefore &a, const NopBefore &b) {
+    return a.block != b.block ? a.block < b.block : a.index > b.index;
+  });
+  for (const NopBefore &n : nops) {
+    InstrList &instrs = fn.blocks[n.block].instrs;
+    Instr nop = make(Op::NOP);
+    nop.loc = instrs[n.index].loc;
+    nop.handler = n.handler;
+    instrs.insert(instrs.begin() + n.index, nop);
+    for (SuspendSite &s : sites)
+      if (s.block == n.block && s.index >= n.index)
+        ++s.index;
+  }
+  if (!nops.empty())
+    loops = true; // (instructions moved: see appendedOnly below)
 
   fn.maxStackDepth = maxDepth;
   // Blocks cut, handlers changed, capture code (no source position)
   // appended: the input's instructions are where they were, unless a NOP
-  // went before a loop.
+  // went before a loop or a site.
   fn.appendedOnly = !loops;
   if (sites.empty())
     return llvm::Error::success();

@@ -1,5 +1,5 @@
 """What the runtime reads and writes of this interpreter's bytecode, in one
-place (3.11 and 3.12).
+place (3.11, 3.12 and 3.13).
 
 The twin builder and the capture read a few instructions of the code they
 work on: the instruction at an offset, where a FOR_ITER jumps when its
@@ -26,11 +26,18 @@ Dialect = collections.namedtuple("Dialect", (
     "for_iter_skip", # units FOR_ITER's exhausted path skips at its target (END_FOR)
     "attr_method_bit",  # LOAD_ATTR's low bit loads a method (3.12+)
     "compare_shift", # COMPARE_OP's comparison is its argument shifted right by this
+    "null_after_callable",  # a call's NULL or self goes after the callable (3.13+)
+    "exact_bool",    # a conditional jump takes an exact bool: TO_BOOL first (3.13+)
+    "callee_raises_before",  # a Python callee's exception is looked up at the
+                     # unit before the call (3.13+): the rewriter may put a NOP there
 ))
 
+_EQ = opcode.cmp_op.index("==")
 _DIALECTS = {
-    (3, 11): Dialect(True, "POP_JUMP_FORWARD_IF_", opcode.cmp_op.index("=="), 0, False, 0),
-    (3, 12): Dialect(False, "POP_JUMP_IF_", (opcode.cmp_op.index("==") << 4) | 8, 1, True, 4),
+    (3, 11): Dialect(True, "POP_JUMP_FORWARD_IF_", _EQ, 0, False, 0, False, False, False),
+    (3, 12): Dialect(False, "POP_JUMP_IF_", (_EQ << 4) | 8, 1, True, 4, False, False, False),
+    # (== as bool(==): bit 16 makes its result an exact bool.)
+    (3, 13): Dialect(False, "POP_JUMP_IF_", (_EQ << 5) | 16 | 8, 2, True, 5, True, True, True),
 }
 
 
@@ -85,7 +92,11 @@ def call_start(code, lasti, argc):
     specialised), or None."""
     at = lasti
     if not DIALECT.precall:
-        return at if code[at] == _OP["CALL"] and code[at + 1] == argc else None
+        if code[at] != _OP["CALL"] or code[at + 1] != argc:
+            return None
+        if DIALECT.callee_raises_before and at >= 2 and code[at - 2] == _OP["NOP"]:
+            at -= 2  # (the rewriter's, covering the unit before the call)
+        return at
     if code[at] == _OP["CALL"] and code[at + 1] == argc:
         at -= 2 * (1 + _CACHES[_OP["PRECALL"]])
     if at < 2 or code[at] != _OP["PRECALL"] or code[at + 1] != argc:
@@ -164,7 +175,7 @@ def positional_only(code_obj, lasti, nargs=1):
     """Is the code stopped at a call with `nargs` positional arguments and
     no keywords?"""
     at = positional_call(code_obj, lasti, nargs)
-    return at is not None and code_obj.co_code[at - 2] != _OP["KW_NAMES"]
+    return at is not None and code_obj.co_code[at - 2] != _OP.get("KW_NAMES")
 
 
 def argument_provenance(code_obj, lasti, slots, nargs=1):
@@ -197,12 +208,17 @@ def argument_provenance(code_obj, lasti, slots, nargs=1):
             arg >>= 1
         attrs.insert(0, code_obj.co_names[arg])
     for name, kind in (("LOAD_FAST", "l"), ("LOAD_DEREF", "d"), ("LOAD_GLOBAL", "g"),
-                       ("LOAD_NAME", "n")):
+                       ("LOAD_NAME", "n"), ("LOAD_FAST_LOAD_FAST", "l"),
+                       ("STORE_FAST_LOAD_FAST", "l")):
+        if name not in _OP:
+            continue
         found = before(at, name)
         if found is None:
             continue
         names = slots if kind in "ld" else code_obj.co_names
         arg = found[1] >> 1 if kind == "g" else found[1]
+        if name in ("LOAD_FAST_LOAD_FAST", "STORE_FAST_LOAD_FAST"):
+            arg &= 15  # the local loaded (last) (3.13+): the last argument's
         if arg >= len(names):
             return None
         prov = (kind, names[arg])

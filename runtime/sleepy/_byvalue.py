@@ -258,6 +258,22 @@ def reduce_in_flight(obj):
     return (_new_bare, (cls, base), state, None, None, _set_bare)
 
 
+def fills_through_override(cls):
+    """Is `cls` a dict or list subclass whose own methods set its items
+    (__setitem__; append, extend), without a __reduce__ of its own?
+    Pickle's reduction puts the items back through them before the
+    attributes they may read (3.13's enum.EnumDict reads its class's name):
+    such an object is saved as reduce_in_flight saves it, attributes first,
+    then the items as they were."""
+    if issubclass(cls, dict):
+        overridden = cls.__setitem__ is not dict.__setitem__
+    elif issubclass(cls, list):
+        overridden = cls.append is not list.append or cls.extend is not list.extend
+    else:
+        return False
+    return overridden and not has_own_reduce(cls)
+
+
 def _slot_values(obj):
     """(class, name, value) of each filled slot, read through the slot's
     own descriptor (a subclass may hide it under a property of the same

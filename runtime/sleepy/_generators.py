@@ -26,9 +26,11 @@ import gc
 import sys
 import types
 
-from . import _registry, _twin
+from . import _bytecode, _registry, _twin
 from ._config import RunningGenerator, SuspendError
 from ._records import NULL, ParkedState, frees_of, parked_tuple
+
+_METHOD_DESCRIPTOR = 1 << 17  # Py_TPFLAGS_METHOD_DESCRIPTOR: LOAD_ATTR binds it lazily
 
 
 def frame_of(gen):
@@ -178,12 +180,20 @@ def capture_parked(gen, resuming=False):
     elif extra in (maybe, maybe + 1) and not (maybe == 1 and extra == 1):
         present_m = maybe
     elif maybe == 1 and extra == 1:
-        # One method pending and no exception state, or the reverse: a
-        # method is callable and sits where the shape puts it.
+        # One method pending and no exception state, or the reverse.
         before = shape[:shape.index("m")]
-        candidate = items[pos + sum(1 for k in before if k not in "nm")]
-        present_m = 1 if callable(candidate) and not isinstance(candidate, BaseException) \
-            else 0
+        at = pos + sum(1 for k in before if k not in "nm")
+        if _bytecode.DIALECT.null_after_callable:
+            # [callable, self or NULL] (3.13+): LOAD_ATTR pushed self after
+            # a method descriptor (a function of the class), NULL after
+            # anything else.
+            present_m = 1 if type(items[at - 1]).__flags__ & _METHOD_DESCRIPTOR else 0
+        else:
+            # [method or NULL, self or attribute]: a method is callable and
+            # sits where the shape puts it.
+            candidate = items[at]
+            present_m = 1 if callable(candidate) and \
+                not isinstance(candidate, BaseException) else 0
     else:
         raise SuspendError(f"cannot save the generator {gen.__qualname__}: it is paused "
                            "inside a method call's arguments")

@@ -484,22 +484,26 @@ def hide_fork_warning(own_threads):
     runtime's own threads are the only others (`own_threads()` of them:
     the ticker of a signal not acted on yet), a program that forks would
     be shown a warning its uninterrupted run never shows. Hidden by an
-    entry in front of the filters for the fork (the program's threads, if
-    any, still make it warn). Installed once (os.register_at_fork)."""
-    held = []
+    entry in front of the filters, put there before the fork, which takes
+    itself out when it matches that warning (3.12 warns before the
+    after-fork hooks run, 3.13 after them), or in the child, or at the next
+    fork should the warning not have come (the thread ended meanwhile).
+    The program's own threads still make it warn. (One os.register_at_fork
+    hook counts the threads of every caller.)"""
+    if not _own_threads:
+        os.register_at_fork(before=_before_fork_hide,
+                            after_in_child=_FORK_WARNING_HOLDER.take_out)
+    _own_threads.append(own_threads)
 
-    def before():
-        own = own_threads()
-        if own and _thread._count() <= own:
-            filters = _filters()
-            filters.insert(0, _FORK_WARNING)
-            held.append(filters)
 
-    def after():
-        while held:
-            _take_out(held.pop(), _FORK_WARNING)
+_own_threads = []
 
-    os.register_at_fork(before=before, after_in_parent=after, after_in_child=after)
+
+def _before_fork_hide():
+    _FORK_WARNING_HOLDER.take_out()
+    own = sum(count() for count in _own_threads)
+    if own and _thread._count() <= own:
+        _FORK_WARNING_HOLDER.put_in(_filters())
 
 
 def _filters():
@@ -516,16 +520,33 @@ def _take_out(filters, entry):
             return
 
 
-class _ForkMessage:
-    """The message pattern of the fork's warning: the filters call match()
-    on it, as on a compiled regex (re is not imported for it)."""
+class _ForkWarningEntry:
+    """The filters' entry that ignores the fork's warning, and the list it
+    is in. The filters call match() on its message pattern, as on a
+    compiled regex (re is not imported for it): the warning's match takes
+    the entry out."""
 
-    @staticmethod
-    def match(text):
-        return text.startswith("This process") and "multi-threaded" in text
+    def __init__(self):
+        self.entry = ("ignore", self, DeprecationWarning, None, 0)
+        self.filters = None
+
+    def put_in(self, filters):
+        filters.insert(0, self.entry)
+        self.filters = filters
+
+    def take_out(self):
+        if self.filters is not None:
+            _take_out(self.filters, self.entry)
+            self.filters = None
+
+    def match(self, text):
+        if text.startswith("This process") and "multi-threaded" in text:
+            self.take_out()  # (the interpreter holds the entry it matched)
+            return True
+        return False
 
 
-_FORK_WARNING = ("ignore", _ForkMessage(), DeprecationWarning, None, 0)
+_FORK_WARNING_HOLDER = _ForkWarningEntry()
 
 
 # -- logging --------------------------------------------------------------
@@ -537,7 +558,8 @@ def warnings_state():
     warnings = sys.modules.get("warnings")
     if warnings is None:
         return None
-    return list(warnings.filters), warnings.defaultaction
+    own = _FORK_WARNING_HOLDER.entry
+    return [f for f in warnings.filters if f is not own], warnings.defaultaction
 
 
 def restore_warnings(state):

@@ -18,6 +18,8 @@ into the twin), then what to call in place of the interrupted call.
 Code flags are named here, as CPython's Include/cpython/code.h names them.
 """
 
+from . import _bytecode
+
 CO_OPTIMIZED = 0x0001
 CO_VARARGS = 0x0004
 CO_VARKEYWORDS = 0x0008
@@ -117,13 +119,20 @@ def record_tuple(entry, site, locals_, cells, stack, exc_sets, callee):
         else:
             out += [True, next(cells)]
     stack = list(stack)
+    # A method and its self (LOAD_ATTR's pair: a MaybeNull slot 'm' that
+    # holds the method, self after it, or, where NULL or self goes after
+    # the callable, 3.13+, that holds self, the method before it): NULL and
+    # the bound method instead, which call the same way.
+    after = _bytecode.DIALECT.null_after_callable
+    for j, kind in enumerate(site.shape):
+        if kind == "m" and stack[j] is not NULL:
+            method, self = (j - 1, j) if after else (j, j + 1)
+            if 0 <= method and self < len(stack):
+                bound = stack[method].__get__(stack[self], type(stack[self]))
+                stack[method], stack[self] = (bound, NULL) if after else (NULL, bound)
     for j, kind in enumerate(site.shape):
         v = stack[j]
         if kind in "nm":
-            if kind == "m" and v is not NULL and j + 1 < len(stack):
-                # A method and its self: push NULL and the bound method,
-                # which calls the same way.
-                stack[j + 1] = v.__get__(stack[j + 1], type(stack[j + 1]))
             out.append(None)
         elif kind == "u":
             out.append(() if v is NULL else (v,))  # see _twin._rebuild_stack

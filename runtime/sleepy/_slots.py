@@ -65,9 +65,24 @@ _CONVERSIONS = {1: "__str__", 2: "__repr__", 3: "__repr__"}  # !s, !r, !a
 _HAVE_SPEC = 0x4
 
 
+def _as_format_value(name, arg):
+    """3.13's f-string instructions as the FORMAT_VALUE they split:
+    FORMAT_SIMPLE and FORMAT_WITH_SPEC format (without, with a spec),
+    CONVERT_VALUE converts (str, repr, ascii) and formats nothing, as
+    FORMAT_VALUE with that conversion and no spec."""
+    if name == "FORMAT_SIMPLE":
+        return "FORMAT_VALUE", 0
+    if name == "FORMAT_WITH_SPEC":
+        return "FORMAT_VALUE", _HAVE_SPEC
+    if name == "CONVERT_VALUE":
+        return "FORMAT_VALUE", arg
+    return name, arg
+
+
 def dunders(name, arg):
     """The dunders the instruction `name` (with `arg`) may call, on either
     operand."""
+    name, arg = _as_format_value(name, arg)
     if name == "BINARY_OP":
         stem, _, inplace = _NB_OPS[arg]
         return ((f"__i{stem}__",) if inplace else ()) + (f"__{stem}__", f"__r{stem}__")
@@ -156,6 +171,7 @@ def running(site_frame, name, arg, operands, callee):
     when `callee` is not that dunder called on the instruction's operand
     (`operands`: the objects the site's provenances give, MISSING where
     unknown)."""
+    name, arg = _as_format_value(name, arg)
     first, second = operands
     if callee is None:
         raise SuspendError(f"{where(site_frame)}: {name} there called suspend() from C")

@@ -92,7 +92,7 @@ def _special_type(t):
     return (t in _SPECIAL or issubclass(t, (type, BaseException))
             or _byvalue.is_enum_class(t) or _process.special_type(t)
             or _byvalue.has_own_reduce(t) or _byvalue.hooks_lookup(t)
-            or _byvalue.new_needs_arguments(t))
+            or _byvalue.new_needs_arguments(t) or _byvalue.fills_through_override(t))
 
 
 def _by_value(cls):
@@ -227,7 +227,7 @@ class _Reductions:
             return _process.reduce_lock(obj)
         if t is types.GeneratorType or t is types.CoroutineType:
             return _generators.reduce_generator(obj, self.running)
-        if _byvalue.new_needs_arguments(t):
+        if _byvalue.new_needs_arguments(t) or _byvalue.fills_through_override(t):
             return _byvalue.reduce_in_flight(obj)
         return NotImplemented
 

@@ -222,6 +222,21 @@ class _Dispatcher:
         for op, arg in _bytecode.call_units(argc):
             self.emit(op, arg)
 
+    def truth(self):
+        """[.. x] -> [.. bool(x)] where a conditional jump takes an exact
+        bool (TO_BOOL, 3.13+); else nothing."""
+        if _bytecode.DIALECT.exact_bool:
+            self.emit("TO_BOOL")
+
+    def begin_call(self, label):
+        """Places `label` where a resume call's region begins, the call
+        about to be emitted: at the instruction before it where a Python
+        callee's exception is looked up there (3.13+)."""
+        if _bytecode.DIALECT.callee_raises_before:
+            self.items.insert(len(self.items) - 1, label)
+        else:
+            self.place(label)
+
     def place(self, label):
         self.items.append(label)
 
@@ -248,7 +263,7 @@ class _Dispatcher:
                 if target is None:
                     code += _encode(op, arg)
                     continue
-                after = start + width
+                after = start + width + _CACHES[op]  # (jumps count from past caches)
                 dest = target.at if isinstance(target, _Label) else target
                 arg = dest - after if dest >= after else after - dest
                 if arg_prefixes(arg) >= width:
@@ -388,7 +403,7 @@ def _resume_site(d, site, base, const, moved, code, regions, handler_at, generat
     begin, end = _Label(), _Label()
     if site.kind in ("call", "attr", "op"):
         _push_callee(d, site, base, const)
-        d.place(begin)
+        d.begin_call(begin)
         d.call(0)
         d.place(end)
         regions.append((site, begin, end, None if site.bare else handler_at(site.start)))
@@ -399,8 +414,7 @@ def _resume_site(d, site, base, const, moved, code, regions, handler_at, generat
         elif op == "BEFORE_WITH":
             d.emit("UNPACK_SEQUENCE", 2)  # (result, __exit__)
         elif _bytecode.loads_method(op, arg):
-            d.emit("PUSH_NULL")  # [NULL, attribute], as for a non-method
-            d.emit("SWAP", 2)
+            _push_null_under(d)  # [NULL, attribute], as for a non-method
         d.jump("JUMP_BACKWARD", moved(site.end))
         return
     if site.kind == "iter":
@@ -414,11 +428,14 @@ def _resume_site(d, site, base, const, moved, code, regions, handler_at, generat
         d.jump("JUMP_BACKWARD", moved(site.start))
     elif site.kind == "yield":
         # Prime: yield once where the generator yielded; what is sent next
-        # arrives as it would have at the original yield.
+        # arrives as it would have at the original yield (and close() does
+        # what it would have there: 3.13's RESUME says whether a try is
+        # around the yield).
+        name, arg, _ = _bytecode.instruction_at(code, site.start + 1)
         d.emit("LOAD_CONST", const(None))
         d.place(begin)
         d.emit("YIELD_VALUE")
-        d.emit("RESUME", 1)
+        d.emit("RESUME", arg if name == "RESUME" else 1)
         d.place(end)
         regions.append((site, begin, end, handler_at(site.start)))
         d.jump("JUMP_BACKWARD", moved(site.end))
@@ -464,7 +481,7 @@ def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):
     d.jump_if("NONE", rerun)
     _push_callee(d, site, base, const)  # then [.. it, item]
     begin, end = _Label(), _Label()
-    d.place(begin)
+    d.begin_call(begin)
     d.call(0)
     d.place(end)
     # Raised by the callee: StopIteration here, anything else as FOR_ITER
@@ -491,14 +508,22 @@ def _resume_iteration(d, site, base, const, moved, code, regions, handler_at):
 
 
 def _push_callee(d, site, base, const):
-    """[.. R] -> [.. NULL, R[callee]], ready for a call with no argument."""
+    """[.. R] -> [.. NULL, R[callee]] (or [.. R[callee], NULL], 3.13+),
+    ready for a call with no argument."""
     d.emit("COPY", 1)
     d.emit("LOAD_CONST", const(base + site.depth))
     d.emit("BINARY_SUBSCR")
     d.emit("SWAP", 2)
     d.emit("POP_TOP")
+    _push_null_under(d)
+
+
+def _push_null_under(d):
+    """[.. x] -> [.. NULL, x]: a callable, or LOAD_ATTR's attribute, as a
+    call takes it (where the NULL goes after the callable, [.. x, NULL])."""
     d.emit("PUSH_NULL")
-    d.emit("SWAP", 2)
+    if not _bytecode.DIALECT.null_after_callable:
+        d.emit("SWAP", 2)
 
 
 def _rebuild_stack(d, site, base, const):
@@ -519,6 +544,7 @@ def _rebuild_stack(d, site, base, const):
             d.emit("LOAD_CONST", const(base + j))
             d.emit("BINARY_SUBSCR")
             d.emit("COPY", 1)
+            d.truth()
             d.jump_if("FALSE", unbound)
             d.emit("UNPACK_SEQUENCE", 1)
             d.emit("SWAP", 2)

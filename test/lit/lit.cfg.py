@@ -17,8 +17,8 @@ config.environment["PATH"] = path
 utils = os.path.join(config.sleepy_src_root, "utils")
 config.substitutions.append(("%utils", utils))
 config.substitutions.append(("%srcroot", config.sleepy_src_root))
-for tag, py in (("311", config.python311), ("312", config.python312),
-                ("313", config.python313)):
+for tag, py in (("310", config.python310), ("311", config.python311),
+                ("312", config.python312), ("313", config.python313)):
     if py and os.path.exists(py):
         config.available_features.add("python" + tag)
     config.substitutions.append(("%compile" + tag,

@@ -347,3 +347,48 @@ class BindingTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Tagged(dict):
+    """A dict whose __setitem__ reads an attribute, as enum's EnumDict."""
+
+    def __init__(self, tag):
+        super().__init__()
+        self.tag = tag
+        self.seen = []
+
+    def __setitem__(self, key, value):
+        self.seen.append(f"{self.tag}:{key}")
+        super().__setitem__(key, value)
+
+
+class Logged(list):
+    def __init__(self, log):
+        super().__init__()
+        self.log = log
+
+    def append(self, item):
+        self.log.append(item)
+        super().append(item)
+
+
+class FilledContainerTests(unittest.TestCase):
+    """dict and list subclasses that set their items through methods of
+    their own come back with their attributes and their items as they were
+    (pickle's reduction would call those methods, before the attributes)."""
+
+    def test_dict_subclass_whose_setitem_reads_an_attribute(self):
+        d = Tagged("t")
+        d["a"] = 1
+        d["b"] = d  # (a cycle through the items)
+        again = roundtrip(d)
+        self.assertEqual((again.tag, again.seen, again["a"]), ("t", ["t:a", "t:b"], 1))
+        self.assertIs(again["b"], again)
+        self.assertEqual(list(again), ["a", "b"])
+
+    def test_list_subclass_whose_append_logs(self):
+        items = Logged([])
+        items.append(1)
+        items.append(2)
+        again = roundtrip(items)
+        self.assertEqual((list(again), again.log), ([1, 2], [1, 2]))

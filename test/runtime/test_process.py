@@ -1,6 +1,7 @@
 """Unit tests of process state in snapshots (runtime/sleepy/_process.py):
 text files read line by line, csv readers, random.Random instances,
 logging's configuration."""
+import _thread
 import csv
 import io
 import logging
@@ -168,7 +169,7 @@ class WarningsWhileSavingTests(unittest.TestCase):
         thread = threading.Thread(target=release.wait)
         thread.start()
         try:
-            own[0] = 1  # the runtime's (a ticker, say)
+            own[0] = _thread._count()  # the runtime's (a ticker, say), all of them
             self.assertEqual(fork_and_wait(), [])
             own[0] = 0  # the program's: the warning is its own (from 3.12)
             expected = 1 if sys.version_info >= (3, 12) else 0

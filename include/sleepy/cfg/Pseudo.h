@@ -30,6 +30,11 @@ void appendCallWithTop(const Dialect &d, InstrList &out, Op load);
 /// under which a callable and its NULL (or self) lie.
 void appendCall(const Dialect &d, InstrList &out, uint32_t argc);
 
+/// The instruction of \p d that pushes the cell object of localsplus slot
+/// \p slot itself (not its contents), as a closure tuple takes it:
+/// LOAD_CLOSURE, which 3.13 lowers to LOAD_FAST.
+Instr loadCell(const Dialect &d, uint32_t slot);
+
 } // namespace sleepy
 
 #endif

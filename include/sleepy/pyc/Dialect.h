@@ -52,8 +52,23 @@ struct Dialect {
   /// too (3.11: POP_JUMP_FORWARD_IF_FALSE...); after, they jump forward
   /// only and are named POP_JUMP_IF_FALSE...
   bool directedJumps = false;
+  /// LOAD_CLOSURE is a pseudo-instruction of the compiler's, which writes
+  /// LOAD_FAST for it (3.13+).
+  bool closurePseudo = false;
+  /// An exception that leaves a Python frame an instruction pushed (a
+  /// CALL's callee, a property getter or __getitem__ the specialised
+  /// instruction runs inline) is looked up in the exception table at the
+  /// code unit before that instruction (3.13+: the caller's instr_ptr is
+  /// the instruction's first unit, and unwinding looks one unit back);
+  /// before, at its last unit. One raised by a C function it called is
+  /// looked up at its last unit on every version.
+  bool calleeRaisesBefore = false;
+  /// The interpreter runs signal handlers at a jump back before jumping,
+  /// and an exception they raise is looked up at the jump (3.13+); before,
+  /// after the jump, at the code unit before the loop's head.
+  bool signalsAtJump = false;
   /// The suspension pass (lib/rewrite/SuspendPass.cpp) and the runtime
-  /// handle this version's bytecode (3.11, 3.12).
+  /// handle this version's bytecode (3.11, 3.12, 3.13).
   bool suspendable = false;
 
   /// The entry of \p version; that of the newest version known for a
