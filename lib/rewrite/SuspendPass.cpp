@@ -149,8 +149,9 @@ struct FoundSite {
   bool captured;     ///< gets a capture handler
   int32_t base = -1;  ///< an attribute's object, an operator's first operand
   int32_t other = -1; ///< an operator's second operand (provenances)
-  /// The instruction before the site in its block keeps the slots under
-  /// it as they are at the site (see coverBefore).
+  /// The instruction before the site in its block can take the site's
+  /// handler: it keeps the slots under the site as they are there, or it
+  /// raises nothing (see calleeRaisesBefore in run).
   bool before = false;
 };
 
@@ -179,6 +180,25 @@ int operatorSelf(Op op) {
     return 1;
   default:
     return -1;
+  }
+}
+
+/// Instructions that raise nothing (a handler given to them is reached only
+/// by what is raised elsewhere and looked up there).
+bool cannotRaise(Op op) {
+  switch (op) {
+  case Op::NOP:
+  case Op::LOAD_FAST:
+  case Op::LOAD_FAST_LOAD_FAST:
+  case Op::LOAD_CONST:
+  case Op::PUSH_NULL:
+  case Op::COPY:
+  case Op::SWAP:
+  case Op::STORE_FAST:
+  case Op::STORE_FAST_LOAD_FAST:
+    return true;
+  default:
+    return false;
   }
 }
 
@@ -358,11 +378,12 @@ llvm::Expected<StackShapes> findSites(Function &fn, bool generator,
     FoundSite site{b, k, length, std::string(depth, 'v'), -1, kind, captured};
     for (size_t j = 0; j < depth; ++j)
       site.below[j] = slotKindCode(before[j].kind);
-    site.before = previousInBlock && previous.size() >= depth &&
-                  std::equal(before.begin(), before.begin() + depth,
-                             previous.begin(), [](const Slot &x, const Slot &y) {
-                               return x.kind == y.kind;
-                             });
+    site.before =
+        previousInBlock &&
+        (cannotRaise(instrs[k - 1].op) ||
+         (previous.size() >= depth &&
+          std::equal(before.begin(), before.begin() + depth, previous.begin(),
+                     [](const Slot &x, const Slot &y) { return x.kind == y.kind; })));
     if (kind == SiteKind::Op && operands > 0) {
       // The operands' provenances, the object whose slot is called first
       // (or a binary operator's left operand): made below. (WITH_EXCEPT_START
@@ -613,14 +634,21 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   }
   // The unit before each site (once every site has its handler: that unit
   // may be another site's, whose handler would take this one's exception).
+  // Another site's handler does where it is this one's (`self.f()`: the
+  // attribute's and the call's keep the same slots); one that keeps more
+  // slots would not do (`f(g(x))`: when the outer callee raises, the call
+  // has taken its operands off the stack already).
   for (size_t k = 0; dialect.calleeRaisesBefore && k < found.size(); ++k) {
     const SuspendSite &site = sites[k];
     if (!found[k].captured || site.kind == SiteKind::Loop)
       continue;
     InstrList &instrs = fn.blocks[site.block].instrs;
-    if (found[k].before && instrs[site.index - 1].handler == covers[k].original &&
+    Instr *previous = site.index > 0 ? &instrs[site.index - 1] : nullptr;
+    if (previous && previous->handler == covers[k].now)
+      continue;
+    if (found[k].before && previous->handler == covers[k].original &&
         !siteBefore(k))
-      instrs[site.index - 1].handler = covers[k].now;
+      previous->handler = covers[k].now;
     else if (!coveredBefore(site.block, site.index, covers[k].now))
       nops.push_back(NopBefore{site.block, site.index, covers[k].now});
   }

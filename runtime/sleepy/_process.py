@@ -27,6 +27,11 @@ limit (C state) is put back.
 warnings. The filters and the default action are put back (a program that
 silenced a warning at its start keeps it silenced).
 
+The interpreter's settings that a program changes with sys: the recursion
+limit, the limit on int/str conversions (sys.set_int_max_str_digits, which
+test.support changes around a test) and the thread switch interval are put
+back.
+
 Locks. A threading.Lock or RLock (and so Condition, Event, Semaphore,
 queue.Queue, logging's handlers, sched...) is saved by its state: a lock
 held when the program stopped is held again on resume, an RLock as many
@@ -367,6 +372,25 @@ def restore_random(state):
     if state is not None:
         import random
         random.setstate(state)
+
+
+# -- the interpreter's settings ----------------------------------------------
+
+_SETTINGS = (("recursionlimit", "getrecursionlimit", "setrecursionlimit"),
+             ("int_max_str_digits", "get_int_max_str_digits", "set_int_max_str_digits"),
+             ("switchinterval", "getswitchinterval", "setswitchinterval"))
+
+
+def interpreter_settings():
+    """The settings of this interpreter the program may have changed (see
+    the module's docstring), by name."""
+    return {name: getattr(sys, get)() for name, get, _ in _SETTINGS if hasattr(sys, get)}
+
+
+def restore_interpreter_settings(saved):
+    for name, _, put in _SETTINGS:
+        if saved and name in saved and hasattr(sys, put):
+            getattr(sys, put)(saved[name])
 
 
 # -- locks ----------------------------------------------------------------

@@ -168,6 +168,7 @@ def _prepare(path):
     for name, values in state["modules"].items():
         module = sys.modules.get(name) or importlib.import_module(name)
         module.__dict__.update(values)
+    _process.restore_interpreter_settings(state.get("interpreter"))
     _process.restore_random(state.get("random"))
     _process.restore_csv(state.get("csv"))
     _process.restore_warnings(state.get("warnings"))

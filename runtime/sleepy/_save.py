@@ -144,7 +144,8 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     # a child's CPU clocks start at 0.
     saved_settings = dict(settings, random=_process.random_state(), clocks=clocks,
                           logging=_process.logging_state(), csv=_process.csv_state(),
-                          warnings=_process.warnings_state())
+                          warnings=_process.warnings_state(),
+                          interpreter=_process.interpreter_settings())
     states = _module_states()
     codes = set()
     in_flight = _capture.selves(frames, entering[0] if entering else None)
@@ -374,6 +375,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "logging": settings.pop("logging"),
         "csv": settings.pop("csv"),
         "warnings": settings.pop("warnings"),
+        "interpreter": settings.pop("interpreter"),
         "warnings_version": _process.filters_version()[0],  # (here: it changes it)
         "settings": dict(settings),
     }

@@ -265,6 +265,14 @@ class _Reductions:
             return _byvalue.reduce_function(fn, self._module_of(fn.__globals__))
         info, index, twin = located
         module_name = _registry.module_name(fn.__globals__)
+        if not twin and module_name not in self.saved and _byvalue.importable(fn) and \
+                not _inside_by_value(fn):
+            # A function of a module the resumed process imports afresh (the
+            # stdlib), found there by its name: that very function, by
+            # reference, as pickle does, where a copy made from its code
+            # would not be what the module's own code compares with
+            # (enum's `__new__ in {Enum.__new__, ...}`).
+            return NotImplemented
         self.codes.add((module_name, index, info.hashes[index]))
         state = _byvalue.function_state(fn)
         if twin:  # its parameters' defaults are the twin's own (see _twin.function)

@@ -139,6 +139,11 @@ def make_executable(home, lib):
     exe = os.path.join(home, "bin", os.path.basename(real))
     os.makedirs(os.path.dirname(exe), exist_ok=True)
     shutil.copy2(real, exe)
+    # Only this user may run it, as pyenv's interpreters under root's home:
+    # a test that runs the interpreter as another user (test_subprocess's
+    # test_user) is refused at exec on both, where another user could exec
+    # this copy and then not load the libpython it links to.
+    os.chmod(home, 0o700)
     return exe
 
 

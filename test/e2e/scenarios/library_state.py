@@ -1,7 +1,8 @@
 """What ordinary scripts hold from library code: an argparse parser (its
 registries hold functions local to argparse), functools.partial, logging
 configured to a file with a formatter, exceptions with their chains and
-tracebacks, and a closure cell shared by a global function and a frame."""
+tracebacks, a closure cell shared by a global function and a frame, and the
+interpreter's recursion and int-conversion limits."""
 import argparse
 import functools
 import logging
@@ -85,7 +86,11 @@ def main():
     log.info("resumed once")
     quiet.warning("not shown")
     bump()
+    # The interpreter's settings a program (or test.support) changes.
+    sys.setrecursionlimit(4321)
+    sys.set_int_max_str_digits(5000)
     pause()
+    print(sys.getrecursionlimit(), sys.get_int_max_str_digits(), len(str(10 ** 4600)))
     bump()
     print("counter", peek(), bump())
     err = chained()
