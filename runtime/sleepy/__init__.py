@@ -4,6 +4,8 @@ Programs whose bytecode was rewritten by `sleepy-rewrite` can call
 
     sleepy.suspend(path=None)      save the whole stack, then exit with status 75
     sleepy.checkpoint(path=None)   save it and go on (False; True once resumed)
+    sleepy.call(fn, *args)         run a task that can suspend inside a host
+    sleepy.resume_call(snapshot)   continue it, here or in another process
 
 and be continued with `python -m sleepy resume [PATH]`. See README.md.
 
@@ -37,8 +39,10 @@ from ._config import EXIT_SUSPENDED, SuspendError, snapshot_path  # noqa: E402
 _process.install()  # open() remembers files, to flush and save them
 from ._snapshot import SnapshotError  # noqa: E402
 
-__all__ = ["suspend", "checkpoint", "is_rewritten", "use_python_drivers", "SuspendError",
-           "SnapshotError", "EXIT_SUSPENDED"]
+from ._task import Suspended  # noqa: E402
+
+__all__ = ["suspend", "checkpoint", "call", "resume_call", "Suspended", "is_rewritten",
+           "use_python_drivers", "SuspendError", "SnapshotError", "EXIT_SUSPENDED"]
 
 
 def suspend(path=None):
@@ -66,6 +70,28 @@ def checkpoint(path=None, *, wait=True):
     from . import _save
     return _save.save(snapshot_path(path), sys._getframe(1), checkpoint, stop=False,
                       wait=wait)
+
+
+def call(fn, /, *args, **kwargs):
+    """Run `fn(*args, **kwargs)` as a resumable task, in a process that is
+    not itself run by `python -m sleepy` (a worker), and return its result.
+    When the task suspends (suspend() in it), only its frames are saved:
+    this raises Suspended, whose `snapshot` holds the snapshot's bytes (its
+    save(path) writes them to a file atomically); the task's frames are left
+    without running their except, finally or with exits. checkpoint(path)
+    in the task saves the task and goes on."""
+    from . import _task
+    return _task.call(fn, args, kwargs)
+
+
+def resume_call(snapshot):
+    """Continue the task whose snapshot is `snapshot` (the bytes of a
+    Suspended, or a path to them), here, and return its result (or raise
+    Suspended again). Refused with SnapshotError, before anything runs, for
+    a snapshot of another CPython or of code that changed since, or whose
+    signature does not match (SLEEPY_KEY)."""
+    from . import _task
+    return _task.resume_call(snapshot)
 
 
 def use_python_drivers():

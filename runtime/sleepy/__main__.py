@@ -49,8 +49,13 @@ def _info(path):
     print(f"  {'signed' if header.get('signed') else 'not signed'}"
           f"{', checkpoint' if header.get('checkpoint') else ''}")
     sizes = header.get("sizes", {})
-    print(f"  payload {sizes.get('payload', 0)} bytes, main program {sizes.get('main', 0)} bytes")
-    print(f"  main program {header.get('main', {}).get('pyc')}")
+    if header.get("task"):
+        print(f"  payload {sizes.get('payload', 0)} bytes; a task (sleepy.call), "
+              "resumed by sleepy.resume_call()")
+    else:
+        print(f"  payload {sizes.get('payload', 0)} bytes, main program "
+              f"{sizes.get('main', 0)} bytes")
+        print(f"  main program {header.get('main', {}).get('pyc')}")
     took = header.get("took") or {}
     if "since_signal_ms" in took:
         print(f"  suspended by {took['signal']} {took['since_signal_ms']:.1f} ms after it "

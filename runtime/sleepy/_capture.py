@@ -21,7 +21,7 @@ import sys
 import types
 
 from . import _bytecode, _drivers, _generators, _registry, _slots
-from ._config import SuspendError, transparent
+from ._config import SuspendError, task_boundaries, transparent
 from ._records import (CO_ASYNC_GENERATOR, CO_OPTIMIZED, GENERATOR_FLAGS, NULL,
                        FrameRecord)
 from ._registry import same_code as _same_code, where
@@ -455,7 +455,7 @@ def _plan(start, suspend_fn, boundaries, entering, blocker):
     if not frames:
         raise SuspendError("nothing to suspend")
     root = frames[-1].frame
-    if root.f_code.co_name != "<module>":
+    if root.f_code.co_name != "<module>" and (f is None or f.f_code not in task_boundaries):
         raise SuspendError(f"{where(root)}: the outermost frame is not the program's "
                            "main module; its caller is not rewritten code")
     return frames
@@ -530,6 +530,24 @@ class Unwinder(BaseException):
             self.finish(self.records, None, self.running)
             os._exit(0)
         return self
+
+    def at_boundary(self):
+        """The unwinding reached the boundary under the saved frames (a
+        task's, whose outermost frame may stand at a bare site: no handler
+        reported it). Records what is left, in the snapshot's writer."""
+        try:
+            while len(self.records) < len(self.frames):
+                planned = self.frames[len(self.records)]
+                if not planned.site.bare:
+                    raise RuntimeError(f"{where(planned.frame)} was not captured")
+                self._record(planned, planned.frame, [], [])
+        except BaseException as e:
+            self.uninstall()
+            self.finish(None, e, None)
+            os._exit(70)
+        self.uninstall()
+        self.finish(self.records, None, self.running)
+        os._exit(0)
 
     def _record(self, planned, frame, stack, cells):
         """Records `frame`, stopped at `planned`'s site with `stack` under it

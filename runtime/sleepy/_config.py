@@ -14,6 +14,9 @@ EXIT_SUSPENDED = 75  # EX_TEMPFAIL
 
 settings = {"snapshot": None}
 boundaries = set()
+# Those of them under which a task's stack ends (sleepy.call): its outermost
+# frame is any function's, not a main module's.
+task_boundaries = set()
 # Runtime frames that stand between two frames of a resumed program and only
 # pass a call on (what they return is the callee's result, or one fixed
 # object): a suspension looks through them.

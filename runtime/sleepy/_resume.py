@@ -117,6 +117,9 @@ def _prepare(path):
     """Reads the snapshot at `path` and sets up its frames' records: the
     root frame's twin code and the main module's globals, to run."""
     header, main_bytes, data = _snapshot.read(path)
+    if header.get("task"):
+        raise _snapshot.SnapshotError(f"{path}: the snapshot of a task run by sleepy.call(): "
+                                      "continue it with sleepy.resume_call()")
     # Before any module of the program is imported (`from time import
     # monotonic` must find the clock that goes on).
     _clocks.go_on_from(header.get("clocks"))
@@ -130,10 +133,49 @@ def _prepare(path):
         # As early as can be: a signal that finds no handler ends the process.
         _signals.install(header["suspend_on"], header.get("grace"))
     main_path = header["main"]["pyc"]
-    # Refuse a snapshot of code that changed since.
+    _check_codes(path, header, main_path, main_bytes)
+    main = _new_main(main_path, main_bytes)
+    state = _load(data)
+    os.chdir(state["cwd"])
+    sys.argv = state["argv"]
+    settings.update(state["settings"])
+    for name, values in state["modules"].items():
+        module = sys.modules.get(name) or importlib.import_module(name)
+        module.__dict__.update(values)
+    _process.restore_interpreter_settings(state.get("interpreter"))
+    _process.restore_random(state.get("random"))
+    _process.restore_csv(state.get("csv"))
+    _process.restore_warnings(state.get("warnings"))
+    _process.revalidate_registries(state["modules"], state.get("warnings_version"))
+    _process.restore_logging(state.get("logging"))
+    records, infos = _hand_over(state["records"])
+    return infos[0].twin_code(records[0].index, records[0].site), main.__dict__
+
+
+def prepare_task(path):
+    """Reads the snapshot of a task (see _task) at `path` and sets up its
+    frames' records. Returns the function that resumes the task's outermost
+    frame. Nothing of the process is changed: a task's snapshot holds its
+    frames only."""
+    header, main_bytes, data = _snapshot.read(path)
+    if not header.get("task"):
+        raise _snapshot.SnapshotError(f"{path}: the snapshot of a whole program, not of a "
+                                      "task: continue it with `python -m sleepy resume`")
+    _check_codes(path, header, None, main_bytes)
+    state = _load(data)
+    records, infos = _hand_over(state["records"])
+    return _function_for(records[0], infos[0])
+
+
+def _check_codes(path, header, main_path, main_bytes):
+    """Refuses a snapshot of code that changed since."""
     for module, index, expected in header["codes"]:
         if module == "__main__":
-            info = _registry.read_info(main_path, main_bytes)
+            if main_path:
+                info = _registry.read_info(main_path, main_bytes)
+            else:  # a task's: of the host's main module
+                main = sys.modules.get("__main__")
+                info = _registry.info_for_globals(getattr(main, "__dict__", None))
         else:
             try:
                 pyc, _ = find_module_pyc(module)
@@ -144,9 +186,11 @@ def _prepare(path):
             raise _snapshot.SnapshotError(
                 f"{path}: the snapshot was taken with other code: module {module} "
                 "changed since (rewrite and run it again)")
-    main = _new_main(main_path, main_bytes)
-    # The payload is one pickle or two read by one unpickler (module globals,
-    # then the stack: see _snapshot).
+
+
+def _load(data):
+    """The saved state: one pickle or two read by one unpickler (module
+    globals, then the stack: see _snapshot)."""
     stream = io.BytesIO(data)
     unpickler = _state.Unpickler(stream)
     # The collector waits meanwhile, as while saving: every object the
@@ -162,23 +206,17 @@ def _prepare(path):
     finally:
         if enabled:
             gc.enable()
-    os.chdir(state["cwd"])
-    sys.argv = state["argv"]
-    settings.update(state["settings"])
-    for name, values in state["modules"].items():
-        module = sys.modules.get(name) or importlib.import_module(name)
-        module.__dict__.update(values)
-    _process.restore_interpreter_settings(state.get("interpreter"))
-    _process.restore_random(state.get("random"))
-    _process.restore_csv(state.get("csv"))
-    _process.restore_warnings(state.get("warnings"))
-    _process.revalidate_registries(state["modules"], state.get("warnings_version"))
-    _process.restore_logging(state.get("logging"))
-    records = state["records"]
+    return state
+
+
+def _hand_over(records):
+    """Sets up what each resumed frame's twin asks for (its record, and what
+    to call in place of its interrupted call). Returns the records and their
+    modules' trailer infos, outermost first."""
     infos = []
     for rec in records:
-        g = sys.modules[rec.module].__dict__
-        infos.append(_registry.info_for_globals(g))
+        module = sys.modules.get(rec.module) or importlib.import_module(rec.module)
+        infos.append(_registry.info_for_globals(module.__dict__))
     # What each frame calls in place of its interrupted call.
     tuples = []
     innermost = records[-1]
@@ -230,4 +268,4 @@ def _prepare(path):
         return tuples.pop()
 
     builtins.__sleepy_resume__ = next_record
-    return infos[0].twin_code(records[0].index, records[0].site), main.__dict__
+    return records, infos

@@ -24,7 +24,8 @@ import gc
 import os
 import sys
 
-from . import _byvalue, _capture, _clocks, _generators, _process, _registry, _snapshot, _state
+from . import (_byvalue, _capture, _clocks, _generators, _process, _registry, _snapshot,
+               _state, _task)
 from ._config import RunningGenerator, SuspendError, boundaries, saving, settings
 from ._records import NULL, settle_exceptions
 
@@ -127,26 +128,36 @@ def _took(header):
 def _save(path, start, fn, stop, entering, wait, resuming):
     clocks = _clocks.reading()  # where the program stopped: saving does not count
     _finish_background()
-    _check_threads()
-    _check_children()
+    # Under sleepy.call() (_task), the task is saved, not its host: neither
+    # the host's threads and children, nor its modules and process state.
+    task = _task.under_task(start)
+    if not task:
+        _check_threads()
+        _check_children()
     frames = _capture.plan(start, fn, boundaries,
                            entering[0] if entering else
                            _generators.frame_of(resuming[0]) if resuming else None)
     entry_record = _capture.entry_record(*entering) if entering else None
     if resuming:
         frames[0].drive = resuming[0]  # (not recorded: saved as parked)
-    main_path, main_bytes = _main_module()
+    main_path, main_bytes = _main_module() if not task else (None, b"")
+    if task and stop:
+        path = _task.snapshot_file()  # read back into the Suspended exception
     innermost_exc = sys.exc_info()[1]
     _process.flush_files()
     # (Before the globals are pickled here too: what is noted is this save's.)
     _process.note_positions_before_fork()
     # Before fork: the random module reseeds itself in a forked child, and
     # a child's CPU clocks start at 0.
-    saved_settings = dict(settings, random=_process.random_state(), clocks=clocks,
-                          logging=_process.logging_state(), csv=_process.csv_state(),
-                          warnings=_process.warnings_state(),
-                          interpreter=_process.interpreter_settings())
-    states = _module_states()
+    if task:
+        saved_settings = dict(task=True, random=None, clocks=None, logging=None, csv=None,
+                              warnings=None, interpreter=None)
+    else:
+        saved_settings = dict(settings, random=_process.random_state(), clocks=clocks,
+                              logging=_process.logging_state(), csv=_process.csv_state(),
+                              warnings=_process.warnings_state(),
+                              interpreter=_process.interpreter_settings())
+    states = _module_states() if not task else {}
     codes = set()
     in_flight = _capture.selves(frames, entering[0] if entering else None)
     unquiet = _process.quiet_warnings()
@@ -182,6 +193,9 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     if message == "ok":
         # The snapshot is on disk. The child is still tearing down its copy
         # of the heap: do not wait for that.
+        if stop and task:
+            _reap_later(pid)
+            _task.leave(path)  # unwinds the task to its boundary
         if stop:
             os._exit(75)
         _reap_later(pid)
@@ -407,6 +421,7 @@ def _write(records, frames, path, is_checkpoint, innermost_exc, main_path, main_
         "frames": frames,
         "codes": sorted([list(c) for c in codes]),
         "main": {"pyc": main_path},
+        "task": bool(settings.get("task")),
         "suspend_on": list(settings.get("suspend_on") or []),
         "grace": settings.get("grace"),
         "sizes": {"main": len(main_bytes)},

@@ -1,0 +1,132 @@
+"""Tasks: suspending below a boundary, in a host whose own frames are neither
+rewritten nor saved (a worker of a task engine).
+
+    result = sleepy.call(fn, *args, **kwargs)
+    result = sleepy.resume_call(snapshot)       # bytes, or a path
+
+`call` runs `fn(*args, **kwargs)` under a boundary frame of the runtime's
+(`_enter`), where a plan of the stack stops as it does at a program's root.
+A suspension below it saves the task's frames only: no module's globals
+(the host has them: objects bound at the top level of a module are saved as
+that binding), none of the process's state (the host's logging, random,
+warnings), no check of the host's threads and children. The snapshot is
+written to a file of its own, read back into bytes, and the task's frames
+are unwound in this process as the snapshot's writer unwinds its copy of
+them: through their capture handlers, none of their except, finally or
+__exit__ running (as when a whole program suspends and exits); at the
+boundary `call` raises Suspended with the snapshot. A checkpoint() in a
+task saves the task and goes on. `resume_call` checks the snapshot as
+`python -m sleepy resume` does (this CPython, the code it was taken with,
+the signature when SLEEPY_KEY is set), rebuilds the task's frames under a
+boundary again and returns what the task returns.
+"""
+
+import os
+import tempfile
+
+from . import _capture
+from ._config import boundaries, task_boundaries
+
+
+class Suspended(Exception):
+    """A task run by sleepy.call() suspended: `snapshot` holds the snapshot's
+    bytes, for sleepy.resume_call() here or in another process."""
+
+    def __init__(self, snapshot):
+        super().__init__(f"the task suspended ({len(snapshot)} bytes of snapshot)")
+        self.snapshot = snapshot
+
+    def save(self, path):
+        """Writes the snapshot to `path` atomically (a file beside it, synced,
+        then renamed into place)."""
+        path = os.path.abspath(os.fspath(path))
+        fd, tmp = tempfile.mkstemp(prefix=".sleepy-", dir=os.path.dirname(path))
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(self.snapshot)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+
+def _enter(fn, args, kwargs):
+    """The frame under which a task's stack ends."""
+    return fn(*args, **kwargs)
+
+
+boundaries.add(_enter.__code__)
+task_boundaries.add(_enter.__code__)
+
+
+def under_task(frame):
+    """Does the stack from `frame` out end at a task's boundary (rather than
+    at the program's root)?"""
+    while frame is not None:
+        if frame.f_code in boundaries:
+            return frame.f_code in task_boundaries
+        frame = frame.f_back
+    return False
+
+
+def call(fn, args, kwargs):
+    try:
+        return _enter(fn, args, kwargs)
+    except _Left as left:
+        left.uninstall()
+        raise Suspended(left.snapshot) from None
+    except _capture.Unwinder as unwinder:
+        unwinder.at_boundary()  # in the snapshot's writer: it ends there
+        raise
+
+
+class _Left(_capture.Unwinder):
+    """What unwinds a suspended task's frames in the process that goes on
+    (the snapshot is on disk): each capture handler reports in and is let
+    go, and `call` turns it into Suspended at the boundary."""
+
+    def __init__(self, snapshot):
+        super().__init__([], None)
+        self.snapshot = snapshot
+
+    def _capture(self, frame, packed):
+        return self
+
+
+def leave(path):
+    """After a suspend() under a task wrote its snapshot to `path`: the
+    snapshot's bytes go with the exception that unwinds the task."""
+    with open(path, "rb") as f:
+        data = f.read()
+    os.unlink(path)
+    left = _Left(data)
+    left.install()
+    raise left
+
+
+def snapshot_file():
+    """Where a task's suspend() writes before the bytes are read back."""
+    fd, path = tempfile.mkstemp(prefix="sleepy-task-", suffix=".snapshot")
+    os.close(fd)
+    return path
+
+
+def resume_call(snapshot):
+    from . import _resume
+    if isinstance(snapshot, (bytes, bytearray, memoryview)):
+        path = snapshot_file()
+        try:
+            with open(path, "wb") as f:
+                f.write(snapshot)
+            root = _resume.prepare_task(path)
+        finally:
+            os.unlink(path)
+    else:
+        root = _resume.prepare_task(os.path.abspath(os.fspath(snapshot)))
+    return call(root, (), {})
+
