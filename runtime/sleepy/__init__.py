@@ -6,6 +6,7 @@ Programs whose bytecode was rewritten by `sleepy-rewrite` can call
     sleepy.checkpoint(path=None)   save it and go on (False; True once resumed)
     sleepy.call(fn, *args)         run a task that can suspend inside a host
     sleepy.resume_call(snapshot)   continue it, here or in another process
+    sleepy.suspend_on("TERM")      a signal suspends the running task
 
 and be continued with `python -m sleepy resume [PATH]`. See README.md.
 
@@ -41,7 +42,8 @@ from ._snapshot import SnapshotError  # noqa: E402
 
 from ._task import Suspended  # noqa: E402
 
-__all__ = ["suspend", "checkpoint", "call", "resume_call", "Suspended", "is_rewritten",
+__all__ = ["suspend", "checkpoint", "call", "resume_call", "Suspended", "suspend_on",
+           "is_rewritten",
            "use_python_drivers", "SuspendError", "SnapshotError", "EXIT_SUSPENDED"]
 
 
@@ -92,6 +94,17 @@ def resume_call(snapshot):
     signature does not match (SLEEPY_KEY)."""
     from . import _task
     return _task.resume_call(snapshot)
+
+
+def suspend_on(*signals):
+    """What `python -m sleepy run --suspend-on` does, in a host: a task
+    running under call() when one of these signals ("TERM", signal.SIGINT...)
+    arrives suspends at its next resumable point (Suspended says which
+    signal). With no task running, or once a task has ended first, the
+    signal goes to the handler the host had before (its default action, if
+    none)."""
+    from . import _signals
+    _signals.install_for_tasks([s.name if hasattr(s, "name") else str(s) for s in signals])
 
 
 def use_python_drivers():

@@ -1,6 +1,7 @@
 """python -m sleepy run|resume|info: the command line of the runtime.
 
-    python -m sleepy run [--snapshot PATH] [--suspend-on SIGNAL]... PROGRAM.pyc [ARGS...]
+    python -m sleepy run [--snapshot PATH [--resume-if-present]] [--suspend-on SIGNAL]...
+        PROGRAM.pyc [ARGS...]
     python -m sleepy run [--snapshot PATH] -m MODULE [ARGS...]
     python -m sleepy resume [PATH]
     python -m sleepy info PATH
@@ -29,6 +30,11 @@ def _parser():
                      help="run sum, min, max, any, all and sorted over generators as "
                      "Python, so that a suspension inside the generator resumes (at a "
                      "cost: see README)")
+    run.add_argument("--resume-if-present", action="store_true",
+                     help="with --snapshot: resume that snapshot if it exists, else start "
+                     "the program; once the program has ended, remove it (the same "
+                     "command line, restarted by a batch scheduler, goes on where it "
+                     "stopped)")
     run.add_argument("-m", dest="module", metavar="MODULE", help="run a module")
     run.add_argument("program", nargs="?", help="the rewritten .pyc to run")
     run.add_argument("args", nargs=argparse.REMAINDER)
@@ -89,7 +95,7 @@ def _split_program(argv):
             opts += argv[i:i + 2]
             i += 2
         elif a.startswith(("--snapshot=", "--suspend-on=", "--grace=")) or \
-                a in ("-h", "--help", "--python-drivers"):
+                a in ("-h", "--help", "--python-drivers", "--resume-if-present"):
             opts.append(a)
             i += 1
         elif a == "-m":
@@ -132,6 +138,18 @@ def main(argv=None):
     if args.module is None and args.program is None:
         print("sleepy: error: run needs PROGRAM.pyc or -m MODULE", file=sys.stderr)
         return 2
+    if args.resume_if_present:
+        if not args.snapshot:
+            print("sleepy: error: --resume-if-present needs --snapshot PATH", file=sys.stderr)
+            return 2
+        if os.path.exists(args.snapshot):
+            try:
+                _resume.resume(os.path.abspath(args.snapshot))
+            except _snapshot.SnapshotError as e:
+                print(f"sleepy: error: {e}", file=sys.stderr)
+                return 1
+            _ended(args.snapshot)
+            return 0
     if args.snapshot:
         from sleepy import _config
         _config.settings["snapshot"] = os.path.abspath(args.snapshot)
@@ -151,7 +169,18 @@ def main(argv=None):
         _resume.run(args.module, prog_args, module=True)
     else:
         _resume.run(args.program, prog_args)
+    if args.resume_if_present:
+        _ended(args.snapshot)
     return 0
+
+
+def _ended(snapshot):
+    """The program has ended (no exception): a snapshot or checkpoint it
+    left would be resumed by mistake the next time the command runs."""
+    try:
+        os.unlink(snapshot)
+    except FileNotFoundError:
+        pass
 
 
 if __name__ == "__main__":

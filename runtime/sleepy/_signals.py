@@ -132,6 +132,9 @@ os.register_at_fork(after_in_child=_forget_in_child)
 
 def _handler(signum, frame):
     global _pending
+    if _for_tasks and not _tasks_running[0] and _pending is None:
+        _pass_on(signum, frame)  # no task to suspend: the host's signal
+        return
     if _pending is None:
         _pending = _Pending(signum)
     p = _pending
@@ -329,6 +332,64 @@ def _refused(p, error, blocker):
     else:
         p.blockers.clear()
         _tick_later(p, min(max(2 * p.delay, 0.1), _BACKOFF_MAX))
+
+
+# -- tasks (sleepy.suspend_on, _task) ---------------------------------------
+
+_for_tasks = False  # installed by suspend_on(): the process is a tasks' host
+_tasks_running = [0]  # sleepy.call() frames on the stack
+_before = {}  # signal number -> the handler the host had before suspend_on()
+
+
+def install_for_tasks(names):
+    """sleepy.suspend_on(): in a host (not run by `python -m sleepy`), a
+    task running under sleepy.call() when one of these signals arrives
+    suspends at its next resumable point; with no task running, or once the
+    task has ended first, the signal goes to the handler the host had
+    before (its default action, if none)."""
+    global _for_tasks
+    for sig in [parse(n) for n in names]:
+        current = signal.getsignal(sig)
+        if current is not _handler:
+            _before[sig] = current
+            signal.signal(sig, _handler)
+    _for_tasks = True
+
+
+def _pass_on(signum, frame):
+    before = _before.get(signum, signal.SIG_DFL)
+    if callable(before):
+        before(signum, frame)
+    elif before == signal.SIG_DFL:
+        signal.signal(signum, signal.SIG_DFL)
+        signal.raise_signal(signum)
+        signal.signal(signum, _handler)  # (a default action that did not end it)
+
+
+def task_suspended():
+    """A task suspended under sleepy.call(): the name of the signal that
+    asked for it, if one did, which is acted on."""
+    global _pending
+    p = _pending
+    if p is None:
+        return None
+    _pending = None
+    sys.setprofile(None)
+    _cpu_stop()
+    return p.name
+
+
+def task_ended():
+    """The last task under sleepy.call() returned (or raised) with a signal
+    pending: the signal goes to the host as if it came now."""
+    global _pending
+    p = _pending
+    if p is None or not _for_tasks:
+        return
+    _pending = None
+    sys.setprofile(None)
+    _cpu_stop()
+    _pass_on(p.signum, None)
 
 
 def _program_running(frame):

@@ -24,17 +24,20 @@ boundary again and returns what the task returns.
 import os
 import tempfile
 
-from . import _capture
-from ._config import boundaries, task_boundaries
+from . import _capture, _signals
+from ._config import boundaries, phase, task_boundaries
 
 
 class Suspended(Exception):
     """A task run by sleepy.call() suspended: `snapshot` holds the snapshot's
-    bytes, for sleepy.resume_call() here or in another process."""
+    bytes, for sleepy.resume_call() here or in another process; `signal`
+    the name of the signal that asked for it (sleepy.suspend_on), or
+    None."""
 
     def __init__(self, snapshot):
         super().__init__(f"the task suspended ({len(snapshot)} bytes of snapshot)")
         self.snapshot = snapshot
+        self.signal = None
 
     def save(self, path):
         """Writes the snapshot to `path` atomically (a file beside it, synced,
@@ -75,14 +78,25 @@ def under_task(frame):
 
 
 def call(fn, args, kwargs):
+    running = _signals._tasks_running
+    before = phase[0]
+    phase[0] = "running"  # (for a signal's handler: the program runs)
+    running[0] += 1
     try:
         return _enter(fn, args, kwargs)
     except _Left as left:
         left.uninstall()
-        raise Suspended(left.snapshot) from None
+        suspended = Suspended(left.snapshot)
+        suspended.signal = _signals.task_suspended()
+        raise suspended from None
     except _capture.Unwinder as unwinder:
         unwinder.at_boundary()  # in the snapshot's writer: it ends there
         raise
+    finally:
+        running[0] -= 1
+        phase[0] = before
+        if not running[0]:
+            _signals.task_ended()
 
 
 class _Left(_capture.Unwinder):

@@ -13,13 +13,18 @@ until the task returns, which must be what an uninterrupted run returns.
 Also: a host with threads of its own; a host that resumes the task in the
 same process; a checkpoint in a task; a refusal inside a task (the task
 goes on, told why); snapshots of tasks and of programs each refused where
-the other kind is resumed; `python -m sleepy info` on a task's snapshot.
+the other kind is resumed; `python -m sleepy info` on a task's snapshot;
+sleepy.suspend_on(): SIGTERM suspends the running task (one that calls
+functions, one that loops without calls), and with no task running it goes
+to the host's own handler.
 """
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import textwrap
+import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -59,6 +64,21 @@ JOBS = textwrap.dedent("""\
         first = sleepy.checkpoint(path)
         return "resumed" if first else "went on"
 
+    def spin(n):
+        total = 0
+        for i in range(n):
+            total += weigh(i)
+        return total
+
+    def weigh(i):
+        return i % 7
+
+    def loop_only(n):
+        total = 0
+        for i in range(n):
+            total += i % 7
+        return total
+
     def refused():
         lock = threading.Lock()  # saved; a frame object is not
         here = sys._getframe()
@@ -76,6 +96,19 @@ HOST = textwrap.dedent("""\
     import sys, threading, time
     import sleepy, jobs
     args = sys.argv[1:]
+    if args[0] == "idle":  # a signal with no task running: the host's handler
+        import os, signal
+        signal.signal(signal.SIGTERM, lambda *a: print("host's handler", flush=True))
+        sleepy.suspend_on("TERM")
+        os.kill(os.getpid(), signal.SIGTERM)
+        print("task ended first:", sleepy.call(jobs.weigh, 9), flush=True)
+        os.kill(os.getpid(), signal.SIGTERM)
+        print("done", flush=True)
+        sys.exit()
+    if args[0] == "signal":  # sleepy.suspend_on(SIGTERM) first
+        args.pop(0)
+        sleepy.suspend_on("TERM")
+        print("ready", flush=True)
     if args[0] == "threads":
         args.pop(0)
         stop = threading.Event()
@@ -104,7 +137,7 @@ HOST = textwrap.dedent("""\
         print("result", result)
     except sleepy.Suspended as s:
         s.save("snap")
-        print("suspended")
+        print("suspended", s.signal or "")
     """)
 
 
@@ -149,7 +182,7 @@ class TaskTests(unittest.TestCase):
 
     def run_to_end(self, first, again):
         out = [self.host(*first).stdout]
-        while out[-1].endswith("suspended\n") and len(out) < 40:
+        while out[-1].endswith("suspended \n") and len(out) < 40:
             out.append(self.host(*again).stdout)
         return out
 
@@ -160,7 +193,27 @@ class TaskTests(unittest.TestCase):
                 self.assertGreater(len(pieces), 3)
                 # Each suspension left the task's finally alone.
                 self.assertEqual("".join(pieces),
-                                 "suspended\n" * (len(pieces) - 1) + self.uninterrupted(n))
+                                 "suspended \n" * (len(pieces) - 1) + self.uninterrupted(n))
+
+    def test_signal_suspends_the_running_task(self):
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([self.lib, RUNTIME]))
+        for name, n in (("spin", 12_000_000), ("loop_only", 30_000_000)):
+            with self.subTest(task=name):
+                p = subprocess.Popen([PYTHON, os.path.join(self.dir, "host.py"), "signal",
+                                      "start", name, str(n)], cwd=self.work, env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                self.assertEqual(p.stdout.readline(), "ready\n")
+                time.sleep(0.3)
+                p.send_signal(signal.SIGTERM)
+                out, err = p.communicate(timeout=120)
+                self.assertEqual((p.returncode, out), (0, "suspended SIGTERM\n"), err)
+                out = self.host("signal", "resume").stdout
+                expected = sum(i % 7 for i in range(n))
+                self.assertEqual(out, f"ready\nresult {expected}\n")
+
+    def test_signal_without_a_task_goes_to_the_host(self):
+        out = self.host("idle").stdout
+        self.assertEqual(out, "host's handler\ntask ended first: 2\nhost's handler\ndone\n")
 
     def test_host_with_threads(self):
         pieces = self.run_to_end(["threads", "start", "job", "3", "a"], ["threads", "resume"])
