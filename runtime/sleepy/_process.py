@@ -25,7 +25,8 @@ csv. Readers and writers are saved where they were; the module's field size
 limit (C state) is put back.
 
 warnings. The filters and the default action are put back (a program that
-silenced a warning at its start keeps it silenced).
+silenced a warning at its start keeps it silenced), and what shows a warning
+(assertWarns records them in a list of its own).
 
 The interpreter's settings that a program changes with sys: the recursion
 limit, the limit on int/str conversions (sys.set_int_max_str_digits, which
@@ -575,22 +576,31 @@ _FORK_WARNING_HOLDER = _ForkWarningEntry()
 
 # -- logging --------------------------------------------------------------
 
+# What shows a warning, which catch_warnings(record=True) (assertWarns) and
+# programs replace: the module's attributes, put back as they were.
+_SHOWING = ("showwarning", "_showwarnmsg_impl")
+
+
 def warnings_state():
     """The warnings module's filters and default action (what
-    warnings.simplefilter() and -W set, and unittest sets for its run), or
-    None if they are the interpreter's own."""
+    warnings.simplefilter() and -W set, and unittest sets for its run), and
+    what shows a warning (a catch_warnings(record=True) being entered
+    appends them to its list), or None if the module is not in use."""
     warnings = sys.modules.get("warnings")
     if warnings is None:
         return None
     own = _FORK_WARNING_HOLDER.entry
-    return [f for f in warnings.filters if f is not own], warnings.defaultaction
+    return ([f for f in warnings.filters if f is not own], warnings.defaultaction,
+            {name: getattr(warnings, name) for name in _SHOWING if hasattr(warnings, name)})
 
 
 def restore_warnings(state):
     if state is None:
         return
     import warnings
-    filters, warnings.defaultaction = state
+    filters, warnings.defaultaction, showing = state
+    for name, value in showing.items():
+        setattr(warnings, name, value)
     warnings.filters[:] = filters
     warnings._filters_mutated()
 

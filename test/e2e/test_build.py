@@ -15,10 +15,7 @@ import subprocess
 import tempfile
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PYTHON = os.environ.get("SLEEPY_PYTHON", "python3.11")
-TOOL = os.environ.get("SLEEPY_TOOL", os.path.join(HERE, "..", "..", "build", "bin",
-                                                  "sleepy-rewrite"))
+from e2e_env import HERE, PYTHON, TOOL
 PACKAGE = os.path.join(HERE, "packages", "shop", "shop")
 
 EXPECTED = """added apple 2 total 6

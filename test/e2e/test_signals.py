@@ -25,10 +25,7 @@ import sys
 import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PYTHON = os.environ.get("SLEEPY_PYTHON", "python3.11")
-TOOL = os.environ.get("SLEEPY_TOOL", os.path.join(HERE, "..", "..", "build", "bin",
-                                                  "sleepy-rewrite"))
+from e2e_env import HERE, PYTHON, TOOL
 
 
 def wait_for_handler(pid, sig, timeout=20):

@@ -27,11 +27,7 @@ import textwrap
 import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PYTHON = os.environ.get("SLEEPY_PYTHON", "python3.11")
-TOOL = os.environ.get("SLEEPY_TOOL", os.path.join(HERE, "..", "..", "build", "bin",
-                                                  "sleepy-rewrite"))
-RUNTIME = os.path.join(HERE, "..", "..", "runtime")
+from e2e_env import PYTHON, RUNTIME, TOOL
 
 JOBS = textwrap.dedent("""\
     import sys

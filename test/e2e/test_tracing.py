@@ -24,11 +24,7 @@ import textwrap
 import time
 import unittest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-PYTHON = os.environ.get("SLEEPY_PYTHON", "python3.11")
-TOOL = os.environ.get("SLEEPY_TOOL", os.path.join(HERE, "..", "..", "build", "bin",
-                                                  "sleepy-rewrite"))
-SUSPENDED = 75
+from e2e_env import PYTHON, SUSPENDED, TOOL
 
 PROGRAM = textwrap.dedent("""\
     import sleepy

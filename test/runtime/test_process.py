@@ -178,3 +178,18 @@ class WarningsWhileSavingTests(unittest.TestCase):
             own[0] = 0
             release.set()
             thread.join()
+
+
+class WarningsShownTests(unittest.TestCase):
+    def test_what_records_warnings_is_put_back(self):
+        """Inside catch_warnings(record=True) (as assertWarns is), warnings go
+        to its list: a snapshot taken there keeps them going there."""
+        import warnings
+        with warnings.catch_warnings(record=True) as shown:
+            warnings.simplefilter("always")
+            state, log = roundtrip((_process.warnings_state(), shown))
+        with warnings.catch_warnings():
+            _process.restore_warnings(state)
+            warnings.warn("after resume", DeprecationWarning)
+        self.assertEqual([str(w.message) for w in log], ["after resume"])
+        self.assertEqual(shown, [])
