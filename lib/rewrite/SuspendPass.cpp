@@ -22,7 +22,16 @@
 // be suspended between two iterations, where the frame holds nothing but
 // its locals and the loop's iterators. The NOP takes the place, position
 // and handler of the instruction before it: a tracer sees the same lines,
-// and any other exception raised there goes where it went.
+// and any other exception raised there goes where it went. Where the
+// handler runs at the jump itself, before jumping (signalsAtJump, 3.13),
+// each jump back to the head gets a capture handler too; the NOP stays
+// where a resumed frame goes on.
+//
+// The unit before a site. Where a Python frame's exception is looked up at
+// the code unit before the instruction that pushed the frame
+// (calleeRaisesBefore, 3.13), that unit must have the site's handler too:
+// the instruction before takes it where that changes nothing else, else a
+// NOP is put there (see run).
 //
 // Capture. Every site but a yield or an entry gets its own innermost handler
 // that keeps the value-stack slots below the site and the offset of the site
