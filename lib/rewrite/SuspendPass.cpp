@@ -193,7 +193,9 @@ int operatorSelf(Op op) {
 }
 
 /// Instructions that raise nothing (a handler given to them is reached only
-/// by what is raised elsewhere and looked up there).
+/// by what is raised elsewhere and looked up there), where the pass asks
+/// (calleeRaisesBefore: 3.13, whose LOAD_FAST does not check for unbound
+/// locals).
 bool cannotRaise(Op op) {
   switch (op) {
   case Op::NOP:

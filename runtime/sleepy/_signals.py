@@ -366,30 +366,30 @@ def _pass_on(signum, frame):
         signal.signal(signum, _handler)  # (a default action that did not end it)
 
 
+def _drop_pending():
+    """The signal being acted on, which no longer is (its hook and timer
+    stopped), or None."""
+    global _pending
+    p = _pending
+    if p is not None:
+        _pending = None
+        sys.setprofile(None)
+        _cpu_stop()
+    return p
+
+
 def task_suspended():
     """A task suspended under sleepy.call(): the name of the signal that
     asked for it, if one did, which is acted on."""
-    global _pending
-    p = _pending
-    if p is None:
-        return None
-    _pending = None
-    sys.setprofile(None)
-    _cpu_stop()
-    return p.name
+    p = _drop_pending()
+    return p.name if p is not None else None
 
 
 def task_ended():
     """The last task under sleepy.call() returned (or raised) with a signal
     pending: the signal goes to the host as if it came now."""
-    global _pending
-    p = _pending
-    if p is None or not _for_tasks:
-        return
-    _pending = None
-    sys.setprofile(None)
-    _cpu_stop()
-    _pass_on(p.signum, None)
+    if _for_tasks and _pending is not None:
+        _pass_on(_drop_pending().signum, None)
 
 
 def _program_running(frame):
