@@ -357,13 +357,20 @@ def install_for_tasks(names):
 
 
 def _pass_on(signum, frame):
-    before = _before.get(signum, signal.SIG_DFL)
-    if callable(before):
-        before(signum, frame)
-    elif before == signal.SIG_DFL:
+    act(_before.get(signum, signal.SIG_DFL), signum, frame)
+
+
+def act(handler, signum, frame):
+    """Does what `handler` (a value signal.getsignal returns) does with the
+    signal `signum`: calls it, ignores the signal, or takes its default
+    action."""
+    if callable(handler):
+        handler(signum, frame)
+    elif handler == signal.SIG_DFL:
+        current = signal.getsignal(signum)
         signal.signal(signum, signal.SIG_DFL)
         signal.raise_signal(signum)
-        signal.signal(signum, _handler)  # (a default action that did not end it)
+        signal.signal(signum, current)  # (a default action that did not end it)
 
 
 def _drop_pending():

@@ -42,20 +42,26 @@ class Suspended(Exception):
     def save(self, path):
         """Writes the snapshot to `path` atomically (a file beside it, synced,
         then renamed into place)."""
-        path = os.path.abspath(os.fspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=".sleepy-", dir=os.path.dirname(path))
+        write_atomically(path, self.snapshot)
+
+
+def write_atomically(path, data):
+    """Writes `data` to `path` as a whole or not at all: a file beside it,
+    synced, then renamed into place."""
+    path = os.path.abspath(os.fspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".sleepy-", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
         try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(self.snapshot)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _enter(fn, args, kwargs):
@@ -77,12 +83,20 @@ def under_task(frame):
     return False
 
 
-def call(fn, args, kwargs):
+def call(fn, args, kwargs, prepare=None):
+    """Runs fn(*args, **kwargs) as a task; with `prepare`, the function
+    that prepare() returns (a resumed task's outermost frame), prepared
+    while the task already counts as running: a signal that arrives while
+    its snapshot is read is the task's, acted on once it goes on."""
     running = _signals._tasks_running
     before = phase[0]
-    phase[0] = "running"  # (for a signal's handler: the program runs)
     running[0] += 1
     try:
+        if prepare is not None:
+            phase[0] = "starting"
+            fn = prepare()
+        phase[0] = "running"  # (for a signal's handler: the program runs)
+        _signals.started()
         return _enter(fn, args, kwargs)
     except _Left as left:
         left.uninstall()
@@ -132,15 +146,16 @@ def snapshot_file():
 
 def resume_call(snapshot):
     from . import _resume
-    if isinstance(snapshot, (bytes, bytearray, memoryview)):
+    if not isinstance(snapshot, (bytes, bytearray, memoryview)):
+        path = os.path.abspath(os.fspath(snapshot))
+        return call(None, (), {}, lambda: _resume.prepare_task(path))
+
+    def prepare():
         path = snapshot_file()
         try:
             with open(path, "wb") as f:
                 f.write(snapshot)
-            root = _resume.prepare_task(path)
+            return _resume.prepare_task(path)
         finally:
             os.unlink(path)
-    else:
-        root = _resume.prepare_task(os.path.abspath(os.fspath(snapshot)))
-    return call(root, (), {})
-
+    return call(None, (), {}, prepare)
