@@ -1,0 +1,258 @@
+"""Celery: a task that its worker's stop suspends, and another worker resumes.
+
+    from celery import Celery
+    import sleepy.celery
+
+    app = Celery("jobs", broker="redis://...", backend="redis://...")
+    sleepy.celery.install(app, store="redis://...")   # or a directory all workers share
+
+    @app.task(base=sleepy.celery.ResumableTask)
+    def crunch(n):
+        ...
+
+The module of the tasks is rewritten by sleepy-rewrite, and the workers run
+the rewritten code (`PYTHONPATH=build celery -A jobs worker`), with
+`--pool=prefork` (the default) or `--pool=solo`.
+
+Each ResumableTask runs under sleepy.call(). When the worker is told to
+stop (SIGTERM to its main process, or the signals given to install()), the
+resumable tasks it runs suspend at their next resumable point: with solo,
+in the worker's process; with prefork, the main process passes the signal
+on (as SIGUSR2) to each pool process that runs one. The snapshot goes to
+the store under the task's id, and the task's message, acknowledged only
+when the task ends (acks_late), goes back to its queue, and the worker goes
+on with its stop. Whichever worker gets the message takes the snapshot
+from the store (once: a second delivery while it is taken is refused,
+logged and dropped), resumes the task and, when it ends, deletes the
+snapshot; the result is stored as any task's. A delivery of a task that
+has a result already is dropped too. A
+sleepy.suspend() in such a task does the same, and the worker takes its
+next message. A task that cannot suspend yet goes on, and the worker's log
+says why (`sleepy: SIGTERM: cannot suspend yet: ...`); a snapshot that
+cannot be stored is resumed there and then, and the task goes on.
+
+The worker's own handling of the signal (its warm shutdown) comes once the
+task's call is over: its result stored and its message acknowledged.
+Celery is imported by this module only: sleepy's other modules never need
+it.
+"""
+
+import os
+import signal
+import weakref
+
+from celery import Task
+from celery import signals as worker_signals
+from celery.exceptions import Ignore, Reject, WorkerShutdown
+from celery.utils.log import get_task_logger
+
+from . import _signals, _task
+from ._snapshot import SnapshotError
+from ._stores import Taken, open_store
+from ._triggers import parse
+
+__all__ = ["ResumableTask", "install"]
+
+FORWARD = signal.SIGUSR2  # from a prefork worker's main process to a pool process
+
+logger = get_task_logger(__name__)
+
+_stores = weakref.WeakKeyDictionary()  # app -> its store
+_settings = {"signals": ("TERM",)}
+_calls = []  # the ResumableTask calls on this process's stack
+_after = []  # (signal, the worker's handler of it): to act on once they are over
+_armed = {}  # pid -> "solo" (tasks run in the worker's main process) or "pool"
+_handlers = {}  # signal -> the worker's own handler, as sleepy passes it on
+
+
+def install(app, store, signals=("TERM",)):
+    """Makes the ResumableTasks of `app` suspend when their worker is
+    stopped by one of `signals` and go to `store` (a directory, or a
+    redis:// URL) to be resumed by the worker that takes them next.
+    Returns the store."""
+    _stores[app] = open_store(store)
+    _settings["signals"] = tuple(parse(s).name for s in signals)
+    worker_signals.worker_ready.connect(_worker_ready, weak=False,
+                                        dispatch_uid="sleepy.celery.ready")
+    worker_signals.worker_process_init.connect(_pool_process, weak=False,
+                                               dispatch_uid="sleepy.celery.pool")
+    worker_signals.worker_shutting_down.connect(_shutting_down, weak=False,
+                                                dispatch_uid="sleepy.celery.stop")
+    return _stores[app]
+
+
+class ResumableTask(Task):
+    """A task that can be suspended in one worker and resumed in another
+    (see the module's doc). Called directly or eagerly (`task(...)`,
+    `task.apply()`), it runs as a plain function."""
+
+    # The task's message is acknowledged when the task ends, not when it
+    # starts: a suspended task's message goes back to the queue (rejected
+    # and requeued, or restored as the stopping worker closes), and the
+    # worker that gets it finds the snapshot under the task's id.
+    acks_late = True
+    reject_on_worker_lost = True
+
+    def __call__(self, *args, **kwargs):
+        request = self.request
+        if request.called_directly or request.is_eager:
+            return super().__call__(*args, **kwargs)
+        store = _stores.get(self.app)
+        if store is None:
+            raise RuntimeError(f"{self.name}: a ResumableTask of an app that "
+                               "sleepy.celery.install(app, store=...) was not given")
+        _calls.append(self)
+        try:
+            return self._run(store, request, args, kwargs)
+        finally:
+            _calls.pop()
+            if not _calls and _after:
+                _worker_acts()
+
+    def _run(self, store, request, args, kwargs):
+        key = request.id
+        try:
+            data = store.take(key)
+        except Taken as e:
+            logger.error("sleepy: not resumed: %s; this delivery is dropped", e)
+            raise Ignore(str(e)) from None
+        if data is not None:
+            logger.info("sleepy: resuming from snapshot %s (%d bytes)", key, len(data))
+        elif self.AsyncResult(key).ready():
+            logger.error("sleepy: task %s has ended already; this delivery is dropped", key)
+            raise Ignore("ended already")
+        try:
+            while True:  # until the task ends, or its snapshot is stored
+                try:
+                    if data is None:
+                        result = _task.call(self.run, args, kwargs)
+                    else:
+                        result = _task.resume_call(data)
+                    store.delete(key)  # the task ended
+                    return result
+                except _task.Suspended as s:
+                    data, by = s.snapshot, s.signal
+                    if self._store(store, key, s):
+                        break
+        except SnapshotError as e:
+            logger.error("sleepy: snapshot %s cannot be resumed here (%s); it is kept in %r",
+                         key, e, store)
+            raise
+        except BaseException:
+            store.delete(key)  # the task ended
+            raise
+        if by and _armed.get(os.getpid()) == "solo":
+            # The worker stops now, this task's message unacknowledged: it
+            # goes back to the queue as the worker closes its connection.
+            signum = parse(by)
+            _signals.act(_handlers.get(signum, signal.SIG_DFL), signum, None)
+            raise WorkerShutdown(0)
+        raise Reject("suspended", requeue=True)
+
+    def __reduce__(self):
+        # A task held by a snapshot's frame (bind=True) is the worker's
+        # instance of it, found by name in the apps given to install().
+        return _task_named, (self.name,)
+
+    def _store(self, store, key, suspended):
+        """Puts the snapshot in the store; False, said in the log, if it
+        cannot be (the task then goes on here)."""
+        why = f" ({suspended.signal})" if suspended.signal else ""
+        try:
+            store.put(key, suspended.snapshot)
+        except Exception as e:
+            logger.error("sleepy: suspended%s, but the snapshot could not be stored "
+                         "(%s: %s): the task goes on here", why, type(e).__name__, e)
+            return False
+        logger.warning("sleepy: suspended%s: snapshot %s (%d bytes) in %r; the task goes "
+                       "back to its queue", why, key, len(suspended.snapshot), store)
+        return True
+
+
+def _task_named(name):
+    for app in list(_stores):
+        if name in app.tasks:
+            return app.tasks[name]
+    raise LookupError(f"no task {name!r} in the apps given to sleepy.celery.install()")
+
+
+# -- the worker's processes ---------------------------------------------------
+
+def _worker_ready(sender=None, **_):
+    """In the worker's main process, once it is ready. A solo pool runs the
+    tasks here; a prefork pool's processes are armed as they start."""
+    from celery.concurrency import prefork, solo
+    pool = getattr(sender, "pool", None)
+    if isinstance(pool, solo.TaskPool):
+        _arm("solo", [])
+    elif not isinstance(pool, prefork.TaskPool):
+        logger.warning("sleepy: the %s pool runs tasks in threads, where a signal "
+                       "cannot suspend them: use --pool=prefork or --pool=solo",
+                       type(pool).__module__.rsplit(".", 1)[-1])
+
+
+def _pool_process(**_):
+    """In each process of a prefork pool, as it starts: its main process
+    passes the signal on as FORWARD, which is ignored if no task runs. (A
+    solo pool sends this signal too, in the main process, before the
+    worker's own handlers are in place: it is armed once ready.)"""
+    from billiard.process import current_process
+    if current_process().name == "MainProcess":
+        return
+    signal.signal(FORWARD, signal.SIG_IGN)
+    _arm("pool", [FORWARD.name])
+
+
+def _arm(role, extra):
+    if os.getpid() in _armed:
+        return
+    _armed[os.getpid()] = role
+    names = list(_settings["signals"]) + extra
+    for name in names:
+        signum = parse(name)
+        _handlers[signum] = signal.getsignal(signum)
+        signal.signal(signum, _later)
+    _signals.install_for_tasks(names)  # (what it passes on goes to _later)
+
+
+def _later(signum, frame):
+    """The worker's own handler of a signal, as sleepy passes the signal
+    on: while a ResumableTask's call is on the stack (the task ended before
+    it could suspend, or the signal came as it started), once it is over."""
+    handler = _handlers.get(signum, signal.SIG_DFL)
+    if _calls:
+        _after.append((signum, handler))
+    else:
+        _signals.act(handler, signum, frame)
+
+
+def _worker_acts():
+    """A ResumableTask's call is over, with signals for the worker. In the
+    worker's main process (solo), its handler runs from its event loop, as
+    for a signal that comes between tasks; a pool process goes on (the
+    worker's main process, which got the signal, stops the pool)."""
+    acts, _after[:] = list(_after), []
+    if _armed.get(os.getpid()) != "solo":
+        return
+    from kombu.asynchronous import get_event_loop
+    hub = get_event_loop()
+    for signum, handler in acts:
+        if hub is not None:
+            hub.call_soon(_signals.act, handler, signum, None)
+        else:
+            _signals.act(handler, signum, None)
+
+
+def _shutting_down(**_):
+    """In a prefork worker's main process, told to stop: each pool process
+    that runs a ResumableTask is told to suspend it."""
+    if _armed.get(os.getpid()) == "solo":
+        return
+    from celery.worker import state
+    for request in list(state.active_requests):
+        pid = getattr(request, "worker_pid", None)
+        if pid and pid != os.getpid() and isinstance(request.task, ResumableTask):
+            try:
+                os.kill(pid, FORWARD)
+            except ProcessLookupError:
+                pass
