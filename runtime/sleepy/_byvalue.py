@@ -33,6 +33,7 @@ import abc
 import builtins
 import enum
 import gc
+import pickle
 import sys
 import types
 
@@ -232,6 +233,36 @@ def new_needs_arguments(cls):
             and not issubclass(cls, (BaseException, enum.Enum, type)))
         _NEW_NEEDS_ARGUMENTS[cls] = found
     return found
+
+
+_CONSTANTS = (str, bytes, int, float, complex, bool, type(None))
+
+
+def reduction_by_name(obj):
+    """The object's own reduction where it names the object rather than
+    copying what it holds: a global name, or a callable given constants
+    only and no state (a registry's lookup by name, as Celery's tasks
+    reduce themselves). An object whose method is running is saved by such
+    a reduction: it finds the resumed process's own instance, which a
+    copy would not be. None for other reductions: those that rebuild from
+    contents, which a running method may have half changed, and those that
+    call the class (an exception's, an enum member's, a Fraction's make a
+    new object from its values, and sleepy saves those itself)."""
+    try:
+        reduced = obj.__reduce_ex__(pickle.DEFAULT_PROTOCOL)
+    except Exception:
+        return None  # (pickle's own reduction says why, if it fails too)
+    if isinstance(reduced, str):
+        return reduced
+    if not isinstance(reduced, tuple) or len(reduced) < 2 or \
+            any(part is not None for part in reduced[2:]):
+        return None
+    make, args = reduced[:2]
+    if isinstance(make, type):
+        return None
+    if isinstance(args, tuple) and all(type(a) in _CONSTANTS for a in args):
+        return reduced
+    return None
 
 
 def reduce_in_flight(obj):

@@ -199,6 +199,9 @@ class _Reductions:
             return (_byvalue.binding, found)
         if id(obj) in self.in_flight and _byvalue.has_own_reduce(t) or \
                 _byvalue.hooks_lookup(t):
+            reduced = _byvalue.reduction_by_name(obj)
+            if reduced is not None:
+                return reduced  # (a registry's: the resumed process's own instance)
             reduced = _byvalue.reduce_in_flight(obj)
             if reduced is not NotImplemented:
                 return reduced

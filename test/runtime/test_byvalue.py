@@ -345,9 +345,6 @@ class BindingTests(unittest.TestCase):
         self.assertEqual(dict(got), {"a": 1})
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class Tagged(dict):
     """A dict whose __setitem__ reads an attribute, as enum's EnumDict."""
@@ -392,3 +389,63 @@ class FilledContainerTests(unittest.TestCase):
         items.append(2)
         again = roundtrip(items)
         self.assertEqual((list(again), again.log), ([1, 2], [1, 2]))
+
+
+REGISTRY = {}
+
+
+def registered(name):
+    return REGISTRY[name]
+
+
+class Named:
+    """A registry's object that reduces itself to a lookup by name (as
+    Celery's tasks do)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.calls = []
+        REGISTRY[name] = self
+
+    def __reduce__(self):
+        return registered, (self.name,)
+
+
+class Valued:
+    """An object that reduces itself to a copy of its contents."""
+
+    def __init__(self, items):
+        self.items = items
+
+    def __reduce__(self):
+        return make_valued, (list(self.items),)
+
+
+def make_valued(items):
+    return Valued(items)
+
+
+def roundtrip_in_flight(obj):
+    f = io.BytesIO()
+    _state.Pickler(f, set(), in_flight={id(obj)}).dump(obj)
+    return _state.Unpickler(io.BytesIO(f.getvalue())).load()
+
+
+class InFlightTests(unittest.TestCase):
+    """An object whose method runs on the saved stack."""
+
+    def test_one_that_reduces_to_its_name_is_found_again(self):
+        task = Named("crunch")
+        task.calls.append(1)  # (what a copy would carry, and the registry's does not)
+        again = roundtrip_in_flight(task)
+        self.assertIs(again, task)
+
+    def test_one_that_reduces_to_its_contents_is_saved_as_it_is(self):
+        v = Valued([1, 2])
+        v.half = "changed"  # (the running method's work, which __reduce__ drops)
+        again = roundtrip_in_flight(v)
+        self.assertEqual((type(again), again.items, again.half), (Valued, [1, 2], "changed"))
+
+
+if __name__ == "__main__":
+    unittest.main()
