@@ -445,17 +445,24 @@ def _explain(error, records, planned, states):
         return (f"{where} ({type(obj).__module__}.{type(obj).__qualname__}) cannot be "
                 f"saved: {why}")
 
-    for rec, p in zip(reversed(records), reversed(planned)):
+    places = [(rec, p.where) for rec, p in zip(records, planned)]
+    if len(records) > len(planned):  # caught as it started: its entry record
+        entry = records[-1]
+        code = _registry.info_for_globals(
+            sys.modules[entry.module].__dict__).codes[entry.index]
+        places.append((entry, f"{code.co_filename}:{code.co_firstlineno} in "
+                              f"{code.co_qualname} (starting)"))
+    for rec, where in reversed(places):  # innermost first
         for name, value in rec.locals.items():
             message = found(value, name)
             if message:
-                return f"{p.where}: local {message}"
+                return f"{where}: local {message}"
         for j, value in enumerate(rec.stack):
             if value is NULL:
                 continue
             message = found(value, f"stack[{j}]")
             if message:
-                return f"{p.where}: the value {message}"
+                return f"{where}: the value {message}"
     for name, state in states.items():
         for key, value in state.items():
             message = found(value, key)
