@@ -62,6 +62,7 @@ _settings = {"signals": ("TERM",)}
 _calls = []  # the ResumableTask calls on this process's stack
 _after = []  # (signal, the worker's handler of it): to act on once they are over
 _armed = {}  # pid -> "solo" (tasks run in the worker's main process) or "pool"
+_pool = set()  # pids of a prefork pool's processes, armed as their first task starts
 _handlers = {}  # signal -> the worker's own handler, as sleepy passes it on
 
 
@@ -101,6 +102,9 @@ class ResumableTask(Task):
         if store is None:
             raise RuntimeError(f"{self.name}: a ResumableTask of an app that "
                                "sleepy.celery.install(app, store=...) was not given")
+        if _pool and os.getpid() in _pool:
+            _pool.discard(os.getpid())
+            _arm("pool", [FORWARD.name])
         _calls.append(self)
         try:
             return self._run(store, request, args, kwargs)
@@ -158,6 +162,8 @@ class ResumableTask(Task):
         """Puts the snapshot in the store; False, said in the log, if it
         cannot be (the task then goes on here)."""
         why = f" ({suspended.signal})" if suspended.signal else ""
+        if suspended.signal == FORWARD.name:
+            why = f" ({FORWARD.name}: the worker is stopping)"
         try:
             store.put(key, suspended.snapshot)
         except Exception as e:
@@ -192,15 +198,14 @@ def _worker_ready(sender=None, **_):
 
 
 def _pool_process(**_):
-    """In each process of a prefork pool, as it starts: its main process
-    passes the signal on as FORWARD, which is ignored if no task runs. (A
-    solo pool sends this signal too, in the main process, before the
+    """In each process of a prefork pool, as it starts. It is armed when
+    its first ResumableTask starts: billiard puts its own handlers in place
+    after this signal (one that ends the process for FORWARD, too). (A solo
+    pool sends this signal as well, in the main process, before the
     worker's own handlers are in place: it is armed once ready.)"""
     from billiard.process import current_process
-    if current_process().name == "MainProcess":
-        return
-    signal.signal(FORWARD, signal.SIG_IGN)
-    _arm("pool", [FORWARD.name])
+    if current_process().name != "MainProcess":
+        _pool.add(os.getpid())
 
 
 def _arm(role, extra):
@@ -210,7 +215,8 @@ def _arm(role, extra):
     names = list(_settings["signals"]) + extra
     for name in names:
         signum = parse(name)
-        _handlers[signum] = signal.getsignal(signum)
+        # (FORWARD is sleepy's: when no task runs, it is ignored.)
+        _handlers[signum] = signal.SIG_IGN if name in extra else signal.getsignal(signum)
         signal.signal(signum, _later)
     _signals.install_for_tasks(names)  # (what it passes on goes to _later)
 
