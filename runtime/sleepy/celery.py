@@ -24,7 +24,10 @@ when the task ends (acks_late), goes back to its queue, and the worker goes
 on with its stop. Whichever worker gets the message takes the snapshot
 from the store (once: a second delivery while it is taken is refused,
 logged and dropped), resumes the task and, when it ends, deletes the
-snapshot; the result is stored as any task's. A delivery of a task that
+snapshot; the result is stored as any task's. A worker killed outright
+as it runs a resumed task leaves its claim on the snapshot (see _stores):
+the task's message comes back, and the claim, once its process is known
+to be gone, is taken over; the task runs again from that snapshot. A delivery of a task that
 has a result already is dropped too. A
 sleepy.suspend() in such a task does the same, and the worker takes its
 next message. A task that cannot suspend yet goes on, and the worker's log
@@ -118,7 +121,13 @@ class ResumableTask(Task):
         try:
             data = store.take(key)
         except Taken as e:
-            logger.error("sleepy: not resumed: %s; this delivery is dropped", e)
+            # In case its holder is gone where this worker cannot tell (on
+            # another host), the task is sent again for when its claim would
+            # run out, and finds it or its result then.
+            wait = round(e.retry_in + 1)
+            self.signature_from_request(request, countdown=wait).apply_async()
+            logger.warning("sleepy: not resumed: %s; this delivery is dropped, and the "
+                           "task sent again to look in %d s", e, wait)
             raise Ignore(str(e)) from None
         if data is not None:
             logger.info("sleepy: resuming from snapshot %s (%d bytes)", key, len(data))

@@ -268,7 +268,8 @@ class CeleryTests(unittest.TestCase):
 
     def test_second_delivery_of_a_taken_snapshot_is_dropped(self):
         """A snapshot taken by one worker and delivered again (its message
-        requeued while the first runs it) is not resumed a second time."""
+        requeued while the first runs it) is not resumed a second time; the
+        task is sent again for when the first's claim would run out."""
         store = os.path.join(self.work, "store")
         farm = self.client(store)
         from sleepy._stores import open_store
@@ -279,25 +280,78 @@ class CeleryTests(unittest.TestCase):
         w, log = self.worker(store, "solo")
         farm.crunch.apply_async((N, 1), task_id=key)
         self.wait_for(log, "sleepy: not resumed:")
+        self.wait_for(log, "the task sent again to look in 31 s")  # (its claim's lease)
         self.assert_done_once([])
         self.stop(w, log)
 
+    def test_killed_pool_process_runs_the_task_again_from_its_snapshot(self):
+        """A pool process killed (SIGKILL) as it runs a resumed task: the
+        task's message comes back, the claim of the process that is gone
+        is taken over, and the task runs again from its snapshot."""
+        from sleepy._stores import open_store
+        store = os.path.join(self.work, "store")
+        farm = self.client(store)
+        r = farm.crunch.delay(N, 7)
+        w, log = self.worker(store, "solo")
+        self.wait_for(log, "received")
+        time.sleep(1.0)
+        self.stop(w, log)
+        w, log = self.worker(store, "prefork")
+        self.wait_for(log, "resuming from snapshot")
+        holder = open_store(store).holder(r.id)
+        self.assertNotEqual(holder["pid"], w.pid)  # (a pool process)
+        time.sleep(0.5)
+        os.kill(holder["pid"], signal.SIGKILL)
+        self.assertEqual(r.get(timeout=120), farm.compute(N, 7))
+        self.assertEqual(self.wait_for(log, "resuming from snapshot", 2), 2)
+        self.assert_done_once([r])
+        self.assert_store_empty(store)
+        self.stop(w, log)
+
+    def kill_a_pool_process(self, rng):
+        """SIGKILL to a random pool process of a running prefork worker
+        (running a task, fresh or resumed, or idle); its worker starts
+        another. False if there is none."""
+        mains = {w.pid for w, _ in self.workers if w.poll() is None and
+                 "--pool=prefork" in w.args}
+        pool = []
+        for entry in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    ppid = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid in mains:
+                pool.append(int(entry))
+        if not pool:
+            return False
+        try:
+            os.kill(rng.choice(sorted(pool)), signal.SIGKILL)
+        except ProcessLookupError:
+            return False
+        return True
+
     def test_chaos(self):
         """50 tasks; workers (solo and prefork) stopped by SIGTERM at random
-        moments and replaced: every result is an uninterrupted run's, no
-        task ends twice, no snapshot is left."""
+        moments and replaced, and prefork pool processes killed at random
+        (SIGKILL: their tasks run again, from their snapshot if resumed): every result is an uninterrupted run's, no task ends twice,
+        no snapshot is left."""
         rng = random.Random(int(os.environ.get("FARM_SEED", "16")))
         store = self.broker.replace("/0", "/2")
         farm = self.client(store)
-        jobs = [(rng.randrange(2_000_000, 6_000_000), seed) for seed in range(50)]
+        jobs = [(rng.randrange(4_000_000, 12_000_000), seed) for seed in range(50)]
         results = [farm.crunch.delay(n, seed) for n, seed in jobs]
         pools = ["solo", "prefork"]
         running = [self.worker(store, pools[i % 2]) for i in range(2)]
         deadline = time.monotonic() + 300
         stopped = 0
+        killed = 0
         while not all(r.ready() for r in results):
             self.assertLess(time.monotonic(), deadline, "the tasks did not end")
             time.sleep(rng.uniform(0.3, 1.5))
+            if rng.random() < 0.3 and self.kill_a_pool_process(rng):
+                killed += 1  # (its worker goes on, with a new pool process)
+                continue
             victim = running.pop(rng.randrange(len(running)))
             running.append(self.worker(store, pools[len(self.workers) % 2]))
             self.stop(*victim)
@@ -312,10 +366,11 @@ class CeleryTests(unittest.TestCase):
             text = log.read()
             suspended += text.count("sleepy: suspended (")
             resumed += text.count("resuming from snapshot")
-        print(f"chaos: {len(jobs)} tasks, {stopped} workers stopped, {suspended} "
-              f"suspensions, {resumed} resumes", file=sys.stderr)
+        print(f"chaos: {len(jobs)} tasks, {stopped} workers stopped, {killed} pool "
+              f"processes killed, {suspended} suspensions, {resumed} resumes",
+              file=sys.stderr)
         self.assertGreater(suspended, 0)
-        self.assertEqual(resumed, suspended)
+        self.assertGreaterEqual(resumed, suspended)  # (a killed resume: once more)
         for w, log in running:
             self.stop(w, log)
 
