@@ -133,6 +133,11 @@ os.register_at_fork(after_in_child=_forget_in_child)
 def _handler(signum, frame):
     global _pending
     if _for_tasks and not _tasks_running[0] and _pending is None:
+        if _opaque and signum not in _said_opaque:
+            _said_opaque.add(signum)
+            print(f"sleepy: {signal.Signals(signum).name}: not suspended: the task "
+                  f"{_opaque[-1]} is not rewritten code (rewrite its module with "
+                  "sleepy-rewrite); the signal goes on", file=sys.stderr, flush=True)
         _pass_on(signum, frame)  # no task to suspend: the host's signal
         return
     if _pending is None:
@@ -338,6 +343,8 @@ def _refused(p, error, blocker):
 
 _for_tasks = False  # installed by suspend_on(): the process is a tasks' host
 _tasks_running = [0]  # sleepy.call() frames on the stack
+_opaque = []  # the sleepy.call() tasks running that are not rewritten code, by name
+_said_opaque = set()  # the signals that have said so
 _before = {}  # signal number -> the handler the host had before suspend_on()
 
 
@@ -354,6 +361,15 @@ def install_for_tasks(names):
             _before[sig] = current
             signal.signal(sig, _handler)
     _for_tasks = True
+
+
+def run_opaque(name, fn, args, kwargs):
+    """Runs a task that is not rewritten code (it cannot suspend)."""
+    _opaque.append(name)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _opaque.pop()
 
 
 def _pass_on(signum, frame):

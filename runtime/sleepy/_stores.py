@@ -128,102 +128,96 @@ _leases = _Leases()
 
 
 class DirectoryStore:
-    """KEY.snapshot, moved to KEY.taken when taken, claimed by KEY.holder
-    (its holder, as JSON; its modification time is the lease's renewal)."""
+    """KEY.snapshot; when taken, renamed to KEY.taken@HOST@PID@START@NONCE:
+    the name is the claim (a rename moves it from one holder to the next,
+    and only from the name the taker saw), and the file's change time is
+    the lease's last renewal."""
 
     def __init__(self, path, lease=LEASE):
         self.path = os.path.abspath(path)
         self.lease = lease
+        self._mine = {}  # key -> the name of the snapshot this process holds
         os.makedirs(self.path, exist_ok=True)
 
     def __repr__(self):
         return self.path
 
-    def _file(self, key, state):
-        return os.path.join(self.path, f"{key}.{state}")
+    def _file(self, name):
+        return os.path.join(self.path, name)
+
+    def _taken(self, key):
+        prefix = f"{key}.taken@"
+        return [name for name in os.listdir(self.path) if name.startswith(prefix)]
 
     def put(self, key, data):
-        write_atomically(self._file(key, "snapshot"), data)
-        self._drop(key, ("taken", "holder"))
+        write_atomically(self._file(f"{key}.snapshot"), data)
+        self._drop(key, self._taken(key))
 
     def take(self, key):
-        taken = self._file(key, "taken")
+        me = holder_of_this_process()
+        mine = f"{key}.taken@{me['host']}@{me['pid']}@{me['started']}@{os.urandom(4).hex()}"
         try:
-            os.rename(self._file(key, "snapshot"), taken)
+            os.rename(self._file(f"{key}.snapshot"), self._file(mine))
         except FileNotFoundError:
-            if not os.path.exists(taken):
+            held = self._taken(key)
+            if not held:
                 return None
-            self._take_over(key)
-        else:
-            if not self._claim(key):  # (taken over between the two: see below)
-                raise Taken(key, "another delivery", self.lease)
+            self._take_over(key, held[0], mine)
+        self._mine[key] = mine
         _leases.hold(self, key)
-        with open(taken, "rb") as f:
+        with open(self._file(mine), "rb") as f:
             return f.read()
 
-    def _claim(self, key):
-        """Claims the key's taken snapshot for this process, unless another
-        process has claimed it (one creator wins)."""
+    def _take_over(self, key, name, mine):
+        """Moves the claim `name`, if its holder is gone, to `mine`; else
+        (or if another taker was first) raises Taken."""
+        holder = _holder_named(name)
         try:
-            fd = os.open(self._file(key, "holder"), os.O_WRONLY | os.O_CREAT | os.O_EXCL,
-                         0o644)
-        except FileExistsError:
-            return False
-        with os.fdopen(fd, "w") as f:
-            json.dump(holder_of_this_process(), f)
-        return True
-
-    def _take_over(self, key):
-        """Claims a taken snapshot whose holder is gone, or raises Taken."""
-        claim = self._file(key, "holder")
-        try:
-            with open(claim, "rb") as f:
-                holder = json.loads(f.read())
-            age = time.time() - os.stat(claim).st_mtime
-        except FileNotFoundError:  # its taker stopped before it could claim it
-            holder = None
-            age = time.time() - os.stat(self._file(key, "taken")).st_ctime  # (the rename)
-        except ValueError:  # being written
+            age = time.time() - os.stat(self._file(name)).st_ctime
+        except FileNotFoundError:
             raise Taken(key, "another delivery", self.lease) from None
-        if age < self.lease and not (holder and _gone(holder)):
-            raise Taken(key, _named(holder) if holder else "another delivery",
-                        self.lease - age)
-        if holder is not None:  # the old claim is moved away, by one taker
-            stale = self._file(key, f"stale-{os.getpid()}")
-            try:
-                os.rename(claim, stale)
-            except FileNotFoundError:
-                raise Taken(key, "another delivery", self.lease) from None
-            os.unlink(stale)
-        if not self._claim(key):
-            raise Taken(key, "another delivery", self.lease)
+        if age < self.lease and not _gone(holder):
+            raise Taken(key, _named(holder), self.lease - age)
+        try:
+            os.rename(self._file(name), self._file(mine))
+        except FileNotFoundError:
+            raise Taken(key, "another delivery", self.lease) from None
 
     def _renew(self, key):
-        os.utime(self._file(key, "holder"))
+        os.utime(self._file(self._mine[key]))
 
-    def _drop(self, key, states):
+    def _drop(self, key, names):
         _leases.release(self, key)
-        for state in states:
+        self._mine.pop(key, None)
+        for name in names:
             try:
-                os.unlink(self._file(key, state))
+                os.unlink(self._file(name))
             except FileNotFoundError:
                 pass
 
     def delete(self, key):
-        self._drop(key, ("taken", "holder", "snapshot"))
+        self._drop(key, [f"{key}.snapshot"] + self._taken(key))
 
     def keys(self):
         """The keys held, each with "snapshot" or "taken"."""
-        return sorted(tuple(name.rsplit(".", 1)) for name in os.listdir(self.path)
-                      if name.endswith((".snapshot", ".taken")))
+        found = []
+        for name in os.listdir(self.path):
+            if ".taken@" in name:
+                found.append((name.split(".taken@", 1)[0], "taken"))
+            elif name.endswith(".snapshot"):
+                found.append((name[:-len(".snapshot")], "snapshot"))
+        return sorted(found)
 
     def holder(self, key):
         """Who holds the key's taken snapshot (None if no one does)."""
-        try:
-            with open(self._file(key, "holder"), "rb") as f:
-                return json.loads(f.read())
-        except (FileNotFoundError, ValueError):
-            return None
+        held = self._taken(key)
+        return _holder_named(held[0]) if held else None
+
+
+def _holder_named(name):
+    host, pid, started = name.split(".taken@", 1)[1].split("@")[:3]
+    return {"host": host, "pid": int(pid),
+            "started": None if started == "None" else int(started)}
 
 
 # Redis: the snapshot moves and the claim is made in one script, so that

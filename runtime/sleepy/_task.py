@@ -18,13 +18,17 @@ boundary `call` raises Suspended with the snapshot. A checkpoint() in a
 task saves the task and goes on. `resume_call` checks the snapshot as
 `python -m sleepy resume` does (this CPython, the code it was taken with,
 the signature when SLEEPY_KEY is set), rebuilds the task's frames under a
-boundary again and returns what the task returns.
+boundary again and returns what the task returns. A function that is not
+rewritten code cannot suspend: `call` runs it as a plain call, and a
+trigger that arrives meanwhile goes to the host, saying why.
 """
 
+import functools
 import os
 import tempfile
+import types
 
-from . import _capture, _signals
+from . import _capture, _registry, _signals
 from ._config import boundaries, phase, task_boundaries
 
 
@@ -88,6 +92,10 @@ def call(fn, args, kwargs, prepare=None):
     that prepare() returns (a resumed task's outermost frame), prepared
     while the task already counts as running: a signal that arrives while
     its snapshot is read is the task's, acted on once it goes on."""
+    if prepare is None and not _rewritten(fn):
+        # It can never suspend: a signal goes to the host, as with no task
+        # running, and says why.
+        return _signals.run_opaque(_name(fn), fn, args, kwargs)
     running = _signals._tasks_running
     before = phase[0]
     running[0] += 1
@@ -111,6 +119,31 @@ def call(fn, args, kwargs, prepare=None):
         phase[0] = before
         if not running[0]:
             _signals.task_ended()
+
+
+def _function(fn):
+    """The Python function `fn` runs first (through bound methods and
+    partials), or None for another callable (a class, a C function, an
+    object with __call__), which is not judged here."""
+    for _ in range(8):
+        if isinstance(fn, functools.partial):
+            fn = fn.func
+        elif isinstance(fn, types.MethodType):
+            fn = fn.__func__
+        else:
+            break
+    return fn if isinstance(fn, types.FunctionType) else None
+
+
+def _rewritten(fn):
+    function = _function(fn)
+    return function is None or _registry.locate(function.__code__,
+                                                function.__globals__) is not None
+
+
+def _name(fn):
+    function = _function(fn)
+    return f"{function.__module__}.{function.__qualname__}" if function else repr(fn)
 
 
 class _Left(_capture.Unwinder):

@@ -40,6 +40,7 @@ Celery is imported by this module only: sleepy's other modules never need
 it.
 """
 
+import logging
 import os
 import signal
 import weakref
@@ -82,7 +83,25 @@ def install(app, store, signals=("TERM",)):
                                                dispatch_uid="sleepy.celery.pool")
     worker_signals.worker_shutting_down.connect(_shutting_down, weak=False,
                                                 dispatch_uid="sleepy.celery.stop")
+    trace = logging.getLogger("celery.app.trace")
+    if _said_already not in trace.filters:
+        trace.addFilter(_said_already)
     return _stores[app]
+
+
+def _said(exc):
+    """`exc` (a Reject or Ignore), marked as one the log has the reason
+    for already, in sleepy's own words."""
+    exc.sleepy_said = True
+    return exc
+
+
+def _said_already(record):
+    """Celery's own line for a task that sleepy has suspended or dropped
+    is left out (in a pool process, Celery 5.2 logs a Reject as an
+    unexpected error, at ERROR, with a traceback)."""
+    exc = record.exc_info[1] if record.exc_info else None
+    return not getattr(getattr(exc, "exc", exc), "sleepy_said", False)
 
 
 class ResumableTask(Task):
@@ -128,12 +147,12 @@ class ResumableTask(Task):
             self.signature_from_request(request, countdown=wait).apply_async()
             logger.warning("sleepy: not resumed: %s; this delivery is dropped, and the "
                            "task sent again to look in %d s", e, wait)
-            raise Ignore(str(e)) from None
+            raise _said(Ignore(str(e))) from None
         if data is not None:
             logger.info("sleepy: resuming from snapshot %s (%d bytes)", key, len(data))
         elif self.AsyncResult(key).ready():
             logger.error("sleepy: task %s has ended already; this delivery is dropped", key)
-            raise Ignore("ended already")
+            raise _said(Ignore("ended already"))
         try:
             while True:  # until the task ends, or its snapshot is stored
                 try:
@@ -160,7 +179,7 @@ class ResumableTask(Task):
             signum = parse(by)
             _signals.act(_handlers.get(signum, signal.SIG_DFL), signum, None)
             raise WorkerShutdown(0)
-        raise Reject("suspended", requeue=True)
+        raise _said(Reject("suspended", requeue=True))
 
     def __reduce__(self):
         # A task held by a snapshot's frame (bind=True) is the worker's

@@ -15,8 +15,8 @@ same process; a checkpoint in a task; a refusal inside a task (the task
 goes on, told why); snapshots of tasks and of programs each refused where
 the other kind is resumed; `python -m sleepy info` on a task's snapshot;
 sleepy.suspend_on(): SIGTERM suspends the running task (one that calls
-functions, one that loops without calls), and with no task running it goes
-to the host's own handler.
+functions, one that loops without calls), and with no task running, or a
+task that is not rewritten code, it goes to the host's own handler.
 """
 import os
 import shutil
@@ -101,6 +101,23 @@ HOST = textwrap.dedent("""\
         os.kill(os.getpid(), signal.SIGTERM)
         print("done", flush=True)
         sys.exit()
+    if args[0] == "opaque":  # a task of code that is not rewritten
+        import os, signal
+
+        def plain(n):
+            total = 0
+            for i in range(n):
+                total += i % 7
+            return total
+
+        def handler(*a):
+            print("host's handler", flush=True)
+            sys.exit(3)
+
+        signal.signal(signal.SIGTERM, handler)
+        sleepy.suspend_on("TERM")
+        threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        print("result", sleepy.call(plain, 10**9))
     if args[0] == "signal":  # sleepy.suspend_on(SIGTERM) first
         args.pop(0)
         sleepy.suspend_on("TERM")
@@ -210,6 +227,15 @@ class TaskTests(unittest.TestCase):
     def test_signal_without_a_task_goes_to_the_host(self):
         out = self.host("idle").stdout
         self.assertEqual(out, "host's handler\ntask ended first: 2\nhost's handler\ndone\n")
+
+    def test_task_that_is_not_rewritten_passes_the_signal_on(self):
+        """It cannot suspend: the host's handler runs at once (it does not
+        wait, armed and crawling, for a suspension that cannot come), and
+        stderr says why, once."""
+        p = self.host("opaque", check=False)
+        self.assertEqual((p.returncode, p.stdout), (3, "host's handler\n"), p.stderr)
+        self.assertEqual(p.stderr.count("not suspended: the task __main__.plain is not "
+                                        "rewritten code"), 1, p.stderr)
 
     def test_host_with_threads(self):
         pieces = self.run_to_end(["threads", "start", "job", "3", "a"], ["threads", "resume"])

@@ -2,7 +2,6 @@
 a claim whose process is gone is taken over, one whose process lives is
 not. The directory store here, with real processes; the Redis store runs
 in test/e2e/test_celery.py, against a real redis-server."""
-import json
 import os
 import socket
 import tempfile
@@ -100,10 +99,8 @@ class DirectoryStoreTests(unittest.TestCase):
 
     def test_unrenewed_claim_runs_out(self):
         self.store.put("k", b"snap")
-        os.rename(os.path.join(self.dir.name, "k.snapshot"),
-                  os.path.join(self.dir.name, "k.taken"))
-        with open(os.path.join(self.dir.name, "k.holder"), "w") as f:
-            json.dump({"host": "elsewhere", "pid": 1, "started": 0}, f)
+        os.rename(os.path.join(self.dir.name, "k.snapshot"),  # as a process elsewhere does
+                  os.path.join(self.dir.name, "k.taken@elsewhere@1@0@0a0b0c0d"))
         with self.assertRaises(Taken) as raised:
             self.store.take("k")
         self.assertIn("pid 1 on elsewhere", str(raised.exception))

@@ -1,0 +1,28 @@
+"""The tasks of bench/farm.py: the same short computation as a plain
+Celery task and as a ResumableTask, and a long one to move."""
+import os
+
+import sleepy.celery
+from celery import Celery
+
+BROKER = os.environ["FARM_BROKER"]
+app = Celery("farmjobs", broker=BROKER, backend=BROKER)
+app.conf.update(worker_prefetch_multiplier=1, broker_connection_retry_on_startup=True)
+sleepy.celery.install(app, store=os.environ["FARM_STORE"])
+
+
+def work(n):
+    x = 1
+    for i in range(n):
+        x = (x * 31 + i) % 1_000_003
+    return x
+
+
+@app.task
+def plain(n):
+    return work(n)
+
+
+@app.task(base=sleepy.celery.ResumableTask)
+def resumable(n):
+    return work(n)
