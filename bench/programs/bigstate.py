@@ -45,4 +45,5 @@ def main():
     print(f"resumed_at={time.time():.6f} entries={len(data)}", flush=True)
 
 
-main()
+if __name__ == "__main__":  # (bench/programs/bigtask.py imports make)
+    main()

@@ -1,5 +1,6 @@
 """The tasks of bench/farm.py: the same short computation as a plain
-Celery task and as a ResumableTask, and a long one to move."""
+Celery task (acknowledged as it starts, and as it ends) and as a
+ResumableTask."""
 import os
 
 import sleepy.celery
@@ -20,6 +21,11 @@ def work(n):
 
 @app.task
 def plain(n):
+    return work(n)
+
+
+@app.task(acks_late=True)  # (acknowledged when it ends, as a ResumableTask is)
+def plain_late(n):
     return work(n)
 
 
