@@ -57,6 +57,7 @@ from ._triggers import parse
 
 __all__ = ["ResumableTask", "install"]
 
+AGAIN = "sleepy_again"  # the header of a task's message sent again by sleepy
 FORWARD = signal.SIGUSR2  # from a prefork worker's main process to a pool process
 
 logger = get_task_logger(__name__)
@@ -144,13 +145,14 @@ class ResumableTask(Task):
             # another host), the task is sent again for when its claim would
             # run out, and finds it or its result then.
             wait = round(e.retry_in + 1)
-            self.signature_from_request(request, countdown=wait).apply_async()
+            self.signature_from_request(request, countdown=wait).apply_async(
+                headers={AGAIN: True})
             logger.warning("sleepy: not resumed: %s; this delivery is dropped, and the "
                            "task sent again to look in %d s", e, wait)
             raise _said(Ignore(str(e))) from None
         if data is not None:
             logger.info("sleepy: resuming from snapshot %s (%d bytes)", key, len(data))
-        elif self.AsyncResult(key).ready():
+        elif _delivered_before(request) and self.AsyncResult(key).ready():
             logger.error("sleepy: task %s has ended already; this delivery is dropped", key)
             raise _said(Ignore("ended already"))
         try:
@@ -201,6 +203,17 @@ class ResumableTask(Task):
         logger.warning("sleepy: suspended%s: snapshot %s (%d bytes) in %r; the task goes "
                        "back to its queue", why, key, len(suspended.snapshot), store)
         return True
+
+
+def _delivered_before(request):
+    """Can the task of this delivery have ended already: is its message one
+    that came back (redelivered), or one sent again by sleepy? (A first
+    delivery is not looked up in the result backend: a round trip per
+    task.)"""
+    info = request.delivery_info or {}
+    headers = getattr(request, "headers", None) or {}
+    return bool(info.get("redelivered") or getattr(request, AGAIN, None)
+                or headers.get(AGAIN))
 
 
 def _task_named(name):
