@@ -210,10 +210,9 @@ def _delivered_before(request):
     that came back (redelivered), or one sent again by sleepy? (A first
     delivery is not looked up in the result backend: a round trip per
     task.)"""
+    # (Celery gives a message's own headers as the request's attributes.)
     info = request.delivery_info or {}
-    headers = getattr(request, "headers", None) or {}
-    return bool(info.get("redelivered") or getattr(request, AGAIN, None)
-                or headers.get(AGAIN))
+    return bool(info.get("redelivered") or getattr(request, AGAIN, None))
 
 
 def _task_named(name):

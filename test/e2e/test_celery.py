@@ -288,6 +288,22 @@ class CeleryTests(unittest.TestCase):
         self.assert_done_once([])
         self.stop(w, log)
 
+    def test_delivery_of_a_task_that_has_ended_is_dropped(self):
+        """The message that sleepy sends again for a taken snapshot, coming
+        once its holder has finished the task: the result is there, and
+        the task does not run a second time."""
+        store = os.path.join(self.work, "store")
+        farm = self.client(store)
+        w, log = self.worker(store, "solo")
+        r = farm.crunch.delay(N // 64, 2)
+        self.assertEqual(r.get(timeout=60), farm.compute(N // 64, 2))
+        from sleepy.celery import AGAIN
+        farm.crunch.apply_async((N // 64, 2), task_id=r.id, headers={AGAIN: True})
+        self.wait_for(log, f"sleepy: task {r.id} has ended already; this delivery is dropped")
+        self.assert_done_once([r])
+        self.assert_store_empty(store)
+        self.stop(w, log)
+
     def test_killed_pool_process_runs_the_task_again_from_its_snapshot(self):
         """A pool process killed (SIGKILL) as it runs a resumed task: the
         task's message comes back, the claim of the process that is gone
