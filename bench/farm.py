@@ -3,6 +3,7 @@
 ResumableTask when nothing suspends, and a task's snapshot against pickle.
 
     /usr/bin/python3 bench/farm.py [--tool build/bin/sleepy-rewrite] [--rounds 3]
+                                   [snapshot] [throughput] [move]
 
 On the interpreter that has Debian's python3-celery, with a real
 redis-server (broker, result backend and the snapshots' store) and real
@@ -45,6 +46,7 @@ from redis_server import RedisServer  # noqa: E402
 
 LONG = 30_000_000  # about 3 s of work: the task that moves
 SHORT = 2_000  # about 0.3 ms: the throughput's tasks
+SECTIONS = ("snapshot", "throughput", "move")
 LOG_TIME = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}): ")
 
 
@@ -53,6 +55,8 @@ def main():
     ap.add_argument("--tool", default=DEFAULT_TOOL)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--tasks", type=int, default=400)
+    ap.add_argument("sections", nargs="*", choices=SECTIONS, metavar="SECTION",
+                    help=f"what to measure ({', '.join(SECTIONS)}; all when none is given)")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="sleepy-farm-")
     out = os.path.join(work, "out")
@@ -65,9 +69,13 @@ def main():
         print(f"CPython {sys.version.split()[0]}, {args.rounds} rounds (medians)")
         sys.path.insert(0, out)
         os.environ.update(farm.env)
-        snapshot(args.rounds)
-        throughput(farm, args.rounds, args.tasks)
-        move(farm, args.rounds)
+        for section in args.sections or SECTIONS:
+            if section == "snapshot":
+                snapshot(args.rounds)
+            elif section == "throughput":
+                throughput(farm, args.rounds, args.tasks)
+            else:
+                move(farm, args.rounds)
     finally:
         farm.stop_all()
         gc.collect()  # (the clients' results let go while Redis runs)

@@ -44,11 +44,14 @@ import logging
 import os
 import signal
 import weakref
+from functools import partial
 
 from celery import Task
 from celery import signals as worker_signals
 from celery.exceptions import Ignore, Reject, WorkerShutdown
 from celery.utils.log import get_task_logger
+from celery.worker.request import Request
+from kombu.asynchronous import get_event_loop
 
 from . import _signals, _task
 from ._snapshot import SnapshotError
@@ -105,6 +108,32 @@ def _said_already(record):
     return not getattr(getattr(exc, "exc", exc), "sleepy_said", False)
 
 
+class _Request(Request):
+    """A ResumableTask's request in the worker, whose late acknowledgement
+    lets the worker's event loop ask for the next message at once.
+
+    The worker acknowledges a message from its event loop's list of ready
+    callbacks, which the loop runs after its per-turn callbacks: the Redis
+    transport's, which asks for messages (BRPOP) only while the prefetch
+    limit allows one more. With acks_late, the turn in which a task ends
+    finds the limit full, asks for nothing, and the acknowledgement that
+    frees it comes after; the loop then waits in poll for its next timer
+    (a second or more) with no request out. Sixty short tasks took 5 s
+    instead of 0.15 s. So once the message is acknowledged, the per-turn
+    callbacks run again (each only asks for what it has not asked for)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hub = get_event_loop()
+        if hub is not None:
+            self._on_ack = partial(hub.call_soon, self._ack_and_tick, hub)
+
+    def _ack_and_tick(self, hub, logger, errors):
+        self._message.ack_log_error(logger, errors)
+        for tick in list(hub.on_tick):
+            tick()
+
+
 class ResumableTask(Task):
     """A task that can be suspended in one worker and resumed in another
     (see the module's doc). Called directly or eagerly (`task(...)`,
@@ -116,6 +145,7 @@ class ResumableTask(Task):
     # worker that gets it finds the snapshot under the task's id.
     acks_late = True
     reject_on_worker_lost = True
+    Request = _Request
 
     def __call__(self, *args, **kwargs):
         request = self.request
@@ -280,7 +310,6 @@ def _worker_acts():
     acts, _after[:] = list(_after), []
     if _armed.get(os.getpid()) != "solo":
         return
-    from kombu.asynchronous import get_event_loop
     hub = get_event_loop()
     for signum, handler in acts:
         if hub is not None:
