@@ -32,3 +32,10 @@ def plain_late(n):
 @app.task(base=sleepy.celery.ResumableTask)
 def resumable(n):
     return work(n)
+
+
+# acks_late, with sleepy's acknowledgement that asks for the next message
+# at once: what a ResumableTask costs beyond acks_late itself.
+@app.task(acks_late=True, Request=sleepy.celery._Request)
+def ticked_late(n):
+    return work(n)
