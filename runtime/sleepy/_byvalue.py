@@ -505,11 +505,20 @@ _ATOMIC = {int, float, complex, str, bytes, bool, type(None), tuple, frozenset,
            types.ModuleType, types.FunctionType, types.BuiltinFunctionType}
 
 
+class Bindings(dict):
+    """id -> (module, name), and in `types` the types of the objects bound
+    (an object of another type is bound nowhere)."""
+
+    def __init__(self):
+        super().__init__()
+        self.types = set()
+
+
 def module_bindings(skip):
-    """id -> (module, name) of the objects bound at the top level of the
-    modules in sys.modules but those in `skip` (saved by value), for values
-    that pickle would otherwise copy."""
-    found = {}
+    """The Bindings of the objects bound at the top level of the modules in
+    sys.modules but those in `skip` (saved by value), for values that
+    pickle would otherwise copy."""
+    found = Bindings()
     for name, module in list(sys.modules.items()):
         if name in skip or name in ("__main__", "builtins"):  # builtins._: a display hook's
             continue
@@ -520,6 +529,7 @@ def module_bindings(skip):
             if type(value) in _ATOMIC or key.startswith("__"):
                 continue
             found.setdefault(id(value), (name, key))
+            found.types.add(type(value))
     return found
 
 

@@ -189,8 +189,8 @@ def _check_codes(path, header, main_path, main_bytes):
 
 
 def _load(data):
-    """The saved state: one pickle or two read by one unpickler (module
-    globals, then the stack: see _snapshot)."""
+    """The saved state: the pickles read by one unpickler (module globals,
+    the frames' locals pickled with them, then the stack: see _save)."""
     stream = io.BytesIO(data)
     unpickler = _state.Unpickler(stream)
     # The collector waits meanwhile, as while saving: every object the
@@ -201,8 +201,9 @@ def _load(data):
     gc.disable()
     try:
         state = unpickler.load()
-        if stream.tell() < len(data):
+        while stream.tell() < len(data):
             state.update(unpickler.load())
+        state.pop("preloaded", None)
     finally:
         if enabled:
             gc.enable()

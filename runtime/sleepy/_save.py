@@ -8,10 +8,10 @@ unwound: on failure it raises SuspendError and the program goes on; on
 success suspend() exits with status 75 and checkpoint() returns False.
 
 Where the parent waits for the child anyway (suspend(), checkpoint() with
-wait), it first pickles the globals of the saved modules itself, into the
-snapshot's temporary file; the child pickles the stack after them with the
-same pickler, whose memo it inherits, so that objects keep their identity
-across the two. Pickling touches every object it saves (the memo holds a
+wait), it first pickles the globals of the saved modules and the values of
+the frames' locals itself, into the snapshot's temporary file; the child
+pickles the stack after them with the same pickler, whose memo it
+inherits, so that objects keep their identity across the two. Pickling touches every object it saves (the memo holds a
 reference), and in a forked child each page touched is a copy-on-write
 fault: done before the fork, the bulk of the heap costs what pickle.dump
 costs. Where that first part cannot be pickled before the unwinding (a
@@ -23,11 +23,12 @@ import atexit
 import gc
 import os
 import sys
+import types
 
 from . import (_byvalue, _capture, _clocks, _generators, _process, _registry, _snapshot,
                _state, _task)
 from ._config import RunningGenerator, SuspendError, boundaries, saving, settings
-from ._records import NULL, settle_exceptions
+from ._records import CO_OPTIMIZED, NULL, settle_exceptions
 
 _MODULE_SKIP = {"__name__", "__file__", "__cached__", "__loader__", "__spec__",
                 "__builtins__", "__package__", "__path__", "__sleepy_pyc__",
@@ -164,7 +165,8 @@ def _save(path, start, fn, stop, entering, wait, resuming):
     started = None
     try:
         if wait:
-            started = _pickle_globals(path, main_bytes, states, codes, in_flight)
+            started = _pickle_globals(path, main_bytes, states, codes, in_flight,
+                                      _frame_values(frames, entering))
         _process.note_locks_before_fork()
         r, w = os.pipe()
         pid = os.fork()
@@ -260,12 +262,32 @@ def _open(path, main_bytes):
         raise SuspendError(f"could not write {path}: {type(e).__name__}: {e}") from None
 
 
-def _pickle_globals(path, main_bytes, states, codes, in_flight):
-    """Begins the snapshot with the module globals pickled, before the fork.
-    Returns (pending snapshot, pickler), or None if the child must do it
-    (a global holds a generator running on the stack, which only the
-    unwinding records). What cannot be saved at all is refused here,
-    before anything is forked."""
+def _frame_values(frames, entering):
+    """The values of the saved functions' local variables, as they are
+    before the unwinding (which leaves them as they are), but for the
+    generators that run: only the unwinding can record those."""
+    found = []
+    for f in [p.frame for p in frames] + ([entering[0]] if entering else []):
+        if not f.f_code.co_flags & CO_OPTIMIZED:
+            continue  # (a module's or a class's body: its namespace is saved apart)
+        found.extend(v for v in f.f_locals.values()
+                     if not (type(v) in _GENERATORS and
+                             _generators.state_of(v) == "GEN_RUNNING"))
+    return found
+
+
+_GENERATORS = (types.GeneratorType, types.CoroutineType)
+
+
+def _pickle_globals(path, main_bytes, states, codes, in_flight, values):
+    """Begins the snapshot with the module globals pickled, before the fork,
+    and then `values`, the frames' local variables: the child that pickles
+    the stack inherits the pickler's memo, and finds them there. Returns
+    (pending snapshot, pickler), or None if the child must do it all (a
+    global or a local holds a generator running on the stack, which only
+    the unwinding records; a local cannot be saved, which the child names
+    with its frame). What cannot be saved among the globals is refused
+    here, before anything is forked."""
     pending = _open(path, main_bytes)
     try:
         pickler = _state.Pickler(pending.file, codes, saved=states, in_flight=in_flight)
@@ -278,6 +300,14 @@ def _pickle_globals(path, main_bytes, states, codes, in_flight):
     except Exception as e:
         pending.abort()
         raise SuspendError(_explain(e, [], [], states)) from None
+    if values:
+        try:
+            pickler.dump({"preloaded": values})
+            pending.flush()
+        except Exception:
+            pending.abort()
+            codes.clear()
+            return None
     return pending, pickler
 
 

@@ -85,6 +85,9 @@ _SPECIAL = {types.FunctionType, types.MethodType, types.CellType, types.ModuleTy
             _STRUCT, types.TracebackType, types.GeneratorType, types.CoroutineType}
 
 
+_BOUND = "bound"  # (see _Reductions._plain)
+
+
 def _special_type(t):
     """Whether any reduction of _Reductions.reducer_override but the module
     binding may apply to objects of type `t` (the union of their tests on
@@ -138,17 +141,19 @@ class _Reductions:
         self.saved = set(saved)
         self.in_flight = set(in_flight)  # ids of the saved frames' selves
         self._bindings = bindings
-        self._plain = {}  # type -> whether none of the reductions below is for it
+        # type -> whether none of the reductions below is for it, and if so
+        # whether an object of that type is bound in a module (_BOUND)
+        self._plain = {}
         self._asides = {}  # id(namespace) -> (namespace, its module made aside, or None)
 
     def reducer_override(self, obj):
         t = type(obj)
         plain = self._plain.get(t)
         if plain is None:
-            plain = self._plain[t] = not _special_type(t)
-        if plain:  # (most objects: pickle's own reduction, unless bound in a module)
-            if self._bindings is not None and id(obj) not in self._bindings:
-                return NotImplemented
+            plain = self._plain[t] = self._plain_kind(t)
+        if plain is True:  # (most objects: pickle's own reduction)
+            return NotImplemented
+        if plain is _BOUND:  # (unless bound in a module)
             found = self._binding(obj)
             return NotImplemented if found is None else (_byvalue.binding, found)
         if t is types.FunctionType:
@@ -234,12 +239,20 @@ class _Reductions:
             return _byvalue.reduce_in_flight(obj)
         return NotImplemented
 
+    def _plain_kind(self, t):
+        if _special_type(t):
+            return False
+        return _BOUND if t in self._module_bindings().types else True
+
+    def _module_bindings(self):
+        if self._bindings is None:
+            self._bindings = _byvalue.module_bindings(self.saved)
+        return self._bindings
+
     def _binding(self, obj):
         """(module, name) where `obj` is bound at the top level of a module
         the resumed process imports afresh, or None."""
-        if self._bindings is None:
-            self._bindings = _byvalue.module_bindings(self.saved)
-        found = self._bindings.get(id(obj))
+        found = self._module_bindings().get(id(obj))
         if found is None:
             return None
         module = sys.modules.get(found[0])

@@ -204,6 +204,23 @@ class CeleryTests(unittest.TestCase):
         from sleepy._stores import open_store
         self.assertEqual(open_store(store).keys(), [])  # every snapshot deleted
 
+    def whereabouts(self, ids):
+        """What the broker and the workers' logs say of the tasks `ids`."""
+        import redis
+        broker = redis.Redis.from_url(self.broker)
+        held = {"queue": broker.lrange("celery", 0, -1),
+                "unacked": broker.hvals("unacked")}
+        lines = []
+        for task_id in ids:
+            found = [where for where, messages in held.items()
+                     if any(task_id.encode() in m for m in messages)]
+            lines.append(f"{task_id}: in the broker's {' and '.join(found) or 'nothing'}")
+            for w, log in self.workers:
+                log.seek(0)
+                lines += [f"  {os.path.basename(log.name)} (pid {w.pid}): {line.rstrip()}"
+                          for line in log if task_id in line]
+        return "\n".join(lines)
+
     def move(self, store, pool, tasks):
         farm = self.client(store)
         results = [farm.crunch.delay(N, seed) for seed in range(1, tasks + 1)]
@@ -372,7 +389,7 @@ class CeleryTests(unittest.TestCase):
                 waiting = [r.id for r in results if not r.ready()]
                 self.fail(f"the tasks did not end: {len(waiting)} of 50 {waiting}; in the "
                           f"store: {open_store(store).keys()}; {stopped} workers stopped, "
-                          f"{killed} pool processes killed")
+                          f"{killed} pool processes killed\n{self.whereabouts(waiting)}")
             time.sleep(rng.uniform(0.3, 1.5))
             if rng.random() < 0.3 and self.kill_a_pool_process(rng):
                 killed += 1  # (its worker goes on, with a new pool process)
