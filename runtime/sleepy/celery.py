@@ -18,19 +18,21 @@ Each ResumableTask runs under sleepy.call(). When the worker is told to
 stop (SIGTERM to its main process, or the signals given to install()), the
 resumable tasks it runs suspend at their next resumable point: with solo,
 in the worker's process; with prefork, the main process passes the signal
-on (as SIGUSR2) to each pool process that runs one. The snapshot goes to
-the store under the task's id, and the task's message, acknowledged only
-when the task ends (acks_late), goes back to its queue, and the worker goes
-on with its stop. Whichever worker gets the message takes the snapshot
-from the store (once: a second delivery while it is taken is refused,
-logged and dropped), resumes the task and, when it ends, deletes the
-snapshot; the result is stored as any task's. A worker killed outright
-as it runs a resumed task leaves its claim on the snapshot (see _stores):
-the task's message comes back, and the claim, once its process is known
-to be gone, is taken over; the task runs again from that snapshot. A delivery of a task that
-has a result already is dropped too. A
-sleepy.suspend() in such a task does the same, and the worker takes its
-next message. A task that cannot suspend yet goes on, and the worker's log
+on (as SIGUSR2) to each pool process that runs one, once it has stopped
+asking for messages. The snapshot goes to the store under the task's id,
+and the task goes back to its queue: with solo, its message, acknowledged
+only when the task ends (acks_late), is given back as the worker closes
+its connection; with prefork, the pool process sends the task again and
+its message is acknowledged. The worker goes on with its stop. Whichever
+worker gets the message takes the snapshot from the store (once: a second
+delivery while it is taken is refused, logged and dropped), resumes the
+task and, when it ends, deletes the snapshot; the result is stored as any
+task's. A worker killed outright as it runs a resumed task leaves its
+claim on the snapshot (see _stores): the task's message comes back, and
+the claim, once its process is known to be gone, is taken over; the task
+runs again from that snapshot. A delivery of a task that has a result
+already is dropped too. A sleepy.suspend() in such a task does the same,
+and the worker takes its next message. A task that cannot suspend yet goes on, and the worker's log
 says why (`sleepy: SIGTERM: cannot suspend yet: ...`); a snapshot that
 cannot be stored is resumed there and then, and the task goes on.
 
@@ -45,8 +47,9 @@ import os
 import signal
 import weakref
 from functools import partial
+from queue import Empty
 
-from celery import Task
+from celery import Task, bootsteps
 from celery import signals as worker_signals
 from celery.exceptions import Ignore, Reject, WorkerShutdown
 from celery.utils.log import get_task_logger
@@ -72,6 +75,7 @@ _after = []  # (signal, the worker's handler of it): to act on once they are ove
 _armed = {}  # pid -> "solo" (tasks run in the worker's main process) or "pool"
 _pool = set()  # pids of a prefork pool's processes, armed as their first task starts
 _handlers = {}  # signal -> the worker's own handler, as sleepy passes it on
+_worker = {}  # "worker": the worker (its WorkController), in its main process
 
 
 def install(app, store, signals=("TERM",)):
@@ -85,8 +89,8 @@ def install(app, store, signals=("TERM",)):
                                         dispatch_uid="sleepy.celery.ready")
     worker_signals.worker_process_init.connect(_pool_process, weak=False,
                                                dispatch_uid="sleepy.celery.pool")
-    worker_signals.worker_shutting_down.connect(_shutting_down, weak=False,
-                                                dispatch_uid="sleepy.celery.stop")
+    if _Stopping not in app.steps["worker"]:
+        app.steps["worker"].add(_Stopping)
     trace = logging.getLogger("celery.app.trace")
     if _said_already not in trace.filters:
         trace.addFilter(_said_already)
@@ -127,9 +131,37 @@ class _Request(Request):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._lent = None
         hub = get_event_loop()
         if hub is not None:
             self._on_ack = partial(hub.call_soon, self._ack_and_tick, hub)
+
+    # A task acknowledged late holds its place in the prefetch limit until
+    # it ends, where one acknowledged as it starts frees it then, and the
+    # worker takes its next message while the task runs. So as the task
+    # starts, the limit is raised by one, and lowered again as its message
+    # is acknowledged or rejected: the worker holds as many messages as
+    # for plain tasks, its running tasks' still unacknowledged.
+    def on_accepted(self, pid, time_accepted):
+        super().on_accepted(pid, time_accepted)
+        qos = getattr(getattr(_worker.get("worker"), "consumer", None), "qos", None)
+        if qos is not None and self._lent is None and not self.acknowledged:
+            qos.increment_eventually()
+            self._lent = qos
+
+    def _give_back(self):
+        qos, self._lent = self._lent, None
+        if qos is not None:
+            qos.decrement_eventually()
+            qos.update()
+
+    def acknowledge(self):
+        self._give_back()
+        super().acknowledge()
+
+    def reject(self, requeue=False):
+        self._give_back()
+        super().reject(requeue)
 
     def _ack_and_tick(self, hub, logger, errors):
         self._message.ack_log_error(logger, errors)
@@ -146,7 +178,8 @@ class ResumableTask(Task):
 
     # The task's message is acknowledged when the task ends, not when it
     # starts: a suspended task's message goes back to the queue (rejected
-    # and requeued, or restored as the stopping worker closes), and the
+    # and requeued, or restored as the stopping worker closes; or the task
+    # is sent again and its message acknowledged), and the
     # worker that gets it finds the snapshot under the task's id.
     acks_late = True
     reject_on_worker_lost = True
@@ -173,8 +206,13 @@ class ResumableTask(Task):
 
     def _run(self, store, request, args, kwargs):
         key = request.id
+        # Only a message that came back, or that sleepy sent again, can
+        # find a snapshot of its task or a result: a first delivery does
+        # not ask the store, nor, if the task runs through, clean it up
+        # (two round trips a task, a third of the throughput of short ones).
+        again = _delivered_before(request)
         try:
-            data = store.take(key)
+            data = store.take(key) if again else None
         except Taken as e:
             # In case its holder is gone where this worker cannot tell (on
             # another host), the task is sent again for when its claim would
@@ -187,7 +225,7 @@ class ResumableTask(Task):
             raise _said(Ignore(str(e))) from None
         if data is not None:
             logger.info("sleepy: resuming from snapshot %s (%d bytes)", key, len(data))
-        elif _delivered_before(request) and self.AsyncResult(key).ready():
+        elif again and self.AsyncResult(key).ready():
             logger.error("sleepy: task %s has ended already; this delivery is dropped", key)
             raise _said(Ignore("ended already"))
         try:
@@ -197,7 +235,8 @@ class ResumableTask(Task):
                         result = _task.call(self.run, args, kwargs)
                     else:
                         result = _task.resume_call(data)
-                    store.delete(key)  # the task ended
+                    if again:
+                        store.delete(key)  # the task ended
                     return result
                 except _task.Suspended as s:
                     data, by = s.snapshot, s.signal
@@ -208,7 +247,8 @@ class ResumableTask(Task):
                          key, e, store)
             raise
         except BaseException:
-            store.delete(key)  # the task ended
+            if again:
+                store.delete(key)  # the task ended
             raise
         if by and _armed.get(os.getpid()) == "solo":
             # The worker stops now, this task's message unacknowledged: it
@@ -216,6 +256,19 @@ class ResumableTask(Task):
             signum = parse(by)
             _signals.act(_handlers.get(signum, signal.SIG_DFL), signum, None)
             raise WorkerShutdown(0)
+        if by == FORWARD.name:
+            # The stopping main process would send the message back only
+            # once its pool has stopped (a second or more): the task is
+            # sent again from here (the main process has taken back its
+            # last request for a message: see _Stopping), and this message
+            # acknowledged.
+            try:
+                self.signature_from_request(request).apply_async(headers={AGAIN: True})
+            except Exception as e:
+                logger.warning("sleepy: the task could not be sent again (%s: %s); it goes "
+                               "back to its queue as the worker stops", type(e).__name__, e)
+            else:
+                raise _said(Ignore("suspended"))
         raise _said(Reject("suspended", requeue=True))
 
     def __reduce__(self):
@@ -241,10 +294,9 @@ class ResumableTask(Task):
 
 
 def _delivered_before(request):
-    """Can the task of this delivery have ended already: is its message one
-    that came back (redelivered), or one sent again by sleepy? (A first
-    delivery is not looked up in the result backend: a round trip per
-    task.)"""
+    """Can the task of this delivery have a snapshot, or have ended
+    already: is its message one that came back (redelivered), or one sent
+    again by sleepy?"""
     # (Celery gives a message's own headers as the request's attributes.)
     info = request.delivery_info or {}
     return bool(info.get("redelivered") or getattr(request, AGAIN, None))
@@ -323,16 +375,69 @@ def _worker_acts():
             _signals.act(handler, signum, None)
 
 
-def _shutting_down(**_):
-    """In a prefork worker's main process, told to stop: each pool process
-    that runs a ResumableTask is told to suspend it."""
-    if _armed.get(os.getpid()) == "solo":
-        return
-    from celery.worker import state
-    for request in list(state.active_requests):
-        pid = getattr(request, "worker_pid", None)
-        if pid and pid != os.getpid() and isinstance(request.task, ResumableTask):
-            try:
-                os.kill(pid, FORWARD)
-            except ProcessLookupError:
-                pass
+class _Stopping(bootsteps.StartStopStep):
+    """A step of the worker's (in its main process, which it notes as it
+    starts: see _Request), stopped after its consumer (which asks for no
+    message any more) and before its pool (which waits for the tasks that
+    run). The consumer's last request for a message is taken back first;
+    then, with prefork, each pool process that runs a ResumableTask is told
+    to suspend it, and sends the task again once it is stored."""
+
+    name = "sleepy.celery.ResumableTasks"  # (as the worker's log says it)
+    requires = ("celery.worker.components:Pool",)
+
+    def start(self, worker):
+        _worker["worker"] = worker
+
+    def stop(self, worker):
+        _take_back_request(worker.consumer)
+        if _armed.get(os.getpid()) == "solo":
+            return
+        from celery.worker import state
+        for request in list(state.active_requests):
+            pid = getattr(request, "worker_pid", None)
+            if pid and pid != os.getpid() and isinstance(request.task, ResumableTask):
+                try:
+                    os.kill(pid, FORWARD)
+                except ProcessLookupError:
+                    pass
+
+    def terminate(self, worker):
+        _take_back_request(worker.consumer)
+
+
+def _take_back_request(consumer):
+    """With Redis, a worker asks for its next message with a BRPOP that
+    waits up to a second, and its event loop, once stopped, reads no
+    answer: a message that Redis gives it then (one sent, or sent back by
+    another worker, meanwhile) goes nowhere, and kombu 5.2 closes the
+    connection without it. So the BRPOP still out is cut short (CLIENT
+    UNBLOCK, from another connection) and its answer read: a message in it
+    goes back to its queue, as kombu does with one that finds no
+    consumer."""
+    transport = getattr(getattr(consumer, "connection", None), "transport", None)
+    for channel in list(getattr(getattr(transport, "cycle", None), "_channels", ())):
+        waiting = getattr(channel, "_in_poll", None)  # (the connection that waits)
+        if not waiting:
+            continue
+        try:
+            _unblock(channel, waiting)
+            channel._brpop_read()
+        except Empty:
+            pass  # (it found nothing)
+        except Exception as e:
+            logger.warning("sleepy: the worker's last request for a message could not be "
+                           "read (%s: %s); a message sent meanwhile may be lost",
+                           type(e).__name__, e)
+
+
+def _unblock(channel, waiting):
+    """Cuts short the BRPOP that `waiting` (a connection) has out; without
+    it (Redis cannot tell the connection), the answer comes within a
+    second."""
+    host, port = waiting._sock.getsockname()[:2]
+    addrs = {f"{host}:{port}", f"[{host}]:{port}"}
+    with channel.conn_or_acquire() as client:
+        for c in client.client_list():
+            if c.get("addr") in addrs:
+                client.client_unblock(c["id"])

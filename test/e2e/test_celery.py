@@ -46,6 +46,9 @@ FARM = textwrap.dedent("""\
     app = Celery("farm", broker=BROKER, backend=BROKER)
     app.conf.update(worker_prefetch_multiplier=1, task_track_started=True,
                     broker_connection_retry_on_startup=True)
+    if os.environ.get("FARM_VISIBILITY"):  # (seconds before an unacknowledged message comes back)
+        app.conf.broker_transport_options = {
+            "visibility_timeout": int(os.environ["FARM_VISIBILITY"])}
     sleepy.celery.install(app, store=os.environ["FARM_STORE"])
 
 
@@ -156,7 +159,7 @@ class CeleryTests(unittest.TestCase):
         return dict(os.environ, PYTHONPATH=os.pathsep.join([self.lib, RUNTIME]),
                     FARM_BROKER=self.broker, FARM_STORE=store, FARM_DONE=self.done)
 
-    def worker(self, store, pool):
+    def worker(self, store, pool, **env):
         name = f"w{len(self.workers)}"
         log = open(os.path.join(self.work, name + ".log"), "w+")
         args = [PYTHON, "-m", "celery", "-A", "farm", "worker", f"--pool={pool}",
@@ -164,7 +167,7 @@ class CeleryTests(unittest.TestCase):
                 "--without-mingle", "--without-heartbeat"]
         if pool == "prefork":
             args.append("--concurrency=2")
-        w = subprocess.Popen(args, cwd=self.work, env=self.env(store), stdout=log,
+        w = subprocess.Popen(args, cwd=self.work, env=dict(self.env(store), **env), stdout=log,
                              stderr=subprocess.STDOUT)
         self.workers.append((w, log))
         return w, log
@@ -299,7 +302,8 @@ class CeleryTests(unittest.TestCase):
         snapshots.put(key, b"(a snapshot)")
         self.assertEqual(snapshots.take(key), b"(a snapshot)")  # the other worker's
         w, log = self.worker(store, "solo")
-        farm.crunch.apply_async((N, 1), task_id=key)
+        from sleepy.celery import AGAIN  # (as a message that comes back: see _delivered_before)
+        farm.crunch.apply_async((N, 1), task_id=key, headers={AGAIN: True})
         self.wait_for(log, "sleepy: not resumed:")
         self.wait_for(log, "the task sent again to look in")  # (when its claim would run out)
         self.assert_done_once([])
@@ -345,6 +349,34 @@ class CeleryTests(unittest.TestCase):
         self.assert_store_empty(store)
         self.stop(w, log)
 
+    def test_killed_worker_runs_the_task_again_from_its_snapshot(self):
+        """The whole worker killed (SIGKILL) as it runs a resumed task: the
+        task's message comes back once the broker's visibility timeout has
+        run out (3 s here), the dead worker's claim on the snapshot is taken
+        over, and another worker runs the task again from its snapshot.
+        (kombu 5.2's Redis transport gives back such messages 10 s after a
+        worker starts, then every 100 s: the next worker starts once the
+        timeout has run out.)"""
+        store = os.path.join(self.work, "store")
+        farm = self.client(store)
+        r = farm.crunch.delay(N, 9)
+        w, log = self.worker(store, "solo", FARM_VISIBILITY="3")
+        self.wait_for(log, "received")
+        time.sleep(1.0)
+        self.stop(w, log)
+        w, log = self.worker(store, "solo", FARM_VISIBILITY="3")
+        self.wait_for(log, "resuming from snapshot")
+        time.sleep(0.5)
+        w.kill()
+        w.wait()
+        time.sleep(3.0)
+        w, log = self.worker(store, "solo", FARM_VISIBILITY="3")
+        self.assertEqual(r.get(timeout=120), farm.compute(N, 9))
+        self.wait_for(log, "resuming from snapshot")
+        self.assert_done_once([r])
+        self.assert_store_empty(store)
+        self.stop(w, log)
+
     def kill_a_pool_process(self, rng):
         """SIGKILL to a random pool process of a running prefork worker
         (running a task, fresh or resumed, or idle); its worker starts
@@ -367,6 +399,36 @@ class CeleryTests(unittest.TestCase):
         except ProcessLookupError:
             return False
         return True
+
+    def test_no_message_is_lost_as_a_worker_stops(self):
+        """Tasks sent while a worker stops, as another waits: all end. (A
+        stopping worker has asked Redis for its next message with a BRPOP
+        that waits up to a second, and reads no answer once its event loop
+        has stopped: kombu 5.2 loses a message given to it then. sleepy
+        takes the request back.)"""
+        store = os.path.join(self.work, "store")
+        farm = self.client(store)
+        w, log = self.worker(store, "solo")
+        self.wait_for(log, "ready.")
+        results = []
+        for pool in ("prefork", "solo", "prefork"):
+            a, alog = self.worker(store, pool)
+            self.wait_for(alog, "ready.")
+            time.sleep(0.5)
+            a.send_signal(signal.SIGTERM)
+            for seed in range(3):
+                time.sleep(0.2)
+                results.append(farm.crunch.delay(1000, seed))
+            a.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while not all(r.ready() for r in results) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        waiting = [r.id for r in results if not r.ready()]
+        self.assertEqual(waiting, [], self.whereabouts(waiting))
+        self.assertEqual([r.get() for r in results],
+                         [farm.compute(1000, seed) for seed in range(3)] * 3)
+        self.assert_done_once(results)
+        self.stop(w, log)
 
     def test_chaos(self):
         """50 tasks; workers (solo and prefork) stopped by SIGTERM at random
