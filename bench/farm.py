@@ -3,7 +3,7 @@
 ResumableTask when nothing suspends, and a task's snapshot against pickle.
 
     /usr/bin/python3 bench/farm.py [--tool build/bin/sleepy-rewrite] [--rounds 3]
-                                   [snapshot] [throughput] [move]
+                                   [--kinds plain,resumable,...] [snapshot] [throughput] [move]
 
 On the interpreter that has Debian's python3-celery, with a real
 redis-server (broker, result backend and the snapshots' store) and real
@@ -20,8 +20,9 @@ rewritten.
               function as a plain task (acknowledged as it starts), as one
               with acks_late (as a ResumableTask is), and as one with
               acks_late and sleepy's acknowledgement (ticked_late: the
-              boundary's own cost), rounds rotating. Goal: ratio against
-              plain at least 0.9.
+              boundary's own cost), rounds rotating (--kinds: which of
+              them; plain_late, at about 10 tasks/s, takes the most time).
+              Goal: ratio against plain at least 0.9.
   snapshot    bench/programs/bigtask.py under sleepy.call, holding 200,000
               entries (a dict of lists, then of instances): from suspend()
               to Suspended in the caller, and its size, against
@@ -49,6 +50,7 @@ from redis_server import RedisServer  # noqa: E402
 LONG = 30_000_000  # about 3 s of work: the task that moves
 SHORT = 2_000  # about 0.3 ms: the throughput's tasks
 SECTIONS = ("snapshot", "throughput", "move")
+KINDS = ("plain", "plain_late", "ticked_late", "resumable")
 LOG_TIME = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}): ")
 
 
@@ -57,6 +59,8 @@ def main():
     ap.add_argument("--tool", default=DEFAULT_TOOL)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--tasks", type=int, default=400)
+    ap.add_argument("--kinds", default=",".join(KINDS),
+                    help="the throughput's kinds of task (plain and resumable at least)")
     ap.add_argument("sections", nargs="*", choices=SECTIONS, metavar="SECTION",
                     help=f"what to measure ({', '.join(SECTIONS)}; all when none is given)")
     args = ap.parse_args()
@@ -75,7 +79,10 @@ def main():
             if section == "snapshot":
                 snapshot(args.rounds)
             elif section == "throughput":
-                throughput(farm, args.rounds, args.tasks)
+                kinds = tuple(k for k in KINDS if k in args.kinds.split(","))
+                if not {"plain", "resumable"} <= set(kinds):
+                    ap.error("--kinds: plain and resumable at least, of " + ",".join(KINDS))
+                throughput(farm, args.rounds, args.tasks, kinds)
             else:
                 move(farm, args.rounds)
     finally:
@@ -90,6 +97,7 @@ class Farm:
 
     def __init__(self, work, out, redis):
         self.work = work
+        self.redis = redis
         self.env = dict(os.environ, PYTHONPATH=out, FARM_BROKER=redis.url(0),
                         FARM_STORE=redis.url(1))
         self.workers = []
@@ -157,29 +165,53 @@ def snapshot(rounds):
               f"{med['size']} B vs {med['psize']} B   ratio {med['size'] / med['psize']:.2f}")
 
 
-def throughput(farm, rounds, tasks):
+def throughput(farm, rounds, tasks, kinds):
     import farmjobs
     w, log = farm.start("prefork")
-    kinds = ("plain", "plain_late", "ticked_late", "resumable")
+    servers = {w.pid, farm.redis.process.pid}
     times = {kind: [] for kind in kinds}
+    cpu = {kind: [] for kind in kinds}
     for r in range(rounds + 1):
         for kind in kinds[r % len(kinds):] + kinds[:r % len(kinds)]:
             task = getattr(farmjobs, kind)
-            t = time.perf_counter()
+            c, t = cpu_seconds(servers), time.perf_counter()
             results = [task.delay(SHORT) for _ in range(tasks)]
             got = [res.get(timeout=300) for res in results]
             elapsed = time.perf_counter() - t
             assert got == [farmjobs.work(SHORT)] * tasks, kind
             if r:  # (the first round warms the worker up)
                 times[kind].append(elapsed)
+                cpu[kind].append(cpu_seconds(servers) - c)
     farm.stop(w, log)
     med = {kind: statistics.median(times[kind]) for kind in kinds}
     print(f"throughput ({tasks} tasks of {SHORT} steps, prefork x2): " +
           "   ".join(f"{kind} {tasks / med[kind]:.0f}/s" for kind in kinds))
-    for base in ("plain", "plain_late", "ticked_late"):
+    print("  CPU per task (the worker's processes and redis-server): " +
+          "   ".join(f"{kind} {1000 * statistics.median(cpu[kind]) / tasks:.2f} ms"
+                     for kind in kinds))
+    for base in [k for k in kinds if k != "resumable"]:
         paired = statistics.median(p / q for p, q in zip(times[base], times["resumable"]))
         print(f"  resumable vs {base}: ratio {med[base] / med['resumable']:.2f}   "
-              f"paired_ratio {paired:.2f}")
+              f"paired_ratio {paired:.2f}   CPU ratio "
+              f"{statistics.median(cpu['resumable']) / statistics.median(cpu[base]):.2f}")
+
+
+def cpu_seconds(pids):
+    """The CPU time (user and system) that the processes `pids` and their
+    children that run have used."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) in pids or int(fields[1]) in pids:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def move(farm, rounds):
