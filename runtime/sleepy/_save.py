@@ -289,25 +289,20 @@ def _pickle_globals(path, main_bytes, states, codes, in_flight, values):
     with its frame). What cannot be saved among the globals is refused
     here, before anything is forked."""
     pending = _open(path, main_bytes)
+    part = "globals"
     try:
         pickler = _state.Pickler(pending.file, codes, saved=states, in_flight=in_flight)
         pickler.dump({"modules": states})
+        part = "locals"
+        if values:
+            pickler.dump({"preloaded": values})
         pending.flush()
-    except RunningGenerator:
-        pending.abort()
-        codes.clear()
-        return None
     except Exception as e:
         pending.abort()
-        raise SuspendError(_explain(e, [], [], states)) from None
-    if values:
-        try:
-            pickler.dump({"preloaded": values})
-            pending.flush()
-        except Exception:
-            pending.abort()
-            codes.clear()
+        codes.clear()
+        if part == "locals" or isinstance(e, RunningGenerator):
             return None
+        raise SuspendError(_explain(e, [], [], states)) from None
     return pending, pickler
 
 

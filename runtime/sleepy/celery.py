@@ -134,7 +134,7 @@ class _Request(Request):
         self._lent = None
         hub = get_event_loop()
         if hub is not None:
-            self._on_ack = partial(hub.call_soon, self._ack_and_tick, hub)
+            self._on_ack = partial(self._ack_soon, hub)
 
     # A task acknowledged late holds its place in the prefetch limit until
     # it ends, where one acknowledged as it starts frees it then, and the
@@ -151,17 +151,34 @@ class _Request(Request):
 
     def _give_back(self):
         qos, self._lent = self._lent, None
-        if qos is not None:
+        consumer = getattr(_worker.get("worker"), "consumer", None)
+        if qos is None or qos is not getattr(consumer, "qos", None):
+            return  # (lent to a consumer since replaced: reconnected)
+        try:
             qos.decrement_eventually()
             qos.update()
+        except Exception as e:
+            logger.debug("sleepy: prefetch limit: %s: %s", type(e).__name__, e)
 
     def acknowledge(self):
-        self._give_back()
         super().acknowledge()
+        self._give_back()
 
     def reject(self, requeue=False):
-        self._give_back()
         super().reject(requeue)
+        self._give_back()
+
+    def _ack_soon(self, hub, logger, errors):
+        """From the event loop, as Celery does; once the worker stops, at
+        once: the loop runs it only as it closes, after the pool has
+        stopped, and a message acknowledged that late (a task suspended
+        and sent again meanwhile) would come back if the worker were
+        killed in between."""
+        worker = _worker.get("worker")
+        if worker is not None and worker.blueprint.state != bootsteps.RUN:
+            self._message.ack_log_error(logger, errors)
+        else:
+            hub.call_soon(self._ack_and_tick, hub, logger, errors)
 
     def _ack_and_tick(self, hub, logger, errors):
         self._message.ack_log_error(logger, errors)
@@ -209,10 +226,12 @@ class ResumableTask(Task):
         # Only a message that came back, or that sleepy sent again, can
         # find a snapshot of its task or a result: a first delivery does
         # not ask the store, nor, if the task runs through, clean it up
-        # (two round trips a task, a third of the throughput of short ones).
+        # (two round trips a task, a third of the throughput of short ones),
+        # where the broker tells one from the other.
         again = _delivered_before(request)
+        asks = again or not _marks_redelivery(self.app)
         try:
-            data = store.take(key) if again else None
+            data = store.take(key) if asks else None
         except Taken as e:
             # In case its holder is gone where this worker cannot tell (on
             # another host), the task is sent again for when its claim would
@@ -235,7 +254,7 @@ class ResumableTask(Task):
                         result = _task.call(self.run, args, kwargs)
                     else:
                         result = _task.resume_call(data)
-                    if again:
+                    if asks:
                         store.delete(key)  # the task ended
                     return result
                 except _task.Suspended as s:
@@ -247,7 +266,7 @@ class ResumableTask(Task):
                          key, e, store)
             raise
         except BaseException:
-            if again:
+            if asks:
                 store.delete(key)  # the task ended
             raise
         if by and _armed.get(os.getpid()) == "solo":
@@ -300,6 +319,25 @@ def _delivered_before(request):
     # (Celery gives a message's own headers as the request's attributes.)
     info = request.delivery_info or {}
     return bool(info.get("redelivered") or getattr(request, AGAIN, None))
+
+
+_marking = weakref.WeakKeyDictionary()  # app -> what _marks_redelivery says
+
+
+def _marks_redelivery(app):
+    """Whether a message that comes back (requeued, restored) says so in
+    its delivery_info: with kombu's Redis transport and AMQP brokers, not
+    its other virtual transports (SQS, filesystem, SQLAlchemy: a flag that
+    Celery does not pass on)."""
+    found = _marking.get(app)
+    if found is None:
+        try:
+            with app.connection_for_read() as connection:
+                driver = connection.transport.driver_type
+        except Exception:
+            driver = None
+        found = _marking[app] = driver in ("redis", "amqp")
+    return found
 
 
 def _task_named(name):
@@ -422,6 +460,11 @@ def _take_back_request(consumer):
             continue
         try:
             _unblock(channel, waiting)
+        except Exception as e:  # (a Unix socket, CLIENT not allowed, a proxy)
+            logger.debug("sleepy: CLIENT UNBLOCK: %s: %s", type(e).__name__, e)
+        try:
+            if waiting._sock is not None:  # (a broker gone quiet must not hold the stop)
+                waiting._sock.settimeout(5)
             channel._brpop_read()
         except Empty:
             pass  # (it found nothing)
@@ -433,8 +476,8 @@ def _take_back_request(consumer):
 
 def _unblock(channel, waiting):
     """Cuts short the BRPOP that `waiting` (a connection) has out; without
-    it (Redis cannot tell the connection), the answer comes within a
-    second."""
+    it (no client has the connection's address: a proxy, NAT), the answer
+    comes within a second."""
     host, port = waiting._sock.getsockname()[:2]
     addrs = {f"{host}:{port}", f"[{host}]:{port}"}
     with channel.conn_or_acquire() as client:
