@@ -11,12 +11,13 @@ Where the parent waits for the child anyway (suspend(), checkpoint() with
 wait), it first pickles the globals of the saved modules and the values of
 the frames' locals itself, into the snapshot's temporary file; the child
 pickles the stack after them with the same pickler, whose memo it
-inherits, so that objects keep their identity across the two. Pickling touches every object it saves (the memo holds a
-reference), and in a forked child each page touched is a copy-on-write
-fault: done before the fork, the bulk of the heap costs what pickle.dump
-costs. Where that first part cannot be pickled before the unwinding (a
-generator of the suspended stack among the globals, an object that cannot
-be saved), the child pickles both, as it does for checkpoint(wait=False).
+inherits, so that objects keep their identity across the two. Pickling
+touches every object it saves (the memo holds a reference), and in a
+forked child each page touched is a copy-on-write fault: done before the
+fork, the bulk of the heap costs what pickle.dump costs. Where that first
+part cannot be pickled before the unwinding (a generator of the suspended
+stack among the globals or locals, an object that cannot be saved), the
+child pickles it all, as it does for checkpoint(wait=False).
 """
 
 import atexit

@@ -32,9 +32,10 @@ claim on the snapshot (see _stores): the task's message comes back, and
 the claim, once its process is known to be gone, is taken over; the task
 runs again from that snapshot. A delivery of a task that has a result
 already is dropped too. A sleepy.suspend() in such a task does the same,
-and the worker takes its next message. A task that cannot suspend yet goes on, and the worker's log
-says why (`sleepy: SIGTERM: cannot suspend yet: ...`); a snapshot that
-cannot be stored is resumed there and then, and the task goes on.
+and the worker takes its next message. A task that cannot suspend yet
+goes on, and the worker's log says why (`sleepy: SIGTERM: cannot suspend
+yet: ...`); a snapshot that cannot be stored is resumed there and then,
+and the task goes on.
 
 The worker's own handling of the signal (its warm shutdown) comes once the
 task's call is over: its result stored and its message acknowledged.
