@@ -10,16 +10,15 @@ namespace {
 // One row per version: {version, localsPlus, globalNullBit,
 // nullAfterCallable, attrMethodBit, compareShift, locationRuns,
 // jumpSizeFromIndex, generatorEntryDepth, precall, directedJumps,
-// closurePseudo, calleeRaisesBefore, signalsAtJump, suspendable} (see
-// Dialect.h). A new
+// closurePseudo, calleeRaisesBefore, suspendable} (see Dialect.h). A new
 // version is a new row (and its opcode table, lib/pyc/opcodes).
 constexpr Dialect Dialects[] = {
-    {{3, 8},  false, false, false, false, 0, false, false, 1, false, false, false, false, false, false},
-    {{3, 9},  false, false, false, false, 0, false, false, 1, false, false, false, false, false, false},
-    {{3, 10}, false, false, false, false, 0, false, false, 1, false, false, false, false, false, false},
-    {{3, 11}, true,  true,  false, false, 0, false, false, 1, true,  true,  false, false, false, true},
-    {{3, 12}, true,  true,  false, true,  4, true,  false, 1, false, false, false, false, false, true},
-    {{3, 13}, true,  true,  true,  true,  5, true,  true,  0, false, false, true,  true,  true,  true},
+    {{3, 8},  false, false, false, false, 0, false, false, 1, false, false, false, false, false},
+    {{3, 9},  false, false, false, false, 0, false, false, 1, false, false, false, false, false},
+    {{3, 10}, false, false, false, false, 0, false, false, 1, false, false, false, false, false},
+    {{3, 11}, true,  true,  false, false, 0, false, false, 1, true,  true,  false, false, true},
+    {{3, 12}, true,  true,  false, true,  4, true,  false, 1, false, false, false, false, true},
+    {{3, 13}, true,  true,  true,  true,  5, true,  true,  0, false, false, true,  true,  true},
 };
 
 } // namespace

@@ -22,10 +22,13 @@
 // be suspended between two iterations, where the frame holds nothing but
 // its locals and the loop's iterators. The NOP takes the place, position
 // and handler of the instruction before it: a tracer sees the same lines,
-// and any other exception raised there goes where it went. Where the
-// handler runs at the jump itself, before jumping (signalsAtJump, 3.13),
-// each jump back to the head gets a capture handler too; the NOP stays
-// where a resumed frame goes on.
+// and any other exception raised there goes where it went. Each jump back
+// to the head gets a capture handler too, for an exception raised at the
+// jump itself: where a signal's handler runs before jumping (3.13), and
+// where a tracer raises as the jump is reached, on every version (the
+// runtime's, which sees a loop through to its jump when the handler ran in
+// a C function: see runtime/sleepy/_signals.py); the NOP stays where a
+// resumed frame goes on.
 //
 // The unit before a site. Where a Python frame's exception is looked up at
 // the code unit before the instruction that pushed the frame
@@ -87,6 +90,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 
 
 namespace sleepy {
@@ -276,6 +280,80 @@ bool insertLoopNops(Function &fn, std::vector<FoundSite> &found) {
   return true;
 }
 
+/// The condition a conditional jump back jumps on, if \p op is one (3.11
+/// has them: `while COND:` tests again at the bottom and jumps back).
+std::optional<JumpIf> backwardCondition(Op op) {
+  switch (op) {
+  case Op::POP_JUMP_BACKWARD_IF_FALSE:
+    return JumpIf::False;
+  case Op::POP_JUMP_BACKWARD_IF_TRUE:
+    return JumpIf::True;
+  case Op::POP_JUMP_BACKWARD_IF_NONE:
+    return JumpIf::None;
+  case Op::POP_JUMP_BACKWARD_IF_NOT_NONE:
+    return JumpIf::NotNone;
+  default:
+    return std::nullopt;
+  }
+}
+
+JumpIf opposite(JumpIf cond) {
+  switch (cond) {
+  case JumpIf::False:
+    return JumpIf::True;
+  case JumpIf::True:
+    return JumpIf::False;
+  case JumpIf::None:
+    return JumpIf::NotNone;
+  case JumpIf::NotNone:
+    return JumpIf::None;
+  }
+  return cond;
+}
+
+/// Splits each conditional jump back of a loop that calls something into a
+/// conditional jump forward out of the loop and a JUMP_BACKWARD, as 3.12's
+/// compiler writes every loop. The runtime's tracer raises at a loop's
+/// JUMP_BACKWARD to save the frame there (see the top of the file), which
+/// it cannot do at a jump that may not jump; a loop that calls a C function
+/// is where it needs to (time.sleep: the handler runs in there). One more
+/// instruction per iteration of a loop that makes a call, where the call
+/// costs tens of times more. Returns whether any was split.
+bool splitConditionalJumpsBack(Function &fn) {
+  bool any = false;
+  for (size_t i = 0; i + 1 < fn.layout.size(); ++i) {
+    uint32_t b = fn.layout[i];
+    if (fn.blocks[b].instrs.empty())
+      continue;
+    Instr &jump = fn.blocks[b].instrs.back();
+    std::optional<JumpIf> cond = backwardCondition(jump.op);
+    if (!cond)
+      continue;
+    uint32_t head = uint32_t(jump.target);
+    bool calls = false;
+    for (size_t j = i + 1; j-- > 0 && !calls;) {
+      for (const Instr &in : fn.blocks[fn.layout[j]].instrs)
+        calls |= in.op == Op::CALL || in.op == Op::CALL_FUNCTION_EX;
+      if (fn.layout[j] == head)
+        break;
+    }
+    if (!calls)
+      continue;
+    Instr back = make(Op::JUMP_BACKWARD, 0, int32_t(head));
+    back.loc = jump.loc;
+    back.handler = jump.handler;
+    jump.op = forwardJump(fn.dialect(), opposite(*cond));
+    jump.target = int32_t(fn.layout[i + 1]);
+    jump.prefixHint = 0;
+    uint32_t nb = fn.addBlock(); // (blocks may move: `jump` is not used again)
+    fn.blocks[nb].instrs.push_back(back);
+    fn.layout.insert(fn.layout.begin() + i + 1, nb);
+    ++i;
+    any = true;
+  }
+  return any;
+}
+
 class SuspendPass : public Pass {
 public:
   llvm::Error run(Function &fn, RewriteContext &ctx) override;
@@ -462,6 +540,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     return llvm::Error::success();
   bool generator = flags & CO_GENERATOR_LIKE;
 
+  bool split = splitConditionalJumpsBack(fn);
   // The heads of loops: the targets of jumps back that check for signals
   // (JUMP_BACKWARD_NO_INTERRUPT does not), whose NOP needs an instruction
   // before it in the layout to stand in for.
@@ -500,7 +579,7 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
   loopHeadOf.resize(found.size());
   for (size_t k = 0; k < found.size(); ++k)
     loopHeadOf[k] = found[k].block;
-  bool loops = insertLoopNops(fn, found);
+  bool loops = insertLoopNops(fn, found) || split;
   // The code below adds capture handlers only, whose depths it knows.
   int32_t maxDepth = shapes.maxDepth;
 
@@ -663,26 +742,24 @@ llvm::Error SuspendPass::run(Function &fn, RewriteContext &ctx) {
     else if (!coveredBefore(site.block, site.index, covers[k].now))
       nops.push_back(NopBefore{site.block, site.index, covers[k].now});
   }
-  if (dialect.signalsAtJump) {
-    // A signal's handler runs at the jump back itself: each jump to a
-    // loop's head keeps the head's slots, under a capture handler of its
-    // own (the jump may not be covered where the head is: the back jump of
-    // a loop in a try is not).
-    for (size_t k = 0; k < found.size(); ++k) {
-      if (sites[k].kind != SiteKind::Loop)
+  // An exception raised at a jump back itself (see the top of the file):
+  // each jump to a loop's head keeps the head's slots, under a capture
+  // handler of its own (the jump may not be covered where the head is: the
+  // back jump of a loop in a try is not).
+  for (size_t k = 0; k < found.size(); ++k) {
+    if (sites[k].kind != SiteKind::Loop)
+      continue;
+    uint32_t head = loopHeadOf[k];
+    for (uint32_t b : fn.layout) {
+      InstrList &instrs = fn.blocks[b].instrs;
+      if (instrs.empty() || instrs.back().target != int32_t(head) ||
+          instrs.back().op == Op::JUMP_BACKWARD_NO_INTERRUPT ||
+          fn.info(instrs.back()).jump != JumpKind::Backward)
         continue;
-      uint32_t head = loopHeadOf[k];
-      for (uint32_t b : fn.layout) {
-        InstrList &instrs = fn.blocks[b].instrs;
-        if (instrs.empty() || instrs.back().target != int32_t(head) ||
-            instrs.back().op == Op::JUMP_BACKWARD_NO_INTERRUPT ||
-            fn.info(instrs.back()).jump != JumpKind::Backward)
-          continue;
-        Handler original = instrs.back().handler;
-        uint32_t capture = captureFor(sites[k].shape, original);
-        fn.blocks[b].instrs.back().handler =
-            Handler{int32_t(capture), uint16_t(sites[k].depth), true};
-      }
+      Handler original = instrs.back().handler;
+      uint32_t capture = captureFor(sites[k].shape, original);
+      fn.blocks[b].instrs.back().handler =
+          Handler{int32_t(capture), uint16_t(sites[k].depth), true};
     }
   }
   // The NOPs, last to first in each block, so that the sites' indices stay

@@ -163,12 +163,16 @@ def main(argv=None):
     if args.python_drivers:
         sleepy.use_python_drivers()
     prog_args = list(args.args)
-    if args.module is not None:
-        if args.program is not None:
-            prog_args.insert(0, args.program)
-        _resume.run(args.module, prog_args, module=True)
-    else:
-        _resume.run(args.program, prog_args)
+    try:
+        if args.module is not None:
+            if args.program is not None:
+                prog_args.insert(0, args.program)
+            _resume.run(args.module, prog_args, module=True)
+        else:
+            _resume.run(args.program, prog_args)
+    except _resume.ProgramError as e:
+        print(f"sleepy: error: {e}", file=sys.stderr)
+        return 1
     if args.resume_if_present:
         _ended(args.snapshot)
     return 0

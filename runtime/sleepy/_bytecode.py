@@ -132,8 +132,11 @@ _BACKWARD = {_OP.get(name) for name in ("JUMP_BACKWARD", "POP_JUMP_BACKWARD_IF_F
 def backward_jump_target(code, unit):
     """Where the jump back at code unit `unit` of the bytes `code` goes (a
     jump that checks for signals: a signal's handler runs there), or None
-    if that is not such a jump. `unit` is the jump's own (f_lasti), after
-    its EXTENDED_ARG prefixes."""
+    if that is not such a jump. `unit` is the jump's own (f_lasti as a
+    signal's handler runs), or its first EXTENDED_ARG prefix's (as a tracer
+    sees it)."""
+    while code[2 * unit] == _EXTENDED_ARG:
+        unit += 1
     op = code[2 * unit]
     if op not in _BACKWARD:
         return None

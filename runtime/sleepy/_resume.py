@@ -58,19 +58,50 @@ def find_module_pyc(name):
     raise ImportError(f"module {name!r} has no .pyc (found {spec.origin})")
 
 
+class ProgramError(Exception):
+    """A program that cannot be run: `path: why`."""
+
+
+def _read_program(path):
+    """The bytes and the code of a rewritten program's .pyc. One written for
+    another CPython would crash this one (its bytecode means other things
+    here): refused, as a damaged one is."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise ProgramError(f"{path}: {e.strerror or e}") from None
+    if data[:4] != importlib.util.MAGIC_NUMBER:
+        magic = int.from_bytes(data[:2], "little") if len(data) >= 4 else None
+        here = int.from_bytes(importlib.util.MAGIC_NUMBER[:2], "little")
+        what = f"magic number {magic}" if magic is not None else "too short for a .pyc"
+        raise ProgramError(f"{path}: not a .pyc of this CPython {sys.version_info[0]}."
+                           f"{sys.version_info[1]} ({what}, this one reads {here}); "
+                           "rewrite it with sleepy-rewrite --python for this interpreter")
+    try:
+        code = marshal.loads(memoryview(data)[16:])
+    except (EOFError, ValueError, TypeError) as e:
+        raise ProgramError(f"{path}: damaged .pyc ({e})") from None
+    if not isinstance(code, types.CodeType):
+        raise ProgramError(f"{path}: damaged .pyc (holds a {type(code).__name__}, "
+                           "not code)")
+    return data, code
+
+
 def run(target, args, module=False):
     """Runs a rewritten program as __main__."""
     spec = None
     if module:
-        spec = importlib.util.find_spec(target)
-        if spec is not None and spec.submodule_search_locations is not None:
-            target += ".__main__"  # a package runs its __main__, as -m does
-        path, spec = find_module_pyc(target)
+        try:
+            spec = importlib.util.find_spec(target)
+            if spec is not None and spec.submodule_search_locations is not None:
+                target += ".__main__"  # a package runs its __main__, as -m does
+            path, spec = find_module_pyc(target)
+        except ImportError as e:
+            raise ProgramError(f"-m {target}: {e}") from None
     else:
         path = os.path.abspath(target)
-    with open(path, "rb") as f:
-        data = f.read()
-    code = marshal.loads(data[16:])
+    data, code = _read_program(path)
     main = _new_main(path, data, spec)
     sys.argv = [path if not module else target] + list(args)
     _run_main(code, main.__dict__)

@@ -4,12 +4,16 @@ A signal arrives between any two instructions, seldom where a frame can be
 resumed exactly. The interpreter runs the handler where a frame jumps back
 to a loop's head, where a function starts, or after a C function returned.
 At the head of a loop of rewritten code the frame is saved there and then
-(the rewriter made a site of it). Elsewhere the handler arms a profile hook; the hook sees the
-program's next call of a rewritten function, as the new frame starts: it
-holds nothing but its arguments, and its caller is stopped at the call, a
-point that can be resumed exactly. The stack is saved from the caller out,
-and the call is recorded as "enter this function with these arguments"
-(its resume twin restores them and starts the body).
+(the rewriter made a site of it). Elsewhere the handler arms a profile
+hook; the hook sees the program's next call of a rewritten function, as the
+new frame starts: it holds nothing but its arguments, and its caller is
+stopped at the call, a point that can be resumed exactly. The stack is
+saved from the caller out, and the call is recorded as "enter this function
+with these arguments" (its resume twin restores them and starts the body).
+A loop that waits in a C function (time.sleep, a read) runs the handler
+in there every time, and may call nothing rewritten: the frames with loops
+are then traced, opcode by opcode, to their next jump back, and saved there
+(a trace function sees the calls then, in place of the hook).
 
 A profile hook makes every call several times slower, so it stays armed
 only until the next such call, which makes one attempt. An attempt that
@@ -34,7 +38,7 @@ import sys
 import time
 import types
 
-from . import _capture, _clocks, _drivers, _process, _registry, _triggers
+from . import _bytecode, _capture, _clocks, _drivers, _process, _registry, _triggers
 from ._triggers import parse
 from ._config import SuspendError, boundaries, phase, saving, settings, snapshot_path
 from ._records import CO_ASYNC_GENERATOR, LAZY_FLAGS
@@ -42,6 +46,7 @@ from ._records import CO_ASYNC_GENERATOR, LAZY_FLAGS
 _TICK = 0.01  # seconds between attempts while a frame stands in the way
 _BACKOFF_MAX = 2.0  # longest wait between attempts that failed to save
 _EVENTS = 20000  # profile events an armed hook waits for a candidate call
+_OPCODES = 100000  # opcodes traced to a loop's jump back, at most
 
 
 class _Pending:
@@ -66,6 +71,9 @@ class _Pending:
         self.delay = _TICK
         self.events = 0
         self.ticker = False
+        self.watched = []  # the frames traced to their loops' jumps back
+        self.watch = True  # whether to (see _at_jump)
+        self.opcodes = 0  # opcode events traced since the watch began
 
 
 _pending = None
@@ -104,6 +112,7 @@ def _ignore():
     p = _pending
     _pending = None
     _cpu_stop()
+    _unwatch(p)
     if p is not None:  # said once, so that the end is not taken for a suspension
         why = f" ({p.last})" if p.last else ""
         print(f"sleepy: {p.name}: not suspended: the program ended first{why}",
@@ -119,6 +128,7 @@ def _forget_in_child():
     global _pending
     _cpu_stop()  # (a child has no timer of its parent's; the handler goes)
     if _pending is not None:
+        _unwatch(_pending)
         _pending = None
         sys.setprofile(None)
     for name in settings.get("suspend_on") or []:
@@ -158,7 +168,8 @@ def _handler(signum, frame):
         return
     if frame is not None and _at_loop(p, frame):
         return
-    sys.setprofile(_hook)
+    if frame is None or not _watch_loops(p, frame):
+        sys.setprofile(_hook)
     # Here is no loop's head (the handler ran as a C function returned,
     # say), and a loop that calls no rewritten function gives the hook
     # nothing to see: the ticker sends the signal again in a moment, and
@@ -242,6 +253,89 @@ def _at_loop(p, frame):
     _try(p, lambda: _save.save(snapshot_path(None), frame, _handler, stop=True,
                                signalled=(p.name, p.since)))
     return True
+
+
+def _watch_loops(p, frame):
+    """The handler ran inside a C function (time.sleep, a read): a loop
+    that waits there runs it there each time, never at its jump back, and
+    may call no rewritten function for the profile hook to see. So each
+    frame of rewritten code with a loop on the stack is traced, opcode by
+    opcode, until one of them reaches the jump back of one of its loops,
+    where it holds what it holds as the handler runs there, and is saved
+    there. The trace function sees the calls the hook would (a trace and a
+    profile function at once lose the frames' opcode events on 3.12 and
+    3.13). Not where the program has a tracer of its own (a debugger,
+    coverage.py). Returns whether it watches."""
+    if sys.gettrace() is not None or not p.watch:
+        return sys.gettrace() is _traced_call
+    p.opcodes = 0
+    f = frame
+    while f is not None:
+        located = _registry.locate(f.f_code, f.f_globals)
+        entry = located[0].entries.get(located[1]) if located is not None else None
+        if entry is not None and any(s.kind == "loop" for s in entry.sites):
+            f.f_trace = _at_jump
+            f.f_trace_lines = False
+            f.f_trace_opcodes = True
+            p.watched.append(f)
+        f = f.f_back
+    if not p.watched:
+        return False
+    sys.setprofile(None)
+    sys.settrace(_traced_call)  # (after the frames' own: 3.12 needs that order)
+    return True
+
+
+def _traced_call(frame, event, arg):
+    """The trace function while loops are watched: the calls the profile
+    hook would see (frames that start are not traced)."""
+    if event == "call":
+        _hook(frame, event, arg)
+    return None
+
+
+def _at_jump(frame, event, arg):
+    p = _pending
+    if p is None or not p.watched:
+        _unwatch(p)
+        return None
+    p.opcodes += 1
+    if p.opcodes > _OPCODES:
+        # No jump back of a loop that can be saved: the loop that runs
+        # is none (its head holds what cannot be captured). Not watched
+        # again for this signal; the hook and the ticker go on.
+        _unwatch(p)
+        p.watch = False
+        sys.setprofile(_hook)
+        return None
+    if event == "opcode" and not saving[0] and _bytecode.instruction_at(
+            frame.f_code.co_code, frame.f_lasti // 2)[0] == "JUMP_BACKWARD":
+        # (Not 3.11's conditional jumps back, which may not jump: the
+        # rewriter splits those of loops that call anything.) An attempt
+        # raises here, in the child that saves: the rewriter gave the jump
+        # the capture handler of the loop's head.
+        if _at_loop(p, frame):
+            _unwatch(p)  # one attempt per arming, as the profile hook's
+            return None
+    return _at_jump
+
+
+def _disarm(p):
+    """Stops the profile hook and the watch on loops."""
+    sys.setprofile(None)
+    _unwatch(p)
+
+
+def _unwatch(p):
+    """Stops tracing the watched frames."""
+    if sys.gettrace() is _traced_call:
+        sys.settrace(None)
+    if p is None:
+        return
+    for f in p.watched:
+        f.f_trace_opcodes = False
+        f.f_trace = None
+    p.watched = []
 
 
 def _try(p, attempt):
@@ -398,6 +492,7 @@ def _drop_pending():
         _pending = None
         sys.setprofile(None)
         _cpu_stop()
+        _unwatch(p)
     return p
 
 
@@ -459,7 +554,7 @@ def _hook(frame, event, arg):
         return  # (see _handler)
     p.events += 1
     if p.events > _EVENTS:
-        sys.setprofile(None)  # no candidate for a while: wait for a tick
+        _disarm(p)  # no candidate for a while: wait for a tick
         if p.last is None:
             p.last = "no call of a rewritten function where its caller could be saved"
         _tick_later(p, _TICK)
@@ -478,7 +573,7 @@ def _hook(frame, event, arg):
     # there too.)
     if twin and not lazy or entry is None or not any(s.kind == "entry" for s in entry.sites):
         return
-    sys.setprofile(None)  # one attempt per arming
+    _disarm(p)  # one attempt per arming
     if phase[0] == "ended":
         return  # interpreter shutdown, atexit: the program exits as usual
     if phase[0] == "starting" or not _program_running(frame):

@@ -12,7 +12,8 @@ The concatenated output must equal the uninterrupted run's. Also: a trigger
 that arrives once the program is over (from a finalizer) must not kill it;
 a signal that arrives where the stack cannot be saved is reported once and
 acted on as soon as it can (programs/blocked.py); a loop that calls no
-rewritten function is suspended between two iterations (spinning.py); with --grace, a program
+rewritten function is suspended between two iterations (spinning.py), and
+so is one that waits in time.sleep (waiting.py); with --grace, a program
 that cannot be suspended in time exits with status 1. Exits 1 otherwise.
 """
 import os
@@ -277,6 +278,42 @@ def loop_without_calls(work):
     return report("loop without calls", ok, p, r)
 
 
+def loops_that_wait(work):
+    """A signal that arrives while a loop waits in C (time.sleep) between
+    steps that call no rewritten function suspends the loop at its next
+    jump back, within a step or two, where it used to wait for the loop's
+    end (programs/waiting.py); the resumed loop computes what the
+    uninterrupted one does. Each shape of loop: for, `while True`, and
+    `while COND` (3.11 jumps back on a condition)."""
+    env, prog = rewrite(work, "waiting")
+    failures = 0
+    for how in ("for", "forever", "while"):
+        ref = subprocess.run([PYTHON, prog, how, "1000", "0"], env=env,
+                             capture_output=True, text=True, check=True).stdout
+        snap = os.path.join(work, "snap-waiting-" + how)
+        p = subprocess.Popen([PYTHON, "-m", "sleepy", "run", "--suspend-on", "USR1",
+                              "--snapshot", snap, prog, how, "1000"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        wait_for_handler(p.pid, signal.SIGUSR1)
+        time.sleep(0.3)
+        t0 = time.time()
+        p.send_signal(signal.SIGUSR1)
+        o, e = p.communicate(timeout=60)
+        took = time.time() - t0
+        ok = p.returncode == 75 and o == "" and "sleepy:" not in e and took < 2
+        r = None
+        if ok:
+            r = subprocess.run([PYTHON, "-m", "sleepy", "resume", snap], env=env,
+                               capture_output=True, text=True, timeout=60)
+            ok = r.returncode == 0 and r.stdout == ref
+        print(f"loop that waits ({how}): status {p.returncode} {took:.2f} s after the "
+              f"signal, {'ok' if ok else 'FAILED'}")
+        if not ok:
+            print(o, e[-2000:], r and r.stdout, r and r.stderr[-2000:])
+        failures += not ok
+    return failures
+
+
 def factory_operators(work):
     """A signal that catches an operator's dunder as it starts, where the
     class's dunders come from one factory (one code object, a closure
@@ -324,6 +361,7 @@ def main():
         failures += comprehension_entry(work)
         failures += fork_while_pending(work)
         failures += loop_without_calls(work)
+        failures += loops_that_wait(work)
         failures += factory_operators(work)
         failures += refused_while_reading(work)
         for name in ("longjob", "pagerank", "vectors", "genpipe", "loops"):

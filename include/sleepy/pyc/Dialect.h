@@ -63,10 +63,6 @@ struct Dialect {
   /// before, at its last unit. One raised by a C function it called is
   /// looked up at its last unit on every version.
   bool calleeRaisesBefore = false;
-  /// The interpreter runs signal handlers at a jump back before jumping,
-  /// and an exception they raise is looked up at the jump (3.13+); before,
-  /// after the jump, at the code unit before the loop's head.
-  bool signalsAtJump = false;
   /// The suspension pass (lib/rewrite/SuspendPass.cpp) and the runtime
   /// handle this version's bytecode (3.11, 3.12, 3.13).
   bool suspendable = false;
