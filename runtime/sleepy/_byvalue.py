@@ -58,8 +58,12 @@ def _slot_names(cls):
     return names
 
 
-def reduce_class(cls):
-    """The reduction of a class of the main program."""
+def reduce_class(cls, added=None):
+    """The reduction of a class of the main program (or another saved by
+    value). `added`: (module, name) where the program bound it at run time
+    in a module the resumed process imports afresh (a test's class put into
+    its stdlib test module by a `global` statement, so that pickle finds
+    it): it is bound there again, unless the import bound that name."""
     d = cls.__dict__
     made = {k: d[k] for k in _AT_CREATION if k in d}
     made["__qualname__"] = cls.__qualname__  # kept by the type, not in its dict
@@ -76,7 +80,7 @@ def reduce_class(cls):
         registered = [ref() for ref in abc._get_dump(cls)[0]]
         registered = [c for c in registered if c is not None]
     return (_new_class, (type(cls), cls.__name__, cls.__bases__, made),
-            (attrs, registered), None, None, _set_class)
+            (attrs, registered, added), None, None, _set_class)
 
 
 class _QuietHooks:
@@ -115,13 +119,16 @@ def _new_class(meta, name, bases, made):
 
 
 def _set_class(cls, state):
-    attrs, registered = state
+    attrs, registered, added = state
     for k, v in attrs.items():
         type.__setattr__(cls, k, v)  # past a metaclass's __setattr__ (Enum's)
     if isinstance(cls, abc.ABCMeta):
         abc._abc_init(cls)
         for sub in registered:
             cls.register(sub)
+    if added is not None:
+        __import__(added[0])
+        vars(sys.modules[added[0]]).setdefault(added[1], cls)
 
 
 # -- enum members ---------------------------------------------------------

@@ -341,6 +341,35 @@ def module_pyc(module):
     return None
 
 
+_stdlib = None
+
+
+def _stdlib_dirs():
+    """The interpreter's stdlib directories, as configured and as real paths
+    (computed once)."""
+    global _stdlib
+    if _stdlib is None:
+        import sysconfig
+        paths = sysconfig.get_paths()
+        dirs = {paths[k] for k in ("stdlib", "platstdlib")}
+        _stdlib = tuple({os.path.join(f(d), "") for d in dirs
+                         for f in (os.path.abspath, os.path.realpath)})
+    return _stdlib
+
+
+def imported_afresh(name, module):
+    """Whether the resumed process imports the module `name` afresh, its
+    globals as its import makes them: a module of the interpreter's stdlib
+    (rewritten or not; not site-packages), but the main module, which is
+    the program wherever its code comes from."""
+    path = getattr(module, "__file__", None)
+    if name == "__main__" or not isinstance(path, str):
+        return False
+    path = os.path.abspath(path)
+    return (path.startswith(_stdlib_dirs()) and os.sep + "site-packages" + os.sep not in path
+            and os.sep + "dist-packages" + os.sep not in path)
+
+
 def module(name):
     """The module `name`, imported if it is not yet."""
     found = sys.modules.get(name)

@@ -347,43 +347,19 @@ def _child(frames, path, w, is_checkpoint, innermost_exc, main_path, main_bytes,
     raise unwinder
 
 
-_stdlib = None
-
-
-def _stdlib_dirs():
-    """The interpreter's stdlib directories, as configured and as real paths
-    (computed once)."""
-    global _stdlib
-    if _stdlib is None:
-        import sysconfig
-        paths = sysconfig.get_paths()
-        dirs = {paths[k] for k in ("stdlib", "platstdlib")}
-        _stdlib = tuple({os.path.join(f(d), "") for d in dirs
-                         for f in (os.path.abspath, os.path.realpath)})
-    return _stdlib
-
-
-def _in_stdlib(module, dirs):
-    path = getattr(module, "__file__", None)
-    if not isinstance(path, str):
-        return False
-    path = os.path.abspath(path)
-    return (path.startswith(dirs) and os.sep + "site-packages" + os.sep not in path
-            and os.sep + "dist-packages" + os.sep not in path)
-
-
 def _module_states():
     """The globals of every rewritten module outside the interpreter's
     stdlib, by name. Stdlib modules, rewritten or not, are imported afresh
-    on resume: a rewritten stdlib lets frames of its functions be saved,
-    and saves no more state than the untouched one. The main module is
-    the program, wherever its code comes from (`-m unittest` runs the
-    stdlib's unittest/__main__.py as __main__): its globals are saved."""
+    on resume (_registry.imported_afresh): a rewritten stdlib lets frames
+    of its functions be saved, and saves no more state than the untouched
+    one (a class the program put into one at run time is bound there again
+    as it is loaded: see _byvalue.reduce_class). The main module is the
+    program, wherever its code comes from (`-m unittest` runs the stdlib's
+    unittest/__main__.py as __main__): its globals are saved."""
     states = {}
-    dirs = _stdlib_dirs()
     for name, module in list(sys.modules.items()):
         g = getattr(module, "__dict__", None)
-        if not isinstance(g, dict) or (name != "__main__" and _in_stdlib(module, dirs)):
+        if not isinstance(g, dict) or _registry.imported_afresh(name, module):
             continue
         if _registry.info_for_globals(g) is None:
             continue

@@ -197,7 +197,7 @@ class _Reductions:
                 if found is not None:
                     return (_byvalue.binding, found)
             if by_value:
-                return _byvalue.reduce_class(obj)
+                return _byvalue.reduce_class(obj, self._added(obj))
             return NotImplemented
         found = self._binding(obj)
         if found is not None:
@@ -261,6 +261,22 @@ class _Reductions:
         info = _registry.info_for_globals(module.__dict__)
         if info is not None and not info.binds_at_top(found[1], module.__dict__.get("__package__")):
             return None  # bound at run time: importing the module does not make it
+        return found
+
+    def _added(self, obj):
+        """(module, name) where the program bound `obj` at run time in a
+        module the resumed process imports afresh (whose import does not
+        bind that name), or None."""
+        found = self._module_bindings().get(id(obj))
+        if found is None:
+            return None
+        module = sys.modules.get(found[0])
+        if module is None or getattr(module, found[1], None) is not obj or \
+                not _registry.imported_afresh(found[0], module):
+            return None
+        info = _registry.info_for_globals(module.__dict__)
+        if info is None or info.binds_at_top(found[1], module.__dict__.get("__package__")):
+            return None
         return found
 
     def _module_of(self, g):

@@ -127,6 +127,31 @@ class SnapshotTests(unittest.TestCase):
         self.assertRegex(p.stderr, rf"written by cpython {v}\.\d+ \(magic {OTHER_MAGIC}\); "
                                    rf"this is cpython {v}\.\d+ \(magic {MAGIC}\)")
 
+    def test_run_a_pyc_of_another_cpython_is_refused(self):
+        # Its bytecode would mean other things here (it crashed this one).
+        prog = os.path.join(self.out, "prog.pyc")
+        with open(prog, "rb") as f:
+            data = f.read()
+        with open(prog, "wb") as f:
+            f.write(bytes.fromhex(OTHER_MAGIC) + data[4:])
+        p = self.run_py(["-m", "sleepy", "run", prog])
+        self.assertEqual((p.returncode, p.stdout), (1, ""))
+        other = int.from_bytes(bytes.fromhex(OTHER_MAGIC)[:2], "little")
+        self.assertEqual(p.stderr, f"sleepy: error: {prog}: not a .pyc of this CPython "
+                         f"{VERSION} (magic number {other}, this one reads "
+                         f"{int.from_bytes(bytes.fromhex(MAGIC)[:2], 'little')}); rewrite "
+                         "it with sleepy-rewrite --python for this interpreter\n")
+        for cut in (10, 100):
+            with open(prog, "wb") as f:
+                f.write(data[:cut])
+            p = self.run_py(["-m", "sleepy", "run", prog])
+            self.assertEqual((p.returncode, p.stdout), (1, ""))
+            self.assertRegex(p.stderr, rf"^sleepy: error: {re.escape(prog)}: damaged \.pyc "
+                                       r"\([^\n]+\)\n$")
+        p = self.run_py(["-m", "sleepy", "run", prog + ".missing"])
+        self.assertEqual(p.returncode, 1)
+        self.assertEqual(p.stderr, f"sleepy: error: {prog}.missing: No such file or directory\n")
+
     @unittest.skipUnless(OTHER_PYTHON, "SLEEPY_OTHER_PYTHON not set")
     def test_resume_with_a_real_other_cpython_is_refused(self):
         self.suspend()
